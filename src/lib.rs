@@ -1,0 +1,48 @@
+//! herald: release communication from release plans kept in git.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod build;
+pub mod check;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod plan;
+pub mod render;
+pub mod write;
+pub mod yaml;
+
+use std::path::Path;
+
+use jiff::civil::Date;
+
+pub use diag::{Diagnostic, Diagnostics, Severity, Sources};
+pub use load::LoadError;
+pub use model::Plans;
+
+/// Plans that were loaded and checked, and every diagnostic about them.
+pub struct Checked {
+    pub plans: Plans,
+    pub diags: Diagnostics,
+}
+
+impl Checked {
+    /// Files read, for the summary line.
+    pub fn files(&self) -> usize {
+        self.plans.files
+    }
+}
+
+/// Loads a plans folder and runs every rule. `today` decides which candidates have passed.
+pub fn check(dir: &Path, today: Date, strict: bool) -> Result<Checked, LoadError> {
+    let loaded = load::load(dir)?;
+    let mut diags = loaded.diags;
+    diags.extend(check::check(&loaded.plans, today));
+    if strict {
+        diags.make_strict();
+    }
+    diags.finish();
+    Ok(Checked {
+        plans: loaded.plans,
+        diags,
+    })
+}

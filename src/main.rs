@@ -1,0 +1,192 @@
+//! The `herald` command line: parses arguments, calls the library, maps results to exit codes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+/// Exit code when the plans have errors.
+const EXIT_ERRORS: u8 = 1;
+/// Exit code for usage errors: bad arguments, a missing folder (clap uses 2 as well).
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "herald",
+    version,
+    about = "Release communication from release plans kept in git"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a plans folder and report every problem with its file, line and column
+    Check {
+        /// The plans folder
+        #[arg(default_value = "releases")]
+        dir: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+        /// The date that decides what is past (YYYY-MM-DD; default: today in UTC)
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
+    /// Render the wiki (MagicBox pages, workbooks, calendars, Slack drafts) and the HTML site
+    Build {
+        /// The plans folder
+        #[arg(default_value = "releases")]
+        dir: PathBuf,
+        /// The output folder: OUT/wiki (mdBook source) and OUT/site (HTML)
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// The date that decides what is past, next and overdue (YYYY-MM-DD; default: today in UTC)
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+        /// Where the site is published, for absolute links in drafts and calendars
+        #[arg(long, env = "HERALD_SITE_URL")]
+        site_url: Option<String>,
+        /// Write the wiki only, not the HTML site
+        #[arg(long)]
+        no_site: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Github,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
+}
+
+fn today_or_now(today: Option<Date>) -> Date {
+    today.unwrap_or_else(|| {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    })
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "herald: internal error: {info}\nThis is a bug in herald, not in your plans. Please report it with the command and the plans that caused it."
+        );
+    }));
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            dir,
+            format,
+            strict,
+            today,
+        } => run_check(&dir, format, strict, today_or_now(today)),
+        Command::Build {
+            dir,
+            out,
+            today,
+            site_url,
+            no_site,
+        } => run_build(herald::build::BuildOptions {
+            dir,
+            out,
+            today: today_or_now(today),
+            site_url,
+            site: !no_site,
+        }),
+    }
+}
+
+fn run_check(dir: &std::path::Path, format: Format, strict: bool, today: Date) -> ExitCode {
+    let checked = match herald::check(dir, today, strict) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("herald: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let diags = &checked.diags;
+    let summary = herald::diag::summary_line(diags, checked.files());
+    emit(&match format {
+        Format::Human => {
+            herald::diag::render_human(diags, &checked.plans.sources) + &summary + "\n"
+        }
+        Format::Github => herald::diag::render_github(diags) + &summary + "\n",
+        Format::Json => herald::diag::render_json(diags),
+    });
+    if diags.has_errors() {
+        ExitCode::from(EXIT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_build(opts: herald::build::BuildOptions) -> ExitCode {
+    use herald::build::BuildError;
+    match herald::build::build(&opts) {
+        Ok(report) => {
+            let site = if report.site_built {
+                format!(", site in {}", opts.out.join("site").display())
+            } else if opts.site {
+                ", site unchanged".to_owned()
+            } else {
+                String::new()
+            };
+            let warnings = match report.warnings {
+                0 => String::new(),
+                n => format!(" ({n} warnings: run `herald check`)"),
+            };
+            emit(&format!(
+                "built {} releases: {} files, {} KiB in {} ({} written, {} unchanged, {} removed){site} in {:.2}s{warnings}\n",
+                report.releases,
+                report.files,
+                report.bytes / 1024,
+                opts.out.join("wiki").display(),
+                report.wiki.written,
+                report.wiki.unchanged,
+                report.wiki.removed,
+                report.elapsed.as_secs_f64(),
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Plans(checked)) => {
+            eprint!(
+                "{}",
+                herald::diag::render_human(&checked.diags, &checked.plans.sources)
+            );
+            eprintln!(
+                "{}\nherald: the plans have errors; nothing was written to {}",
+                herald::diag::summary_line(&checked.diags, checked.files()),
+                opts.out.display()
+            );
+            ExitCode::from(EXIT_ERRORS)
+        }
+        Err(e @ BuildError::Load(_)) => {
+            eprintln!("herald: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(e) => {
+            eprintln!("herald: {e}");
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`herald check | head`) is not an error worth a message.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}

@@ -1,0 +1,152 @@
+//! One module per artifact; each is a pure function of the Timeline, the plans and the
+//! templates, returning the files it makes (paths relative to `OUT/wiki/`).
+
+pub mod calendar;
+pub mod markdown;
+pub mod site;
+pub mod slack;
+pub mod svg;
+pub mod templates;
+pub mod wiki;
+pub mod workbook;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::model::Plans;
+use crate::plan::Timeline;
+pub use templates::{TemplateError, Templates};
+
+/// Files an artifact renderer made, keyed by their path relative to `OUT/wiki/`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Files {
+    map: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl Files {
+    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.map.insert(path.into(), bytes.into());
+    }
+
+    pub fn extend(&mut self, other: Files) {
+        self.map.extend(other.map);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.map.get(&PathBuf::from(path)).map(Vec::as_slice)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &Vec<u8>)> {
+        self.map.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn total_bytes(&self) -> usize {
+        self.map.values().map(Vec::len).sum()
+    }
+}
+
+/// Everything a renderer may read.
+pub struct Context<'a> {
+    pub timeline: &'a Timeline<'a>,
+    pub plans: &'a Plans,
+    pub templates: &'a Templates,
+    /// Where the site is published (`https://org.github.io/releases/`), for absolute links in
+    /// drafts and calendars; `None` gives paths relative to the site root.
+    pub site_url: Option<String>,
+}
+
+impl Context<'_> {
+    /// An absolute URL when the site URL is known, else the path from the site root.
+    pub fn link(&self, site_path: &str) -> String {
+        match &self.site_url {
+            Some(base) => format!("{}/{}", base.trim_end_matches('/'), site_path),
+            None => site_path.to_owned(),
+        }
+    }
+}
+
+/// Where each artifact lives, relative to `OUT/wiki/` (and to the site root, with `.md` pages
+/// becoming `.html`). These names are part of the published contract.
+pub mod paths {
+    pub const SUMMARY: &str = "SUMMARY.md";
+    pub const OVERVIEW: &str = "index.md";
+    pub const CALENDAR_PAGE: &str = "calendar.md";
+    pub const CALENDAR_ICS: &str = "calendar.ics";
+
+    pub fn release_dir(version: &str) -> String {
+        format!("releases/{version}")
+    }
+
+    pub fn magicbox(version: &str) -> String {
+        format!("releases/{version}/magicbox.md")
+    }
+
+    pub fn timeline_svg(version: &str) -> String {
+        format!("releases/{version}/timeline.svg")
+    }
+
+    pub fn workbook(version: &str) -> String {
+        format!("releases/{version}/manual-tests-{version}.xlsx")
+    }
+
+    pub fn release_ics(version: &str) -> String {
+        format!("releases/{version}/{version}.ics")
+    }
+
+    pub fn drafts_page(version: &str) -> String {
+        format!("releases/{version}/slack.md")
+    }
+
+    pub fn draft(version: &str, id: &str, ext: &str) -> String {
+        format!("releases/{version}/slack/{id}.{ext}")
+    }
+
+    /// The published page for a Markdown source path.
+    pub fn html(md_path: &str) -> String {
+        match md_path.strip_suffix(".md") {
+            Some(stem) => format!("{stem}.html"),
+            None => md_path.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("cannot write the workbook of {version}: {message}")]
+    Workbook { version: String, message: String },
+}
+
+/// Renders every artifact of every release. Releases are independent, so they render in parallel.
+pub fn render_all(ctx: &Context) -> Result<Files, RenderError> {
+    use rayon::prelude::*;
+    let per_release: Vec<Result<Files, RenderError>> = ctx
+        .timeline
+        .releases
+        .par_iter()
+        .map(|release| {
+            let mut files = Files::default();
+            files.extend(wiki::render_release(ctx, release)?);
+            files.extend(workbook::render_release(ctx, release)?);
+            files.extend(calendar::render_release(ctx, release));
+            files.extend(slack::render_release(ctx, release)?);
+            Ok(files)
+        })
+        .collect();
+    let mut files = Files::default();
+    for f in per_release {
+        files.extend(f?);
+    }
+    files.extend(wiki::render_shared(ctx)?);
+    files.extend(calendar::render_shared(ctx));
+    Ok(files)
+}

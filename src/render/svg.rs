@@ -1,0 +1,1 @@
+//! The timeline picture of a release.
