@@ -6,10 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-/// Exit code when the plans have errors.
-const EXIT_ERRORS: u8 = 1;
-/// Exit code for usage errors: bad arguments, a missing folder (clap uses 2 as well).
-const EXIT_USAGE: u8 = 2;
+mod cli;
+
+use cli::{EXIT_ERRORS, EXIT_USAGE, emit, parse_date, today_or_now};
 
 #[derive(Parser)]
 #[command(
@@ -57,6 +56,18 @@ enum Command {
         #[arg(long)]
         no_site: bool,
     },
+    /// Print a JSON Schema for the plan files, for editor completion and validation
+    Schema(cli::schema::Args),
+    /// Scaffold a plans folder with commented examples that pass `check`
+    Init(cli::init::Args),
+    /// Write the manual-test workbook (.xlsx) of one release
+    Workbook(cli::workbook::Args),
+    /// Print one Slack draft of a release, ready to paste (or its Block Kit JSON)
+    Draft(cli::draft::Args),
+    /// List the Slack drafts that are due or overdue: the Release Master's morning agenda
+    Due(cli::due::Args),
+    /// Write an ICS calendar feed of all releases, or of one
+    Calendar(cli::calendar::Args),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,19 +75,6 @@ enum Format {
     Human,
     Github,
     Json,
-}
-
-fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
-}
-
-fn today_or_now(today: Option<Date>) -> Date {
-    today.unwrap_or_else(|| {
-        jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()
-    })
 }
 
 fn main() -> ExitCode {
@@ -106,6 +104,12 @@ fn main() -> ExitCode {
             site_url,
             site: !no_site,
         }),
+        Command::Schema(args) => cli::schema::run(args),
+        Command::Init(args) => cli::init::run(args),
+        Command::Workbook(args) => cli::workbook::run(args),
+        Command::Draft(args) => cli::draft::run(args),
+        Command::Due(args) => cli::due::run(args),
+        Command::Calendar(args) => cli::calendar::run(args),
     }
 }
 
@@ -182,11 +186,4 @@ fn run_build(opts: herald::build::BuildOptions) -> ExitCode {
             ExitCode::from(EXIT_ERRORS)
         }
     }
-}
-
-/// Writes to stdout; a closed pipe (`herald check | head`) is not an error worth a message.
-fn emit(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

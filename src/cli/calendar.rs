@@ -1,0 +1,11 @@
+//! `herald calendar`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("herald calendar: not implemented yet");
+    ExitCode::from(super::EXIT_ERRORS)
+}

@@ -1,0 +1,11 @@
+//! `herald init`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("herald init: not implemented yet");
+    ExitCode::from(super::EXIT_ERRORS)
+}

@@ -1,0 +1,62 @@
+//! One file per command beyond `check` and `build`; shared argument parsing and output.
+
+pub mod calendar;
+pub mod draft;
+pub mod due;
+pub mod init;
+pub mod schema;
+pub mod workbook;
+
+use std::process::ExitCode;
+
+use jiff::civil::Date;
+
+/// Exit code when the plans have errors.
+pub const EXIT_ERRORS: u8 = 1;
+/// Exit code for usage errors: bad arguments, a missing folder (clap uses 2 as well).
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
+}
+
+pub fn today_or_now(today: Option<Date>) -> Date {
+    today.unwrap_or_else(|| {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    })
+}
+
+/// Writes to stdout; a closed pipe (`herald check | head`) is not an error worth a message.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Loads and checks a plans folder for a command that needs valid plans. On errors, prints
+/// the diagnostics to stderr and returns the exit code to stop with.
+#[allow(dead_code)] // used by the commands that render one artifact
+pub fn load_valid(dir: &std::path::Path, today: Date) -> Result<herald::Checked, ExitCode> {
+    match herald::check(dir, today, false) {
+        Err(e) => {
+            eprintln!("herald: {e}");
+            Err(ExitCode::from(EXIT_USAGE))
+        }
+        Ok(checked) if checked.diags.has_errors() => {
+            eprint!(
+                "{}",
+                herald::diag::render_human(&checked.diags, &checked.plans.sources)
+            );
+            eprintln!(
+                "{}\nherald: the plans have errors; run `herald check {}`",
+                herald::diag::summary_line(&checked.diags, checked.files()),
+                dir.display()
+            );
+            Err(ExitCode::from(EXIT_ERRORS))
+        }
+        Ok(checked) => Ok(checked),
+    }
+}

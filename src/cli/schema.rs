@@ -1,0 +1,11 @@
+//! `herald schema`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("herald schema: not implemented yet");
+    ExitCode::from(super::EXIT_ERRORS)
+}
