@@ -13,6 +13,59 @@ use crate::yaml::{self, Fields, Kind, Node, Reader, Text};
 pub const TEAMS_FILE: &str = "teams.yaml";
 pub const TESTS_FILE: &str = "manual-tests.yaml";
 
+/// The field names of every mapping in the format: the loader accepts exactly these, and the
+/// JSON Schema (`herald schema`) describes exactly these.
+pub mod fields {
+    pub const TEAMS_FILE: &[&str] = &["teams"];
+    pub const TEAM: &[&str] = &[
+        "id",
+        "name",
+        "areas",
+        "slack_channel",
+        "slack_group",
+        "scrum_master",
+    ];
+    pub const PERSON: &[&str] = &["name", "github", "slack", "team"];
+    pub const TESTS_FILE: &[&str] = &["tests"];
+    pub const TEST: &[&str] = &[
+        "id", "title", "team", "area", "issue", "steps", "expected", "blocking",
+    ];
+    pub const RELEASE: &[&str] = &[
+        "version",
+        "codename",
+        "timezone",
+        "branch",
+        "people",
+        "channels",
+        "schedule",
+        "scrum_of_scrums",
+        "test_environment",
+        "manual_tests",
+        "pull_requests",
+        "failing_tests",
+        "notes",
+        "release_notes",
+        "sent",
+    ];
+    pub const PEOPLE: &[&str] = &["release_manager", "release_master", "scrum_master"];
+    pub const CHANNELS: &[&str] = &["internal", "community"];
+    pub const SCHEDULE: &[&str] = &[
+        "deadlines_announcement",
+        "freeze",
+        "candidates",
+        "release",
+        "events",
+    ];
+    pub const CANDIDATE: &[&str] = &["name", "date", "cherry_pick_deadline"];
+    pub const EVENT: &[&str] = &["title", "date", "description"];
+    pub const SCRUM_OF_SCRUMS: &[&str] = &["first", "every_weeks", "duration_minutes", "until"];
+    pub const TEST_ENVIRONMENT: &[&str] = &["url", "access", "ready"];
+    pub const MANUAL_TESTS: &[&str] = &["skip", "results"];
+    pub const RESULT: &[&str] = &["status", "tester", "note"];
+    pub const PULL_REQUEST: &[&str] = &["url", "title", "teams", "approved_by"];
+    pub const FAILING_TEST: &[&str] = &["name", "team", "since", "link", "note"];
+}
+
 /// Why a plans folder could not be read at all (as opposed to problems inside it).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -57,30 +110,40 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     };
     let mut diags = Diagnostics::default();
 
+    // References are checked against every id written, even in entries with other mistakes,
+    // so one mistyped field in a team does not also make every mention of it an error.
     let teams_path = dir.join(TEAMS_FILE);
+    let mut team_ids = BTreeSet::new();
     if let Some(node) = read_file(&teams_path, &mut plans, &mut diags, true)? {
+        team_ids = written_ids(&node, "teams");
         let mut r = Reader::new(&teams_path);
-        plans.teams = read_teams(&mut r, &node);
+        plans.teams = read_teams(&mut r, &node, &team_ids);
         diags.extend(r.diags);
     }
-    let team_ids: BTreeSet<String> = plans.teams.iter().map(|t| t.id.0.clone()).collect();
 
     let tests_path = dir.join(TESTS_FILE);
+    let mut test_ids = BTreeSet::new();
     if let Some(node) = read_file(&tests_path, &mut plans, &mut diags, false)? {
+        test_ids = written_ids(&node, "tests");
         let mut r = Reader::new(&tests_path);
         plans.tests = read_tests(&mut r, &node, &team_ids);
         diags.extend(r.diags);
     }
     let registry = Registry {
         teams: team_ids,
-        tests: plans.tests.iter().map(|t| t.id.0.clone()).collect(),
+        tests: test_ids,
     };
 
     let mut releases = Vec::new();
+    // Every version written, also in files with other mistakes, to find a version planned twice.
+    let mut versions: Vec<(semver::Version, std::path::PathBuf, Loc)> = Vec::new();
     for path in release_files {
         let Some(node) = read_file(&path, &mut plans, &mut diags, true)? else {
             continue;
         };
+        if let Some(v) = written_version(&node) {
+            versions.push((v.value, path.clone(), v.loc));
+        }
         let mut r = Reader::new(&path);
         let release = read_release(&mut r, &node, &registry);
         let broken = r.has_errors();
@@ -89,23 +152,21 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
             releases.push(release);
         }
     }
-    releases.sort_by(|a: &Release, b: &Release| a.version.value.cmp(&b.version.value));
-    for pair in releases.windows(2) {
-        if pair[0].version.value == pair[1].version.value {
+    versions.sort();
+    for pair in versions.windows(2) {
+        let ((version, first, _), (again, file, loc)) = (&pair[0], &pair[1]);
+        if version == again {
             diags.push(
                 Diagnostic::error(
-                    &pair[1].file,
-                    pair[1].version.loc,
-                    format!(
-                        "version {} is also planned in {}",
-                        pair[1].version.value,
-                        pair[0].file.display()
-                    ),
+                    file,
+                    *loc,
+                    format!("version {version} is also planned in {}", first.display()),
                 )
                 .with_help("each release has one plan file; merge them or change the version"),
             );
         }
     }
+    releases.sort_by(|a: &Release, b: &Release| a.version.value.cmp(&b.version.value));
     releases.dedup_by(|b, a| a.version.value == b.version.value);
     plans.releases = releases;
     Ok(Loaded { plans, diags })
@@ -319,8 +380,7 @@ fn channel(r: &mut Reader, node: &Node, what: &str) -> Option<String> {
 }
 
 fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) -> Option<Person> {
-    const FIELDS: &[&str] = &["name", "github", "slack", "team"];
-    let f = r.fields(node, what, FIELDS)?;
+    let f = r.fields(node, what, fields::PERSON)?;
     let name = req_text(r, &f, "name", "a name");
     let github = f.get("github").and_then(|n| {
         let t = r.nonempty(n, "a GitHub user name")?;
@@ -351,46 +411,21 @@ fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) -> Option<P
     })
 }
 
-fn read_teams(r: &mut Reader, node: &Node) -> Vec<Team> {
-    let Some(f) = r.fields(node, "the team registry", &["teams"]) else {
+fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String>) -> Vec<Team> {
+    let Some(f) = r.fields(node, "the team registry", fields::TEAMS_FILE) else {
         return Vec::new();
     };
     let Some(list) = f.require(r, "teams") else {
         return Vec::new();
     };
-    // Team ids are not known yet while the registry is read: a scrum master's team is checked
-    // against the ids read so far plus all ids in the file.
-    let all_ids: BTreeSet<String> = r
-        .list(list, "the list of teams")
-        .iter()
-        .filter_map(|t| match &t.kind {
-            Kind::Map(entries) => {
-                entries
-                    .iter()
-                    .find(|(k, _)| k.name == "id")
-                    .and_then(|(_, v)| match &v.kind {
-                        Kind::Str(s) | Kind::Other(s) => Some(s.clone()),
-                        _ => None,
-                    })
-            }
-            _ => None,
-        })
-        .collect();
+    // A scrum master's team may be any team of the file, also one defined further down.
     let registry = Registry {
-        teams: all_ids,
+        teams: team_ids.clone(),
         tests: BTreeSet::new(),
     };
     let mut teams: Vec<Team> = Vec::new();
     for item in r.list(list, "the list of teams") {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "areas",
-            "slack_channel",
-            "slack_group",
-            "scrum_master",
-        ];
-        let Some(f) = r.fields(item, "a team", FIELDS) else {
+        let Some(f) = r.fields(item, "a team", fields::TEAM) else {
             continue;
         };
         let id_text = f.require(r, "id").and_then(|n| id(r, n, "team id"));
@@ -445,7 +480,7 @@ fn read_tests(r: &mut Reader, node: &Node, teams: &BTreeSet<String>) -> Vec<Manu
         teams: teams.clone(),
         tests: BTreeSet::new(),
     };
-    let Some(f) = r.fields(node, "the manual-test catalogue", &["tests"]) else {
+    let Some(f) = r.fields(node, "the manual-test catalogue", fields::TESTS_FILE) else {
         return Vec::new();
     };
     let Some(list) = f.require(r, "tests") else {
@@ -453,10 +488,7 @@ fn read_tests(r: &mut Reader, node: &Node, teams: &BTreeSet<String>) -> Vec<Manu
     };
     let mut tests: Vec<ManualTest> = Vec::new();
     for item in r.list(list, "the list of tests") {
-        const FIELDS: &[&str] = &[
-            "id", "title", "team", "area", "issue", "steps", "expected", "blocking",
-        ];
-        let Some(f) = r.fields(item, "a manual test", FIELDS) else {
+        let Some(f) = r.fields(item, "a manual test", fields::TEST) else {
             continue;
         };
         let id_text = f.require(r, "id").and_then(|n| id(r, n, "test id"));
@@ -519,7 +551,7 @@ fn date(r: &mut Reader, node: &Node, what: &str) -> Option<Located<Date>> {
         });
     if !shaped {
         let help = if t.value.contains('T') {
-            format!("{what} is a whole day: drop the time. {DATE_HELP}")
+            format!("{what} is a whole day without a time: write it as YYYY-MM-DD")
         } else {
             DATE_HELP.to_owned()
         };
@@ -642,41 +674,18 @@ fn version(r: &mut Reader, node: &Node) -> Option<Located<semver::Version>> {
     }
 }
 
-const RELEASE_FIELDS: &[&str] = &[
-    "version",
-    "codename",
-    "timezone",
-    "branch",
-    "people",
-    "channels",
-    "schedule",
-    "scrum_of_scrums",
-    "test_environment",
-    "manual_tests",
-    "pull_requests",
-    "failing_tests",
-    "notes",
-    "release_notes",
-    "sent",
-];
-
 fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> {
-    let f = r.fields(node, "a release plan", RELEASE_FIELDS)?;
+    let f = r.fields(node, "a release plan", fields::RELEASE)?;
     let version = f.require(r, "version").and_then(|n| version(r, n));
     let codename = opt_text(r, &f, "codename", "a codename");
-    let (timezone, timezone_name) = match f.get("timezone") {
-        Some(n) => timezone(r, n).unwrap_or((TimeZone::UTC, "UTC".to_owned())),
-        None => (TimeZone::UTC, "UTC".to_owned()),
-    };
+    let zone = optional(f.get("timezone"), |n| timezone(r, n));
+    let zone_known = zone.is_some();
+    let (timezone, timezone_name) = zone.flatten().unwrap_or((TimeZone::UTC, "UTC".to_owned()));
     let tz = &timezone;
     let branch = opt_text(r, &f, "branch", "a branch name");
 
     let people = f.require(r, "people").and_then(|n| {
-        let p = r.fields(
-            n,
-            "people",
-            &["release_manager", "release_master", "scrum_master"],
-        )?;
+        let p = r.fields(n, "people", fields::PEOPLE)?;
         let release_manager = p
             .get("release_manager")
             .and_then(|n| person(r, n, "the release manager", reg));
@@ -694,7 +703,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     });
 
     let channels = f.require(r, "channels").and_then(|n| {
-        let c = r.fields(n, "channels", &["internal", "community"])?;
+        let c = r.fields(n, "channels", fields::CHANNELS)?;
         let internal = c
             .require(r, "internal")
             .and_then(|n| channel(r, n, "internal channel"));
@@ -710,17 +719,14 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     let schedule = f
         .require(r, "schedule")
         .and_then(|n| read_schedule(r, n, tz));
-    let candidate_names: Vec<String> = schedule
-        .as_ref()
-        .map(|s| s.candidates.iter().map(|c| c.name.value.clone()).collect())
+    // Names as written, even when a candidate's date is wrong, so results can still be checked.
+    let candidate_names = f
+        .get("schedule")
+        .map(written_candidate_names)
         .unwrap_or_default();
 
     let scrum_of_scrums = f.get("scrum_of_scrums").and_then(|n| {
-        let s = r.fields(
-            n,
-            "scrum_of_scrums",
-            &["first", "every_weeks", "duration_minutes", "until"],
-        )?;
+        let s = r.fields(n, "scrum_of_scrums", fields::SCRUM_OF_SCRUMS)?;
         let first = s
             .require(r, "first")
             .and_then(|n| r.text(n, "the first meeting"))
@@ -731,17 +737,34 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
         let duration_minutes = s
             .get("duration_minutes")
             .map_or(Some(30), |n| r.uint(n, "duration_minutes", 1, 24 * 60));
-        let until = optional(s.get("until"), |n| date(r, n, "until").map(|d| d.value));
+        let until = optional(s.get("until"), |n| date(r, n, "until"));
+        let (first, until) = (first?, until?);
+        if let Some(until) = &until
+            && until.value < first.date()
+        {
+            r.error(
+                until.loc,
+                format!(
+                    "scrum_of_scrums ends on {}, before its first meeting on {}",
+                    until.value,
+                    first.date()
+                ),
+            )
+            .help = Some(
+                "move `until` after `first`, or remove it to meet until the release".to_owned(),
+            );
+            return None;
+        }
         Some(ScrumOfScrums {
-            first: first?,
+            first,
             every_weeks: every_weeks?,
             duration_minutes: duration_minutes?,
-            until: until?,
+            until: until.map(|u| u.value),
         })
     });
 
     let test_environment = f.get("test_environment").and_then(|n| {
-        let t = r.fields(n, "test_environment", &["url", "access", "ready"])?;
+        let t = r.fields(n, "test_environment", fields::TEST_ENVIRONMENT)?;
         let url = t
             .require(r, "url")
             .and_then(|n| url(r, n, "the test environment's url"));
@@ -759,7 +782,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     let mut skip = Vec::new();
     let mut results: BTreeMap<TestId, BTreeMap<String, TestResult>> = BTreeMap::new();
     if let Some(n) = f.get("manual_tests")
-        && let Some(m) = r.fields(n, "manual_tests", &["skip", "results"])
+        && let Some(m) = r.fields(n, "manual_tests", fields::MANUAL_TESTS)
     {
         if let Some(list) = m.get("skip") {
             for item in r.list(list, "skip") {
@@ -785,7 +808,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
                     .help = Some("remove it from `skip`, or remove its results".to_owned());
                 }
                 for (cand, result) in r.entries(per_candidate, "results by candidate") {
-                    if schedule.is_some() && !candidate_names.contains(&cand.name) {
+                    if !candidate_names.is_empty() && !candidate_names.contains(&cand.name) {
                         let known: Vec<&str> = candidate_names.iter().map(String::as_str).collect();
                         let help = match yaml::did_you_mean(&cand.name, &known) {
                             Some(close) => format!("did you mean `{close}`?"),
@@ -797,8 +820,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
                             .help = Some(help);
                         continue;
                     }
-                    let Some(rf) = r.fields(result, "a test result", &["status", "tester", "note"])
-                    else {
+                    let Some(rf) = r.fields(result, "a test result", fields::RESULT) else {
                         continue;
                     };
                     let status = rf.require(r, "status").and_then(|n| {
@@ -835,11 +857,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     let mut pull_requests = Vec::new();
     if let Some(list) = f.get("pull_requests") {
         for item in r.list(list, "pull_requests") {
-            let Some(p) = r.fields(
-                item,
-                "a pull request",
-                &["url", "title", "teams", "approved_by"],
-            ) else {
+            let Some(p) = r.fields(item, "a pull request", fields::PULL_REQUEST) else {
                 continue;
             };
             let url = p
@@ -870,11 +888,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     let mut failing_tests = Vec::new();
     if let Some(list) = f.get("failing_tests") {
         for item in r.list(list, "failing_tests") {
-            let Some(ft) = r.fields(
-                item,
-                "a failing test",
-                &["name", "team", "since", "link", "note"],
-            ) else {
+            let Some(ft) = r.fields(item, "a failing test", fields::FAILING_TEST) else {
                 continue;
             };
             let name = req_text(r, &ft, "name", "a name");
@@ -912,6 +926,15 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
         }
     }
 
+    // The date rules need only the schedule: run them here too when other mistakes keep this
+    // release from the checked plans, so every mistake shows in one run.
+    if r.has_errors()
+        && zone_known
+        && let Some(s) = &schedule
+    {
+        let found = crate::check::schedule::check_schedule(r.path, s);
+        r.diags.extend(found);
+    }
     let version = version?;
     let schedule = schedule?;
     let branch = branch
@@ -946,6 +969,56 @@ fn optional<T>(node: Option<&Node>, read: impl FnOnce(&Node) -> Option<T>) -> Op
     }
 }
 
+/// The candidate names written under `schedule.candidates`, whatever else is wrong there.
+fn written_candidate_names(schedule: &Node) -> Vec<String> {
+    list_field(schedule, "candidates")
+        .iter()
+        .filter_map(|item| scalar_field(item, "name"))
+        .collect()
+}
+
+/// The valid ids written in the list `list` of a registry file, whatever else is wrong there.
+fn written_ids(file: &Node, list: &str) -> BTreeSet<String> {
+    list_field(file, list)
+        .iter()
+        .filter_map(|item| scalar_field(item, "id"))
+        .filter(|id| is_id(id))
+        .collect()
+}
+
+/// The version of a release file, if it is written and valid, whatever else is wrong there.
+fn written_version(file: &Node) -> Option<Located<semver::Version>> {
+    let node = field(file, "version")?;
+    let (Kind::Str(text) | Kind::Other(text)) = &node.kind else {
+        return None;
+    };
+    Some(Located {
+        value: semver::Version::parse(text).ok()?,
+        loc: node.loc,
+    })
+}
+
+fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
+    let Kind::Map(entries) = &node.kind else {
+        return None;
+    };
+    entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v)
+}
+
+fn scalar_field(node: &Node, name: &str) -> Option<String> {
+    match &field(node, name)?.kind {
+        Kind::Str(s) | Kind::Other(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn list_field<'n>(node: &'n Node, name: &str) -> &'n [Node] {
+    match field(node, name).map(|n| &n.kind) {
+        Some(Kind::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
 fn team_list(r: &mut Reader, f: &Fields, name: &str, reg: &Registry) -> Option<Vec<TeamId>> {
     let Some(list) = f.get(name) else {
         return Some(Vec::new());
@@ -962,14 +1035,7 @@ fn team_list(r: &mut Reader, f: &Fields, name: &str, reg: &Registry) -> Option<V
 }
 
 fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule> {
-    const FIELDS: &[&str] = &[
-        "deadlines_announcement",
-        "freeze",
-        "candidates",
-        "release",
-        "events",
-    ];
-    let f = r.fields(node, "the schedule", FIELDS)?;
+    let f = r.fields(node, "the schedule", fields::SCHEDULE)?;
     let deadlines_announcement = optional(f.get("deadlines_announcement"), |n| {
         moment(r, n, "deadlines_announcement", tz)
     });
@@ -985,11 +1051,7 @@ fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule>
             candidates_ok = false;
         }
         for item in items {
-            let Some(c) = r.fields(
-                item,
-                "a candidate",
-                &["name", "date", "cherry_pick_deadline"],
-            ) else {
+            let Some(c) = r.fields(item, "a candidate", fields::CANDIDATE) else {
                 candidates_ok = false;
                 continue;
             };
@@ -1015,7 +1077,6 @@ fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule>
                     ),
                 )
                 .help = Some("name candidates rc1, rc2, … once each".to_owned());
-                candidates_ok = false;
                 continue;
             }
             candidates.push(Candidate {
@@ -1036,7 +1097,7 @@ fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule>
     let mut events = Vec::new();
     if let Some(list) = f.get("events") {
         for item in r.list(list, "events") {
-            let Some(e) = r.fields(item, "an event", &["title", "date", "description"]) else {
+            let Some(e) = r.fields(item, "an event", fields::EVENT) else {
                 continue;
             };
             let title = req_text(r, &e, "title", "a title");

@@ -208,13 +208,13 @@ pub fn parse(path: &Path, source: &str) -> Result<Node, Diagnostic> {
     }
     match serde_saphyr::from_str_with_options::<Spanned<RawKind>>(source, options()) {
         Ok(raw) => Ok(convert(raw, source)),
-        Err(e) => Err(yaml_error(path, &e)),
+        Err(e) => Err(yaml_error(path, source, &e)),
     }
 }
 
 /// Rewords serde-saphyr's errors for a Release Master rather than for a Rust developer.
-fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Diagnostic {
-    let loc = e
+fn yaml_error(path: &Path, source: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let mut loc = e
         .location()
         .map(|l| Loc::new(l.line() as u32, l.column() as u32, 1))
         .unwrap_or(Loc::new(1, 1, 1));
@@ -225,11 +225,23 @@ fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Diagnostic {
     };
     let (message, help) = if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
+        loc.len = key.chars().count().try_into().unwrap_or(1);
         (
             format!("duplicate key `{key}`"),
             "each key may appear once in a mapping; remove or merge the repeated one",
         )
     } else if text.starts_with("multiple YAML documents") {
+        // Point at the `---` that starts the second document, the line to remove.
+        if let Some(line) = source
+            .lines()
+            .take(loc.line as usize)
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("---"))
+            .last()
+            .map(|(i, _)| i + 1)
+        {
+            loc = Loc::new(line.try_into().unwrap_or(u32::MAX), 1, 3);
+        }
         (
             "several YAML documents in one file".to_owned(),
             "keep one document per file: remove the `---` line, or move the second document to its own file",
@@ -316,6 +328,7 @@ impl<'a> Reader<'a> {
         Some(Fields {
             loc: node.loc,
             what: what.to_owned(),
+            known,
             entries,
         })
     }
@@ -420,6 +433,7 @@ pub struct Text {
 pub struct Fields<'n> {
     pub loc: Loc,
     what: String,
+    known: &'static [&'static str],
     entries: &'n [(Key, Node)],
 }
 
@@ -433,14 +447,26 @@ impl<'n> Fields<'n> {
             .filter(|v| !matches!(v.kind, Kind::Null))
     }
 
-    /// A required field's node; its absence is reported at the mapping.
+    /// A required field's node; its absence is reported at the mapping, unless a mistyped key
+    /// (already reported with "did you mean") stands in for it.
     pub fn require(&self, r: &mut Reader, name: &str) -> Option<&'n Node> {
         let node = self.get(name);
-        if node.is_none() {
+        let mistyped = self.entries.iter().any(|(k, _)| {
+            !self.known.contains(&k.name.as_str())
+                && did_you_mean(&k.name, self.known) == Some(name)
+        });
+        let present_but_empty = self.entries.iter().any(|(k, _)| k.name == name);
+        if node.is_none() && !mistyped {
+            let help = if present_but_empty {
+                format!("`{name}` is empty: give it a value")
+            } else {
+                format!("add `{name}:` to {}", self.what)
+            };
             r.error(
                 self.loc,
                 format!("missing required field `{name}` in {}", self.what),
-            );
+            )
+            .help = Some(help);
         }
         node
     }

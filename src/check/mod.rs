@@ -3,7 +3,7 @@
 
 mod files;
 mod results;
-mod schedule;
+pub mod schedule;
 
 use jiff::civil::Date;
 

@@ -1,17 +1,44 @@
 //! The order of a release's dates, and the seed rule: deadlines are announced at least a week
 //! before the first release candidate.
 
+use std::path::Path;
+
 use crate::diag::Diagnostic;
-use crate::model::Release;
+use crate::model::{Release, Schedule};
 
 /// Days between the deadlines announcement and the first candidate, at least.
 pub const ANNOUNCEMENT_LEAD_DAYS: i32 = 7;
 
 pub fn check(release: &Release) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let file = &release.file;
-    let s = &release.schedule;
+    let mut out = check_schedule(&release.file, &release.schedule);
     let first = release.first_candidate();
+    if let Some(env) = &release.test_environment
+        && let Some(ready) = &env.ready
+        && ready.date() > first.date.value
+    {
+        out.push(
+            Diagnostic::warning(
+                &release.file,
+                first.date.loc,
+                format!(
+                    "the test environment is ready on {}, after the first candidate ({})",
+                    ready.date(),
+                    first.date.value
+                ),
+            )
+            .with_help("teams need the environment to test the candidate"),
+        );
+    }
+    out
+}
+
+/// The rules about the dates of one schedule alone. The loader also runs them on releases with
+/// other errors, so a Release Master sees date mistakes in the same run as a mistyped team.
+pub fn check_schedule(file: &Path, s: &Schedule) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(first) = s.candidates.first() else {
+        return out;
+    };
 
     for pair in s.candidates.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
@@ -48,7 +75,8 @@ pub fn check(release: &Release) -> Vec<Diagnostic> {
             );
         }
     }
-    if let Some(last) = s.candidates.last()
+    // The latest candidate, not the last listed: an order mistake must not hide this one.
+    if let Some(last) = s.candidates.iter().rev().max_by_key(|c| c.date.value)
         && s.release.value < last.date.value
     {
         out.push(
@@ -100,36 +128,6 @@ pub fn check(release: &Release) -> Vec<Diagnostic> {
             );
         }
     }
-    if let Some(sos) = &release.scrum_of_scrums
-        && let Some(until) = sos.until
-        && until < sos.first.date()
-    {
-        out.push(Diagnostic::error(
-            file,
-            release.version.loc,
-            format!(
-                "scrum_of_scrums ends on {until}, before its first meeting on {}",
-                sos.first.date()
-            ),
-        ));
-    }
-    if let Some(env) = &release.test_environment
-        && let Some(ready) = &env.ready
-        && ready.date() > first.date.value
-    {
-        out.push(
-            Diagnostic::warning(
-                file,
-                first.date.loc,
-                format!(
-                    "the test environment is ready on {}, after the first candidate ({})",
-                    ready.date(),
-                    first.date.value
-                ),
-            )
-            .with_help("teams need the environment to test the candidate"),
-        );
-    }
     out
 }
 
@@ -138,4 +136,52 @@ pub fn latest_announcement(first: jiff::civil::Date) -> jiff::civil::Date {
     first
         .checked_sub(jiff::Span::new().days(ANNOUNCEMENT_LEAD_DAYS))
         .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Loc;
+    use crate::model::{Candidate, Located, Moment};
+    use jiff::civil::{Date, date};
+
+    fn at<T>(value: T) -> Located<T> {
+        Located {
+            value,
+            loc: Loc::new(1, 1, 1),
+        }
+    }
+
+    fn schedule(announcement: Moment, first: Date) -> Schedule {
+        Schedule {
+            deadlines_announcement: Some(at(announcement)),
+            freeze: None,
+            candidates: vec![Candidate {
+                name: at("rc1".to_owned()),
+                date: at(first),
+                cherry_pick_deadline: None,
+            }],
+            release: at(first),
+            events: Vec::new(),
+        }
+    }
+
+    fn late(announcement: &str, first: Date) -> bool {
+        let tz = jiff::tz::TimeZone::get("Europe/Berlin").expect("zone");
+        let moment = match announcement.parse::<jiff::civil::DateTime>() {
+            Ok(dt) => Moment::At(dt.to_zoned(tz).expect("zoned")),
+            Err(_) => Moment::Day(announcement.parse().expect("date")),
+        };
+        !check_schedule(Path::new("1.0.yaml"), &schedule(moment, first)).is_empty()
+    }
+
+    #[test]
+    fn seven_calendar_days_whatever_the_time_of_day() {
+        assert!(!late("2020-07-13T23:59", date(2020, 7, 20)));
+        assert!(!late("2020-07-13", date(2020, 7, 20)));
+        assert!(!late("2020-07-01T00:00", date(2020, 7, 20)));
+        assert!(late("2020-07-13T00:00", date(2020, 7, 19)));
+        assert!(late("2020-07-13", date(2020, 7, 19)));
+        assert!(late("2020-07-14T00:01", date(2020, 7, 20)));
+    }
 }
