@@ -1,11 +1,100 @@
-//! `herald workbook`.
+//! `herald workbook`: writes the manual-test workbook of one release.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use herald::render::{Context, Templates, workbook};
+use jiff::civil::Date;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("herald workbook: not implemented yet");
-    ExitCode::from(super::EXIT_ERRORS)
+use super::{EXIT_ERRORS, EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The release: its version (`1.14.0`) or a prefix of it (`1.14`)
+    release: String,
+    /// The plans folder
+    #[arg(long, default_value = "releases")]
+    dir: PathBuf,
+    /// Where to write the workbook (default: manual-tests-VERSION.xlsx in the current folder)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The date the plans are checked against (YYYY-MM-DD; default: today in UTC)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let today = today_or_now(args.today);
+    let checked = match load_valid(&args.dir, today) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let plans = &checked.plans;
+    let Some(release) = plans.release(&args.release) else {
+        let known: Vec<String> = plans
+            .releases
+            .iter()
+            .map(|r| r.version.value.to_string())
+            .collect();
+        eprintln!(
+            "herald: no release `{}` in {} (releases: {})",
+            args.release,
+            args.dir.display(),
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        );
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let version = release.version.value.to_string();
+    let timeline = herald::plan::plan(plans, today);
+    let Some(release) = timeline.release(&version) else {
+        eprintln!("herald: release {version} is missing from the timeline");
+        return ExitCode::from(EXIT_ERRORS);
+    };
+    // The workbook uses no templates; the defaults only complete the render context.
+    let templates = match Templates::defaults() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("herald: {e}");
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let ctx = Context {
+        timeline: &timeline,
+        plans,
+        templates: &templates,
+        site_url: None,
+    };
+    let rendered = match workbook::workbook_bytes(&ctx, release) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("herald: {e}");
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    for cut in &rendered.truncated {
+        eprintln!("herald: warning: {cut}");
+    }
+    let path = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("manual-tests-{version}.xlsx")));
+    match herald::write::write_file(&path, &rendered.bytes) {
+        Ok(written) => {
+            let tests = release.tests.rows.len();
+            let candidates = release.release.schedule.candidates.len();
+            emit(&format!(
+                "{} {}: {tests} tests, {candidates} candidates\n",
+                if written { "wrote" } else { "unchanged" },
+                path.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("herald: cannot write {}: {e}", path.display());
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
 }
