@@ -1,11 +1,101 @@
-//! `herald calendar`.
+//! `herald calendar`: the ICS feed of every release, or of one, to stdout or a file.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use herald::plan::ReleaseTimeline;
+use herald::render::{Context, Templates, calendar};
+use jiff::civil::Date;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("herald calendar: not implemented yet");
-    ExitCode::from(super::EXIT_ERRORS)
+use super::{EXIT_ERRORS, EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The plans folder
+    #[arg(default_value = "releases")]
+    dir: PathBuf,
+    /// Write the feed to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Only this release (`1.14.0`, or `1.14` for the latest 1.14.x)
+    #[arg(long, value_name = "V")]
+    release: Option<String>,
+    /// The date the plans are checked against (YYYY-MM-DD; default: today in UTC)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Where the site is published, for absolute links in event descriptions
+    #[arg(long, env = "HERALD_SITE_URL")]
+    site_url: Option<String>,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let today = today_or_now(args.today);
+    let checked = match load_valid(&args.dir, today) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let templates = match Templates::defaults() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("herald: {e}");
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let timeline = herald::plan::plan(&checked.plans, today);
+    let ctx = Context {
+        timeline: &timeline,
+        plans: &checked.plans,
+        templates: &templates,
+        site_url: args.site_url,
+    };
+    let releases: Vec<&ReleaseTimeline> = match &args.release {
+        None => timeline.releases.iter().collect(),
+        Some(wanted) => {
+            let found = checked
+                .plans
+                .release(wanted)
+                .and_then(|r| timeline.release(&r.version.value.to_string()));
+            match found {
+                Some(r) => vec![r],
+                None => {
+                    let known: Vec<&str> = timeline
+                        .releases
+                        .iter()
+                        .map(|r| r.version.as_str())
+                        .collect();
+                    eprintln!(
+                        "herald: no release {wanted} in {}; the plans have: {}",
+                        args.dir.display(),
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    );
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            }
+        }
+    };
+    let feed = calendar::feed(&ctx, &releases);
+    match &args.output {
+        None => emit(&feed),
+        Some(path) => {
+            if let Err(e) = herald::write::write_file(path, feed.as_bytes()) {
+                eprintln!("herald: cannot write {}: {e}", path.display());
+                return ExitCode::from(EXIT_ERRORS);
+            }
+            let events: usize = releases
+                .iter()
+                .map(|r| calendar::events(&ctx, r).len())
+                .sum();
+            emit(&format!(
+                "wrote {}: {} release{}, {events} events\n",
+                path.display(),
+                releases.len(),
+                if releases.len() == 1 { "" } else { "s" },
+            ));
+        }
+    }
+    ExitCode::SUCCESS
 }

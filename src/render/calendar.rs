@@ -1,12 +1,500 @@
-//! ICS calendar feeds (RFC 5545): one per release and one for all.
+//! ICS calendar feeds (RFC 5545): one per release and one for all, for calendars to subscribe to.
+//!
+//! Decisions a subscriber relies on:
+//! - UIDs are the milestone ids (`1.14.0/rc2` → `1.14.0-rc2@herald`; the Scrum of Scrums is
+//!   `1.14.0-scrum-of-scrums@herald`), so a re-published feed moves events instead of adding copies.
+//! - `DTSTAMP` is midnight UTC of the release's earliest event, a function of the plan alone:
+//!   the same plan gives byte-identical feeds on any day, and an unchanged plan rewrites nothing.
+//! - `SEQUENCE` is always 0: a monotonic sequence needs the plan's history, which a build does
+//!   not have, and subscribed feeds (`METHOD:PUBLISH`) are re-read whole, so clients update
+//!   events by UID anyway.
+//! - Summaries are `1.14.0: RC2` (the title alone when it already names the version, as
+//!   `Release 1.14.0` does): the plans name no product, so none is invented.
+//! - Deadlines given with a time are 15-minute events at that time, in the release's zone, with
+//!   a reminder a day before; a deadline given as a date is an all-day event reminded at 09:00
+//!   the day before. Candidates, the release and plan events are all-day (`DTEND` the next day).
+//! - The Scrum of Scrums is one weekly recurring event whose `DTSTART` carries the release's
+//!   `TZID`, with a `VTIMEZONE` built from the zone's transitions over the years the feed spans,
+//!   so a 10:00 meeting stays at 10:00 local time across daylight-saving changes.
 
-use super::{Context, Files};
+pub mod ics;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
+use jiff::{Span, Timestamp, Zoned};
+
+use super::{Context, Files, markdown, paths};
+use crate::model::Moment;
 use crate::plan::ReleaseTimeline;
 
-pub fn render_release(_ctx: &Context, _release: &ReleaseTimeline) -> Files {
-    Files::default()
+pub const PRODID: &str = "-//herald//release calendar//EN";
+/// The right-hand side of every UID.
+pub const UID_DOMAIN: &str = "herald";
+/// How long a deadline with a time lasts in the calendar: short, but visible in every client.
+pub const DEADLINE_MINUTES: u32 = 15;
+/// How often subscribing clients should refresh the feed (RFC 7986 and its Outlook twin).
+const REFRESH: &str = "PT12H";
+
+/// When an event happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// A whole day: `DTSTART;VALUE=DATE` and `DTEND` the next day.
+    AllDay(Date),
+    /// From `start`, for `minutes`, written in `start`'s zone.
+    Timed { start: Zoned, minutes: u32 },
 }
 
-pub fn render_shared(_ctx: &Context) -> Files {
-    Files::default()
+/// A weekly recurrence: every `every_weeks` weeks from the event's start, the last meeting
+/// starting at `last` (the `UNTIL`, inclusive); `count` meetings in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weekly {
+    pub every_weeks: u32,
+    pub last: Zoned,
+    pub count: usize,
+}
+
+/// One event of a feed; the calendar page can list these to show the same events as the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEvent {
+    /// `1.14.0-rc2@herald`.
+    pub uid: String,
+    /// The milestone it comes from (`1.14.0/rc2`); `None` for the Scrum of Scrums.
+    pub milestone_id: Option<String>,
+    /// `1.14.0: RC2`.
+    pub summary: String,
+    /// Plain text: the milestone's description and links to the MagicBox and the workbook.
+    pub description: String,
+    /// The MagicBox page, when it is an absolute URL (the site URL is known).
+    pub url: Option<String>,
+    pub when: When,
+    pub repeat: Option<Weekly>,
+    /// A reminder the day before (deadlines).
+    pub reminder: bool,
+    /// `DTSTAMP`: derived from the plan, never the clock.
+    pub stamp: Timestamp,
+}
+
+impl CalendarEvent {
+    /// The instant it starts; whole days start at midnight in the release's zone.
+    pub fn start(&self, tz: &TimeZone) -> Timestamp {
+        match &self.when {
+            When::AllDay(d) => d
+                .to_zoned(tz.clone())
+                .map(|z| z.timestamp())
+                .unwrap_or(Timestamp::MIN),
+            When::Timed { start, .. } => start.timestamp(),
+        }
+    }
+}
+
+/// The release's feed, at `paths::release_ics(version)`.
+pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Files {
+    let mut files = Files::default();
+    files.insert(paths::release_ics(&release.version), feed(ctx, &[release]));
+    files
+}
+
+/// The feed of every release, at `paths::CALENDAR_ICS`.
+pub fn render_shared(ctx: &Context) -> Files {
+    let releases: Vec<&ReleaseTimeline> = ctx.timeline.releases.iter().collect();
+    let mut files = Files::default();
+    files.insert(paths::CALENDAR_ICS, feed(ctx, &releases));
+    files
+}
+
+/// Every event of one release, in the order the feed lists them (by start, then UID).
+pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
+    let version = &release.version;
+    let tz = &release.release.timezone;
+    let stamp = plan_stamp(release);
+    let magicbox = ctx.link(&paths::html(&paths::magicbox(version)));
+    let workbook = ctx.link(&paths::workbook(version));
+    let links = format!("MagicBox: {magicbox}\nManual-test workbook: {workbook}");
+    let url = is_absolute_url(&magicbox).then(|| magicbox.clone());
+
+    let mut out: Vec<CalendarEvent> = release
+        .milestones
+        .iter()
+        .map(|m| {
+            let deadline = m.kind.is_deadline();
+            let when = match &m.when {
+                Moment::At(z) if deadline => When::Timed {
+                    start: z.with_time_zone(tz.clone()),
+                    minutes: DEADLINE_MINUTES,
+                },
+                other => When::AllDay(other.date()),
+            };
+            let description = match &m.description {
+                Some(md) => format!("{}\n\n{links}", markdown::to_plain(md)),
+                None => links.clone(),
+            };
+            CalendarEvent {
+                uid: uid(&m.id),
+                milestone_id: Some(m.id.clone()),
+                summary: summary(version, &m.title),
+                description,
+                url: url.clone(),
+                when,
+                repeat: None,
+                reminder: deadline,
+                stamp,
+            }
+        })
+        .collect();
+
+    if let (Some(sos), Some(first), Some(last)) = (
+        &release.release.scrum_of_scrums,
+        release.scrum_of_scrums.first(),
+        release.scrum_of_scrums.last(),
+    ) {
+        let count = release.scrum_of_scrums.len();
+        let every = match sos.every_weeks {
+            1 => "Every week".to_owned(),
+            n => format!("Every {n} weeks"),
+        };
+        let zone = zone_label(first.time_zone());
+        let meetings = match count {
+            1 => "1 meeting".to_owned(),
+            n => format!("{n} meetings"),
+        };
+        out.push(CalendarEvent {
+            uid: uid(&format!("{version}/scrum-of-scrums")),
+            milestone_id: None,
+            summary: summary(version, "Scrum of Scrums"),
+            description: format!(
+                "{every} at {} {zone}, {} minutes, from {} to {} ({meetings}).\n\n{links}",
+                first.strftime("%H:%M"),
+                sos.duration_minutes,
+                first.date(),
+                last.date(),
+            ),
+            url: url.clone(),
+            when: When::Timed {
+                start: first.clone(),
+                minutes: sos.duration_minutes,
+            },
+            repeat: Some(Weekly {
+                every_weeks: sos.every_weeks,
+                last: last.clone(),
+                count,
+            }),
+            reminder: false,
+            stamp,
+        });
+    }
+    out.sort_by(|a, b| (a.start(tz), &a.uid).cmp(&(b.start(tz), &b.uid)));
+    out
+}
+
+/// One feed holding every event of `releases`, with one `VTIMEZONE` per zone used.
+pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
+    let per_release: Vec<Vec<CalendarEvent>> = releases.iter().map(|r| events(ctx, r)).collect();
+
+    // Zone name → (zone, first year, last year) over every timed event written with its TZID.
+    let mut zones: BTreeMap<String, (TimeZone, i16, i16)> = BTreeMap::new();
+    for event in per_release.iter().flatten() {
+        let When::Timed { start, .. } = &event.when else {
+            continue;
+        };
+        if let Some(name) = tzid(start.time_zone()) {
+            let last = event.repeat.as_ref().map_or(start, |r| &r.last);
+            let entry = zones.entry(name.to_owned()).or_insert((
+                start.time_zone().clone(),
+                start.year(),
+                last.year(),
+            ));
+            entry.1 = entry.1.min(start.year());
+            entry.2 = entry.2.max(last.year());
+        }
+    }
+
+    let mut w = ics::Writer::new();
+    w.begin("VCALENDAR");
+    w.line("VERSION", &[], "2.0");
+    w.line("PRODID", &[], PRODID);
+    w.line("CALSCALE", &[], "GREGORIAN");
+    w.line("METHOD", &[], "PUBLISH");
+    let name = match releases {
+        [one] => match &one.release.codename {
+            Some(codename) => format!("Release {} ({codename})", one.version),
+            None => format!("Release {}", one.version),
+        },
+        _ => "Release calendar".to_owned(),
+    };
+    w.text("X-WR-CALNAME", &name);
+    w.text("NAME", &name);
+    let release_zones: std::collections::BTreeSet<&str> = releases
+        .iter()
+        .map(|r| zone_label(&r.release.timezone))
+        .collect();
+    if let [zone] = release_zones.iter().collect::<Vec<_>>()[..] {
+        w.text("X-WR-TIMEZONE", zone);
+    }
+    w.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], REFRESH);
+    w.line("X-PUBLISHED-TTL", &[], REFRESH);
+    for (name, (tz, from, to)) in &zones {
+        write_vtimezone(&mut w, name, tz, *from, *to);
+    }
+    for event in per_release.iter().flatten() {
+        write_event(&mut w, event);
+    }
+    w.end("VCALENDAR");
+    w.finish()
+}
+
+/// `1.14.0/rc2` → `1.14.0-rc2@herald`.
+pub fn uid(milestone_id: &str) -> String {
+    format!("{}@{UID_DOMAIN}", milestone_id.replace('/', "-"))
+}
+
+/// `1.14.0: RC2`, or the title alone when it already names the version.
+pub fn summary(version: &str, title: &str) -> String {
+    if title.contains(version) {
+        title.to_owned()
+    } else {
+        format!("{version}: {title}")
+    }
+}
+
+/// Midnight UTC of the release's earliest event (a milestone or the first Scrum of Scrums).
+fn plan_stamp(release: &ReleaseTimeline) -> Timestamp {
+    let earliest = release
+        .milestones
+        .iter()
+        .map(|m| m.date())
+        .chain(release.scrum_of_scrums.first().map(Zoned::date))
+        .min()
+        .unwrap_or(Date::constant(1970, 1, 1));
+    earliest
+        .to_zoned(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn is_absolute_url(link: &str) -> bool {
+    link.starts_with("https://") || link.starts_with("http://")
+}
+
+/// The zone's IANA name, or `UTC` for a zone without one.
+fn zone_label(tz: &TimeZone) -> &str {
+    tz.iana_name().unwrap_or("UTC")
+}
+
+/// The `TZID` to write times in `tz` with; `None` means write them in UTC (`…Z`): the zone is
+/// UTC, or has no name a `VTIMEZONE` could carry.
+fn tzid(tz: &TimeZone) -> Option<&str> {
+    let never_shifts = tz.following(Timestamp::MIN).next().is_none();
+    let is_utc = never_shifts && tz.to_offset(Timestamp::UNIX_EPOCH) == Offset::UTC;
+    tz.iana_name().filter(|_| !is_utc)
+}
+
+fn write_time(w: &mut ics::Writer, property: &str, at: &Zoned) {
+    match tzid(at.time_zone()) {
+        Some(name) => w.line(
+            property,
+            &[("TZID", name)],
+            &ics::local_date_time(at.datetime()),
+        ),
+        None => w.line(property, &[], &ics::utc_date_time(at.timestamp())),
+    }
+}
+
+fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
+    w.begin("VEVENT");
+    w.line("UID", &[], &event.uid);
+    w.line("DTSTAMP", &[], &ics::utc_date_time(event.stamp));
+    w.line("SEQUENCE", &[], "0");
+    match &event.when {
+        When::AllDay(day) => {
+            let next = day.tomorrow().unwrap_or(*day);
+            w.line("DTSTART", &[("VALUE", "DATE")], &ics::date(*day));
+            w.line("DTEND", &[("VALUE", "DATE")], &ics::date(next));
+        }
+        When::Timed { start, minutes } => {
+            let end = start
+                .checked_add(Span::new().minutes(i64::from(*minutes)))
+                .unwrap_or_else(|_| start.clone());
+            write_time(w, "DTSTART", start);
+            write_time(w, "DTEND", &end);
+        }
+    }
+    if let Some(weekly) = &event.repeat {
+        w.line(
+            "RRULE",
+            &[],
+            &format!(
+                "FREQ=WEEKLY;INTERVAL={};UNTIL={}",
+                weekly.every_weeks,
+                ics::utc_date_time(weekly.last.timestamp())
+            ),
+        );
+    }
+    w.text("SUMMARY", &event.summary);
+    w.text("DESCRIPTION", &event.description);
+    if let Some(url) = &event.url {
+        w.line("URL", &[("VALUE", "URI")], url);
+    }
+    w.line("STATUS", &[], "CONFIRMED");
+    // Milestones mark days; only meetings block time in free/busy.
+    let busy = event.repeat.is_some();
+    w.line("TRANSP", &[], if busy { "OPAQUE" } else { "TRANSPARENT" });
+    if event.reminder {
+        w.begin("VALARM");
+        w.line("ACTION", &[], "DISPLAY");
+        // 09:00 the day before a whole-day deadline; a day before a deadline with a time.
+        let trigger = match event.when {
+            When::AllDay(_) => "-PT15H",
+            When::Timed { .. } => "-P1D",
+        };
+        w.line("TRIGGER", &[], trigger);
+        w.text("DESCRIPTION", &format!("Tomorrow: {}", event.summary));
+        w.end("VALARM");
+    }
+    w.end("VEVENT");
+}
+
+/// A `VTIMEZONE` listing every transition of `tz` from the one in effect on 1 January of
+/// `from_year` to the end of `to_year`: exact for the feed's events, and reproducible since
+/// it depends only on the zone data herald is built with.
+fn write_vtimezone(w: &mut ics::Writer, name: &str, tz: &TimeZone, from_year: i16, to_year: i16) {
+    let at_midnight = |year: i16| {
+        Date::new(year, 1, 1)
+            .ok()
+            .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+    };
+    let start = at_midnight(from_year).unwrap_or(Timestamp::MIN);
+    let end = to_year
+        .checked_add(1)
+        .and_then(at_midnight)
+        .unwrap_or(Timestamp::MAX);
+
+    w.begin("VTIMEZONE");
+    w.line("TZID", &[], name);
+    let mut transitions: Vec<(Timestamp, Offset, String, bool)> = tz
+        .preceding(start)
+        .take(1)
+        .chain(tz.following(start).take_while(|t| t.timestamp() < end))
+        .map(|t| {
+            (
+                t.timestamp(),
+                t.offset(),
+                t.abbreviation().to_owned(),
+                t.dst().is_dst(),
+            )
+        })
+        .collect();
+    transitions.sort_by_key(|t| t.0);
+    if transitions.is_empty() {
+        let info = tz.to_offset_info(start);
+        write_observance(
+            w,
+            false,
+            Date::constant(1970, 1, 1).at(0, 0, 0, 0),
+            info.offset(),
+            info.offset(),
+            info.abbreviation(),
+        );
+    }
+    for (at, to, abbreviation, dst) in &transitions {
+        let from = at
+            .checked_sub(Span::new().seconds(1))
+            .map_or(*to, |before| tz.to_offset(before));
+        let local = at.to_zoned(TimeZone::fixed(from)).datetime();
+        write_observance(w, *dst, local, from, *to, abbreviation);
+    }
+    w.end("VTIMEZONE");
+}
+
+fn write_observance(
+    w: &mut ics::Writer,
+    daylight: bool,
+    local_start: jiff::civil::DateTime,
+    from: Offset,
+    to: Offset,
+    abbreviation: &str,
+) {
+    let kind = if daylight { "DAYLIGHT" } else { "STANDARD" };
+    w.begin(kind);
+    w.line("DTSTART", &[], &ics::local_date_time(local_start));
+    w.line("TZOFFSETFROM", &[], &ics::utc_offset(from));
+    w.line("TZOFFSETTO", &[], &ics::utc_offset(to));
+    w.text("TZNAME", abbreviation);
+    w.end(kind);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_replaces_the_slash_of_the_milestone_id() {
+        assert_eq!(uid("1.14.0/rc2"), "1.14.0-rc2@herald");
+        assert_eq!(
+            uid("1.14.0/cherry-pick-rc2"),
+            "1.14.0-cherry-pick-rc2@herald"
+        );
+    }
+
+    #[test]
+    fn summary_names_the_release_once() {
+        assert_eq!(summary("1.14.0", "RC2"), "1.14.0: RC2");
+        assert_eq!(summary("1.14.0", "Release 1.14.0"), "Release 1.14.0");
+    }
+
+    #[test]
+    fn utc_needs_no_vtimezone_but_berlin_does() {
+        assert_eq!(tzid(&TimeZone::UTC), None);
+        assert_eq!(tzid(&TimeZone::get("Etc/UTC").unwrap()), None);
+        assert_eq!(
+            tzid(&TimeZone::get("Europe/Berlin").unwrap()),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(tzid(&TimeZone::fixed(Offset::constant(2))), None);
+    }
+
+    #[test]
+    fn berlin_2026_has_both_changes_and_the_one_before() {
+        let mut w = ics::Writer::new();
+        let tz = TimeZone::get("Europe/Berlin").unwrap();
+        write_vtimezone(&mut w, "Europe/Berlin", &tz, 2026, 2026);
+        let out = w.finish();
+        let expected = [
+            "BEGIN:VTIMEZONE",
+            "TZID:Europe/Berlin",
+            "BEGIN:STANDARD",
+            "DTSTART:20251026T030000",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+            "TZNAME:CET",
+            "END:STANDARD",
+            "BEGIN:DAYLIGHT",
+            "DTSTART:20260329T020000",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+            "TZNAME:CEST",
+            "END:DAYLIGHT",
+            "BEGIN:STANDARD",
+            "DTSTART:20261025T030000",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+            "TZNAME:CET",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+        ]
+        .join("\r\n")
+            + "\r\n";
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn a_zone_without_changes_gets_one_standard_observance() {
+        let mut w = ics::Writer::new();
+        let tz = TimeZone::fixed(Offset::constant(5));
+        write_vtimezone(&mut w, "Fixed", &tz, 2026, 2026);
+        let out = w.finish();
+        assert!(out.contains("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0500\r\nTZOFFSETTO:+0500\r\n"));
+    }
 }
