@@ -1,11 +1,95 @@
-//! `herald draft`.
+//! `herald draft`: one Slack draft of a release on stdout, ready to paste (or its Block Kit JSON).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use herald::build::user_templates_dir;
+use herald::render::{Context, Templates, slack};
+use jiff::civil::Date;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("herald draft: not implemented yet");
-    ExitCode::from(super::EXIT_ERRORS)
+use super::{EXIT_ERRORS, EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The release version: `1.14.0`, or `1.14` for the latest 1.14.x
+    release: String,
+    /// The draft id: `deadlines`, `test-environment`, `cherry-pick-rc1`, `manual-tests-rc1`,
+    /// `approvals`, `failing-tests` or `release`
+    id: String,
+    /// The plans folder
+    #[arg(long, default_value = "releases")]
+    dir: PathBuf,
+    /// Print the Block Kit payload for `chat.postMessage` instead of the mrkdwn text
+    #[arg(long)]
+    json: bool,
+    /// The date that decides what is past and due (YYYY-MM-DD; default: today in UTC)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Where the site is published, so links in the draft are absolute
+    #[arg(long, env = "HERALD_SITE_URL")]
+    site_url: Option<String>,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let today = today_or_now(args.today);
+    let checked = match load_valid(&args.dir, today) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let plans = &checked.plans;
+    let Some(release) = plans.release(&args.release) else {
+        let versions: Vec<String> = plans
+            .releases
+            .iter()
+            .map(|r| r.version.value.to_string())
+            .collect();
+        eprintln!(
+            "herald: no release `{}` in {}; the releases are: {}",
+            args.release,
+            args.dir.display(),
+            if versions.is_empty() {
+                "none".to_owned()
+            } else {
+                versions.join(", ")
+            }
+        );
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let templates = match Templates::load(Some(&user_templates_dir(&args.dir))) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("herald: {e}");
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let timeline = herald::plan::plan(plans, today);
+    let version = release.version.value.to_string();
+    let Some(release) = timeline.release(&version) else {
+        eprintln!("herald: release {version} is missing from the timeline");
+        return ExitCode::from(EXIT_ERRORS);
+    };
+    let ctx = Context {
+        timeline: &timeline,
+        plans,
+        templates: &templates,
+        site_url: args.site_url,
+    };
+    match slack::draft(&ctx, release, &args.id) {
+        Ok(draft) => {
+            emit(&if args.json {
+                draft.json()
+            } else {
+                draft.mrkdwn
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e @ slack::DraftError::Unknown { .. }) => {
+            eprintln!("herald: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(e) => {
+            eprintln!("herald: {e}");
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
 }

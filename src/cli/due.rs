@@ -1,11 +1,107 @@
-//! `herald due`.
+//! `herald due`: the Slack drafts due in the coming days or overdue, soonest first.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use herald::plan::days_between;
+use herald::render::slack::{Agendum, agenda};
+use jiff::civil::Date;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("herald due: not implemented yet");
-    ExitCode::from(super::EXIT_ERRORS)
+use super::{EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The plans folder
+    #[arg(default_value = "releases")]
+    dir: PathBuf,
+    /// The first day of the window (YYYY-MM-DD; default: today in UTC)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// How many days after today the window reaches (inclusive)
+    #[arg(long, default_value_t = 7)]
+    days: u16,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let today = today_or_now(args.today);
+    let Ok(until) = today.checked_add(jiff::Span::new().days(i64::from(args.days))) else {
+        eprintln!(
+            "herald: --days {} reaches past the last date herald knows",
+            args.days
+        );
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let checked = match load_valid(&args.dir, today) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let timeline = herald::plan::plan(&checked.plans, today);
+    emit(&render(&agenda(&timeline, until), today, until));
+    ExitCode::SUCCESS
+}
+
+fn day(d: Date) -> String {
+    d.strftime("%a %-d %b %Y").to_string()
+}
+
+/// `overdue 3 days`, `today`, `in 2 days`.
+fn when(due: Date, today: Date) -> String {
+    match days_between(today, due) {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        -1 => "overdue 1 day".to_owned(),
+        n if n < 0 => format!("overdue {} days", -n),
+        n => format!("in {n} days"),
+    }
+}
+
+fn render(items: &[Agendum], today: Date, until: Date) -> String {
+    let window = format!("{} to {}", day(today), day(until));
+    if items.is_empty() {
+        return format!("Nothing due from {window}.\n");
+    }
+    let overdue = items.iter().filter(|a| a.draft.due < today).count();
+    let mut out = format!(
+        "{} {} due from {window}{}:\n\n",
+        items.len(),
+        if items.len() == 1 { "draft" } else { "drafts" },
+        match overdue {
+            0 => String::new(),
+            n => format!(" ({n} overdue)"),
+        }
+    );
+    let rows: Vec<[String; 5]> = items
+        .iter()
+        .map(|a| {
+            [
+                day(a.draft.due),
+                when(a.draft.due, today),
+                a.version.to_owned(),
+                a.draft.id.clone(),
+                a.draft.channel.clone(),
+            ]
+        })
+        .collect();
+    let header = ["due", "", "release", "draft", "channel"].map(str::to_owned);
+    let mut widths = [0; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    let first = &items[0];
+    out.push_str(&format!(
+        "\nPrint one with `herald draft {} {}`; once posted, add its id to `sent:` in the release file.\n",
+        first.version, first.draft.id
+    ));
+    out
 }

@@ -1,14 +1,1135 @@
 //! Slack message drafts: mrkdwn to paste and Block Kit payloads to post.
+//!
+//! The draft set, ids, channels and due dates come from `ReleaseTimeline::drafts`. Each draft's
+//! text is a Tera template (`slack/<kind>.md`) rendered twice: once as plain mrkdwn, and once
+//! for Block Kit, where dates also carry `<!date^…>` tokens. Everything taken from the plan
+//! reaches the templates already escaped (or converted with `to_mrkdwn`), and mentions are
+//! offered as separate fields, so only a template decides who is pinged.
 
-use super::{Context, Files, TemplateError};
-use crate::plan::ReleaseTimeline;
+use jiff::Zoned;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::markdown::{escape_markdown, escape_slack, to_mrkdwn};
+use super::{Context, Files, TemplateError, paths};
+use crate::model::{Moment, Person, Status, TeamId};
+use crate::plan::{DraftDue, MilestoneKind, ReleaseTimeline, Timeline};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
-pub const TEMPLATES: &[(&str, &str)] = &[];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "slack/deadlines.md",
+        include_str!("../../templates/slack/deadlines.md"),
+    ),
+    (
+        "slack/test-environment.md",
+        include_str!("../../templates/slack/test-environment.md"),
+    ),
+    (
+        "slack/cherry-pick.md",
+        include_str!("../../templates/slack/cherry-pick.md"),
+    ),
+    (
+        "slack/manual-tests.md",
+        include_str!("../../templates/slack/manual-tests.md"),
+    ),
+    (
+        "slack/approvals.md",
+        include_str!("../../templates/slack/approvals.md"),
+    ),
+    (
+        "slack/failing-tests.md",
+        include_str!("../../templates/slack/failing-tests.md"),
+    ),
+    (
+        "slack/release.md",
+        include_str!("../../templates/slack/release.md"),
+    ),
+];
 
-/// Registers the filters and functions the draft templates use.
-pub fn register(_tera: &mut tera::Tera) {}
+/// Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
+pub const MAX_BLOCKS: usize = 50;
+pub const MAX_SECTION_TEXT: usize = 3000;
+pub const MAX_HEADER_TEXT: usize = 150;
 
-pub fn render_release(_ctx: &Context, _release: &ReleaseTimeline) -> Result<Files, TemplateError> {
-    Ok(Files::default())
+/// Registers the filters and functions the draft templates use:
+/// `slack_link(url=…, text=…)` makes `<url|text>` for an absolute URL, and `text (`path`)` for a
+/// site path (no site URL known), which Slack could not open. `text` must already be mrkdwn.
+pub fn register(tera: &mut tera::Tera) {
+    tera.register_function("slack_link", |kw: tera::Kwargs, _: &tera::State| {
+        let url: String = kw.must_get("url")?;
+        let text: String = kw.must_get("text")?;
+        tera::TeraResult::Ok(slack_link(&url, &text))
+    });
+}
+
+/// `<url|text>` for an http(s) URL, with the characters that would end the link encoded;
+/// otherwise the text followed by the address as code.
+pub fn slack_link(url: &str, text: &str) -> String {
+    if super::markdown::is_safe_url(url) && !url.contains(char::is_whitespace) {
+        let url = url
+            .replace('|', "%7C")
+            .replace('<', "%3C")
+            .replace('>', "%3E");
+        format!("<{url}|{text}>")
+    } else {
+        format!("{text} (`{}`)", escape_slack(url))
+    }
+}
+
+/// One rendered draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub id: String,
+    pub channel: String,
+    pub due: Date,
+    pub sent: bool,
+    /// Slack mrkdwn, ready to paste; ends with a newline.
+    pub mrkdwn: String,
+    /// What `chat.postMessage` accepts.
+    pub payload: Payload,
+}
+
+impl Draft {
+    /// The Block Kit payload as pretty JSON, ending with a newline.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.payload)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}
+
+/// A `chat.postMessage` body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Payload {
+    pub channel: String,
+    /// The notification text: the draft's first paragraph.
+    pub text: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Header { text: Text },
+    Section { text: Text },
+    Divider,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Text {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<bool>,
+}
+
+impl Text {
+    fn mrkdwn(text: String) -> Text {
+        Text {
+            kind: "mrkdwn",
+            text,
+            emoji: None,
+        }
+    }
+
+    fn plain(text: String) -> Text {
+        Text {
+            kind: "plain_text",
+            text,
+            emoji: Some(true),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error("release {version} has no draft `{id}`; its drafts are: {}", valid.join(", "))]
+    Unknown {
+        version: String,
+        id: String,
+        valid: Vec<String>,
+    },
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// Every draft of a release as `.md` and `.json`, and the drafts page.
+pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
+    let mut files = Files::default();
+    let mut drafts = Vec::with_capacity(release.drafts.len());
+    for due in &release.drafts {
+        let draft = render_draft(ctx, release, due)?;
+        let v = &release.version;
+        files.insert(paths::draft(v, &draft.id, "md"), draft.mrkdwn.clone());
+        files.insert(paths::draft(v, &draft.id, "json"), draft.json());
+        drafts.push(draft);
+    }
+    files.insert(
+        paths::drafts_page(&release.version),
+        drafts_page(release, &drafts),
+    );
+    Ok(files)
+}
+
+/// One draft of a release, by id (`deadlines`, `cherry-pick-rc2`, …).
+pub fn draft(ctx: &Context, release: &ReleaseTimeline, id: &str) -> Result<Draft, DraftError> {
+    let Some(due) = release.drafts.iter().find(|d| d.id == id) else {
+        return Err(DraftError::Unknown {
+            version: release.version.clone(),
+            id: id.to_owned(),
+            valid: release.drafts.iter().map(|d| d.id.clone()).collect(),
+        });
+    };
+    Ok(render_draft(ctx, release, due)?)
+}
+
+/// A draft on the agenda: due within the window or overdue, and not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agendum<'t> {
+    pub version: &'t str,
+    pub draft: &'t DraftDue,
+}
+
+/// The drafts not sent whose due date is on or before `until` (so overdue ones too),
+/// soonest first, then by release and id.
+pub fn agenda<'t>(timeline: &'t Timeline, until: Date) -> Vec<Agendum<'t>> {
+    let mut out: Vec<Agendum> = timeline
+        .releases
+        .iter()
+        .flat_map(|r| {
+            r.drafts
+                .iter()
+                .filter(move |d| !d.sent && d.due <= until)
+                .map(move |d| Agendum {
+                    version: &r.version,
+                    draft: d,
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.draft.due, a.version, &a.draft.id).cmp(&(b.draft.due, b.version, &b.draft.id))
+    });
+    out
+}
+
+/// What a draft id is about; candidate drafts carry the candidate's index.
+enum Kind {
+    Deadlines,
+    TestEnvironment,
+    CherryPick(usize),
+    ManualTests(usize),
+    Approvals,
+    FailingTests,
+    Release,
+}
+
+impl Kind {
+    fn of(release: &ReleaseTimeline, id: &str) -> Option<Kind> {
+        let candidates = &release.release.schedule.candidates;
+        let index = |prefix: &str| {
+            let name = id.strip_prefix(prefix)?;
+            candidates.iter().position(|c| c.name.value == name)
+        };
+        Some(match id {
+            "deadlines" => Kind::Deadlines,
+            "test-environment" => Kind::TestEnvironment,
+            "approvals" => Kind::Approvals,
+            "failing-tests" => Kind::FailingTests,
+            "release" => Kind::Release,
+            _ => {
+                if let Some(i) = index("cherry-pick-") {
+                    Kind::CherryPick(i)
+                } else {
+                    Kind::ManualTests(index("manual-tests-")?)
+                }
+            }
+        })
+    }
+
+    fn template(&self) -> &'static str {
+        match self {
+            Kind::Deadlines => "slack/deadlines.md",
+            Kind::TestEnvironment => "slack/test-environment.md",
+            Kind::CherryPick(_) => "slack/cherry-pick.md",
+            Kind::ManualTests(_) => "slack/manual-tests.md",
+            Kind::Approvals => "slack/approvals.md",
+            Kind::FailingTests => "slack/failing-tests.md",
+            Kind::Release => "slack/release.md",
+        }
+    }
+
+    fn candidate(&self) -> Option<usize> {
+        match self {
+            Kind::CherryPick(i) | Kind::ManualTests(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+fn render_draft(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+    due: &DraftDue,
+) -> Result<Draft, TemplateError> {
+    let kind = Kind::of(release, &due.id).ok_or_else(|| {
+        TemplateError::Tera(format!(
+            "release {} has a draft `{}` that herald has no template for",
+            release.version, due.id
+        ))
+    })?;
+    let pasted = ctx.templates.render(
+        kind.template(),
+        &DraftContext::new(ctx, release, due, &kind, false),
+    )?;
+    let posted = ctx.templates.render(
+        kind.template(),
+        &DraftContext::new(ctx, release, due, &kind, true),
+    )?;
+    let mrkdwn = tidy(&pasted);
+    let posted = tidy(&posted);
+    let drafts_page = slack_link(
+        &ctx.link(&paths::html(&paths::drafts_page(&release.version))),
+        "drafts page",
+    );
+    let payload = Payload {
+        channel: due.channel.clone(),
+        text: truncate(
+            mrkdwn.split("\n\n").next().unwrap_or_default().trim(),
+            MAX_SECTION_TEXT,
+        ),
+        blocks: blocks(&posted, &drafts_page),
+    };
+    Ok(Draft {
+        id: due.id.clone(),
+        channel: due.channel.clone(),
+        due: due.due,
+        sent: due.sent,
+        mrkdwn,
+        payload,
+    })
+}
+
+/// Trailing spaces off, at most one blank line in a row, one final newline: templates may be
+/// loose with whitespace and still paste cleanly.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// At most `max` characters, cut at a space when one is near, with an ellipsis.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{cut}…")
+}
+
+/// Block Kit blocks for mrkdwn text: a bold first line becomes the header, `───` a divider,
+/// each other paragraph a section. Long paragraphs are split at line ends; beyond the block
+/// limit the rest is summarised as "…and N more lines".
+fn blocks(text: &str, full_draft_link: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    for (i, paragraph) in paragraphs(text).into_iter().enumerate() {
+        if i == 0
+            && let Some(title) = header_text(&paragraph)
+        {
+            out.push(Block::Header {
+                text: Text::plain(title),
+            });
+            continue;
+        }
+        if paragraph == "───" || paragraph == "---" {
+            out.push(Block::Divider);
+            continue;
+        }
+        for chunk in chunks(&paragraph, MAX_SECTION_TEXT) {
+            out.push(Block::Section {
+                text: Text::mrkdwn(chunk),
+            });
+        }
+    }
+    if out.len() > MAX_BLOCKS {
+        let dropped: usize = out[MAX_BLOCKS - 1..]
+            .iter()
+            .map(|b| match b {
+                Block::Section { text } => text.text.lines().filter(|l| !l.is_empty()).count(),
+                Block::Header { .. } => 1,
+                Block::Divider => 0,
+            })
+            .sum();
+        out.truncate(MAX_BLOCKS - 1);
+        out.push(Block::Section {
+            text: Text::mrkdwn(format!(
+                "_…and {dropped} more lines: the full draft is on the {full_draft_link}_"
+            )),
+        });
+    }
+    out
+}
+
+/// Paragraphs separated by blank lines, keeping a code block whole.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open_fence = false;
+    for part in text.split("\n\n") {
+        let part = part.trim_matches('\n');
+        if part.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if open_fence => {
+                last.push_str("\n\n");
+                last.push_str(part);
+            }
+            _ => out.push(part.to_owned()),
+        }
+        if part.matches("```").count() % 2 == 1 {
+            open_fence = !open_fence;
+        }
+    }
+    out
+}
+
+/// The title of a paragraph that is one bold line short enough for a header. A title with
+/// an escaped character stays a section: plain text would show the entity, not the character.
+fn header_text(paragraph: &str) -> Option<String> {
+    let inner = paragraph.strip_prefix('*')?.strip_suffix('*')?;
+    if paragraph.contains('\n') || inner.contains(['*', '<', '>', '&', '`']) {
+        return None;
+    }
+    (!inner.trim().is_empty() && inner.chars().count() <= MAX_HEADER_TEXT).then(|| inner.to_owned())
+}
+
+/// Pieces of at most `max` characters, split at line ends (a longer line is cut).
+fn chunks(paragraph: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut current_len = 0;
+    for line in paragraph.lines() {
+        let line = truncate(line, max);
+        let len = line.chars().count();
+        if !current.is_empty() && current_len + 1 + len > max {
+            out.push(std::mem::take(&mut current));
+            current_len = 0;
+        }
+        if !current.is_empty() {
+            current.push('\n');
+            current_len += 1;
+        }
+        current.push_str(&line);
+        current_len += len;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The drafts page: every draft with its channel, due date and state, and its text in a
+/// preformatted block (mdBook gives it a copy button).
+fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
+    let v = &release.version;
+    let mut page = format!("# Slack drafts for {}\n\n", escape_markdown(v));
+    page.push_str(
+        "Each draft is ready to paste into Slack; its Block Kit payload (`.json`) can be posted \
+         with `chat.postMessage`. Once a draft is posted, add its id to `sent:` in the release \
+         file and `herald due` stops listing it.\n\n",
+    );
+    if drafts.is_empty() {
+        page.push_str("This release has no drafts.\n");
+        return page;
+    }
+    page.push_str("| Draft | Channel | Due | Sent |\n| --- | --- | --- | --- |\n");
+    for d in drafts {
+        page.push_str(&format!(
+            "| [{id}](#{anchor}) | {channel} | {due} | {sent} |\n",
+            id = escape_markdown(&d.id),
+            anchor = d.id,
+            channel = escape_markdown(&d.channel),
+            due = day(d.due),
+            sent = if d.sent { "yes" } else { "no" },
+        ));
+    }
+    for d in drafts {
+        let json_name = format!("{}.json", d.id);
+        page.push_str(&format!(
+            "\n## {id}\n\nTo **{channel}**, due **{due}**{sent}. Block Kit payload: [{json}](slack/{json}).\n\n",
+            id = escape_markdown(&d.id),
+            channel = escape_markdown(&d.channel),
+            due = day(d.due),
+            sent = if d.sent { ", already sent" } else { "" },
+            json = escape_markdown(&json_name),
+        ));
+        page.push_str(&preformatted(&d.mrkdwn));
+    }
+    page
+}
+
+/// A fenced block that no line of `text` can close, and that mdBook's `{{#include}}`-style
+/// directives cannot reach.
+fn preformatted(text: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!(
+        "{fence}text\n{}\n{fence}\n",
+        defuse_mdbook_directives(text.trim_end())
+    )
+}
+
+/// mdBook expands `{{#include …}}` and friends even inside code blocks; a zero-width space
+/// between the braces keeps the text as written without running it.
+fn defuse_mdbook_directives(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        if after.trim_start().starts_with('#') {
+            out.push_str("{\u{200B}{");
+        } else {
+            out.push_str("{{");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the templates see. Every string from the plan is escaped for Slack here.
+
+/// A point in time as the drafts show it.
+#[derive(Debug, Clone, Serialize)]
+struct When {
+    /// `2026-12-01`
+    iso: String,
+    /// `Tue 1 Dec 2026`
+    day: String,
+    /// `16:00`, when it is a time rather than a whole day.
+    time: Option<String>,
+    /// `CET`
+    zone: Option<String>,
+    /// `15:00 UTC` (with the day when it differs).
+    utc: Option<String>,
+    /// Ready to use: `*Mon 30 Nov 2026, 16:00 CET* (15:00 UTC)`, in Block Kit with a
+    /// `<!date^…>` token in the reader's own time.
+    text: String,
+}
+
+fn day(d: Date) -> String {
+    d.strftime("%a %-d %b %Y").to_string()
+}
+
+impl When {
+    fn day(d: Date) -> When {
+        When {
+            iso: d.to_string(),
+            day: day(d),
+            time: None,
+            zone: None,
+            utc: None,
+            text: format!("*{}*", day(d)),
+        }
+    }
+
+    fn instant(z: &Zoned, tz: &TimeZone, block_kit: bool) -> When {
+        let z = z.with_time_zone(tz.clone());
+        let utc = z.with_time_zone(TimeZone::UTC);
+        let zone = z.strftime("%Z").to_string();
+        let time = z.strftime("%H:%M").to_string();
+        let utc_text = if utc.date() == z.date() {
+            utc.strftime("%H:%M UTC").to_string()
+        } else {
+            format!("{}, {}", day(utc.date()), utc.strftime("%H:%M UTC"))
+        };
+        let main = format!("*{}, {time} {zone}*", day(z.date()));
+        let in_utc = zone == "UTC";
+        let text = match (block_kit, in_utc) {
+            (false, true) => main,
+            (false, false) => format!("{main} ({utc_text})"),
+            (true, _) => {
+                let token = format!(
+                    "<!date^{}^{{date_short_pretty}} {{time}}|{}, {}>",
+                    z.timestamp().as_second(),
+                    day(utc.date()),
+                    utc.strftime("%H:%M UTC")
+                );
+                if in_utc {
+                    format!("{main} (your time: {token})")
+                } else {
+                    format!("{main} ({utc_text}; your time: {token})")
+                }
+            }
+        };
+        When {
+            iso: z.strftime("%Y-%m-%dT%H:%M%:z").to_string(),
+            day: day(z.date()),
+            time: Some(time),
+            zone: Some(zone),
+            utc: Some(utc_text),
+            text,
+        }
+    }
+
+    fn moment(m: &Moment, tz: &TimeZone, block_kit: bool) -> When {
+        match m {
+            Moment::Day(d) => When::day(*d),
+            Moment::At(z) => When::instant(z, tz, block_kit),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PersonInfo {
+    name: String,
+    /// `<@U…>` when the person has a Slack id, else the name.
+    mention: String,
+}
+
+impl PersonInfo {
+    fn new(p: &Person) -> PersonInfo {
+        let name = escape_slack(&p.name);
+        let mention = match &p.slack {
+            Some(id) if is_slack_id(id, &['U', 'W']) => format!("<@{id}>"),
+            _ => name.clone(),
+        };
+        PersonInfo { name, mention }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TeamInfo {
+    id: String,
+    name: String,
+    /// `<!subteam^S…>` when the team has a Slack user group, else the name.
+    mention: String,
+}
+
+impl TeamInfo {
+    fn new(ctx: &Context, id: &TeamId) -> TeamInfo {
+        let team = ctx.plans.team(id);
+        let name = escape_slack(team.map_or(id.0.as_str(), |t| t.name.as_str()));
+        let mention = match team.and_then(|t| t.slack_group.as_deref()) {
+            Some(group) if is_slack_id(group, &['S']) => format!("<!subteam^{group}>"),
+            _ => name.clone(),
+        };
+        TeamInfo {
+            id: escape_slack(&id.0),
+            name,
+            mention,
+        }
+    }
+}
+
+/// The loader checks Slack ids; checked again here because a mention is the one place where
+/// a malformed id would ping the wrong people.
+fn is_slack_id(id: &str, prefixes: &[char]) -> bool {
+    id.starts_with(prefixes)
+        && id.len() >= 3
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+#[derive(Debug, Serialize)]
+struct DraftInfo {
+    id: String,
+    channel: String,
+    due: When,
+}
+
+#[derive(Debug, Serialize)]
+struct ReleaseInfo {
+    version: String,
+    codename: Option<String>,
+    /// IANA zone name.
+    zone: String,
+    branch: String,
+    /// `1.14.0 "Ulm"`, or the version alone.
+    title: String,
+    date: When,
+    release_notes: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PeopleInfo {
+    release_master: PersonInfo,
+    release_manager: Option<PersonInfo>,
+    scrum_master: Option<PersonInfo>,
+}
+
+/// Site addresses: absolute with a site URL, else paths from the site root.
+#[derive(Debug, Serialize)]
+struct Links {
+    magicbox: String,
+    workbook: String,
+    calendar: String,
+    drafts: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MilestoneInfo {
+    slug: String,
+    /// `freeze`, `cherry-pick-deadline`, `candidate`, `release`, `event`, …
+    kind: &'static str,
+    title: String,
+    when: When,
+    past: bool,
+    /// mrkdwn on one line.
+    description: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct SosInfo {
+    every_weeks: u32,
+    duration_minutes: u32,
+    /// Meetings on or after the deadlines announcement.
+    meetings: Vec<When>,
+}
+
+#[derive(Debug, Serialize)]
+struct EnvInfo {
+    url: String,
+    /// mrkdwn; may span several lines.
+    access: Option<String>,
+    ready: When,
+    /// `RC1`: the first candidate on or after the ready date.
+    candidate: String,
+}
+
+#[derive(Debug, Serialize)]
+struct TestInfo {
+    id: String,
+    title: String,
+    blocking: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct TeamTests {
+    team: TeamInfo,
+    total: u32,
+    not_run: u32,
+    failed: u32,
+    blocked: u32,
+    blocking_not_run: u32,
+    /// Not run yet, blocking first.
+    tests: Vec<TestInfo>,
+}
+
+#[derive(Debug, Serialize)]
+struct CandidateInfo {
+    name: String,
+    /// `RC2`
+    label: String,
+    date: When,
+    cherry_pick_deadline: Option<When>,
+    total: u32,
+    not_run: u32,
+    passed: u32,
+    failed: u32,
+    blocked: u32,
+    skipped: u32,
+    blocking_not_run: u32,
+    /// Teams with tests not run yet, in team order.
+    teams: Vec<TeamTests>,
+    /// Teams whose tests all have a result.
+    done: Vec<TeamInfo>,
+    /// Tests that failed or were blocked on this candidate, blocking first.
+    problems: Vec<Problem>,
+}
+
+#[derive(Debug, Serialize)]
+struct Problem {
+    title: String,
+    team: TeamInfo,
+    /// `failed` or `blocked`
+    status: &'static str,
+    blocking: bool,
+    /// mrkdwn on one line, from the result.
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PullRequestInfo {
+    url: String,
+    title: String,
+    waiting_for: Vec<TeamInfo>,
+}
+
+#[derive(Debug, Serialize)]
+struct FailingInfo {
+    name: String,
+    link: Option<String>,
+    since: When,
+    days: i32,
+    /// mrkdwn on one line.
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct FailingTeam {
+    team: TeamInfo,
+    tests: Vec<FailingInfo>,
+}
+
+#[derive(Debug, Serialize)]
+struct NextDeadline {
+    title: String,
+    when: When,
+}
+
+#[derive(Debug, Serialize)]
+struct DraftContext {
+    /// Rendering for the Block Kit payload (dates carry `<!date^…>` tokens).
+    block_kit: bool,
+    today: When,
+    draft: DraftInfo,
+    release: ReleaseInfo,
+    people: PeopleInfo,
+    links: Links,
+    /// Every milestone but the deadlines announcement, in order.
+    milestones: Vec<MilestoneInfo>,
+    scrum_of_scrums: Option<SosInfo>,
+    test_environment: Option<EnvInfo>,
+    /// The candidate of a `cherry-pick-…` or `manual-tests-…` draft.
+    candidate: Option<CandidateInfo>,
+    pull_requests: Vec<PullRequestInfo>,
+    /// Failing tests grouped by team, in team order.
+    failing: Vec<FailingTeam>,
+    /// The first cherry-pick deadline not past.
+    next_cherry_pick: Option<NextDeadline>,
+    /// Every team in the registry.
+    teams: Vec<TeamInfo>,
+}
+
+/// mrkdwn from a Markdown field, on one line, for use inside a list item.
+fn inline_mrkdwn(md: &str) -> String {
+    to_mrkdwn(md)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn milestone_kind(kind: &MilestoneKind) -> &'static str {
+    match kind {
+        MilestoneKind::DeadlinesAnnouncement => "deadlines-announcement",
+        MilestoneKind::Freeze => "freeze",
+        MilestoneKind::CherryPickDeadline { .. } => "cherry-pick-deadline",
+        MilestoneKind::Candidate { .. } => "candidate",
+        MilestoneKind::Release => "release",
+        MilestoneKind::Event => "event",
+    }
+}
+
+impl DraftContext {
+    fn new(
+        ctx: &Context,
+        release: &ReleaseTimeline,
+        due: &DraftDue,
+        kind: &Kind,
+        block_kit: bool,
+    ) -> DraftContext {
+        let r = release.release;
+        let tz = &r.timezone;
+        let v = &release.version;
+        let codename = r.codename.as_deref().map(escape_slack);
+        let title = match &codename {
+            Some(c) => format!("{v} \"{c}\""),
+            None => v.clone(),
+        };
+        let announcement = r.deadlines_announcement().date();
+        let milestones = release
+            .milestones
+            .iter()
+            .filter(|m| m.kind != MilestoneKind::DeadlinesAnnouncement)
+            .map(|m| MilestoneInfo {
+                slug: m.slug.clone(),
+                kind: milestone_kind(&m.kind),
+                title: escape_slack(&m.title),
+                when: When::moment(&m.when, tz, block_kit),
+                past: m.past,
+                description: m.description.as_deref().map(inline_mrkdwn),
+            })
+            .collect();
+        let scrum_of_scrums = r.scrum_of_scrums.as_ref().map(|sos| SosInfo {
+            every_weeks: sos.every_weeks,
+            duration_minutes: sos.duration_minutes,
+            meetings: release
+                .scrum_of_scrums
+                .iter()
+                .filter(|z| z.date() >= announcement)
+                .map(|z| When::instant(z, tz, block_kit))
+                .collect(),
+        });
+        let candidates = &r.schedule.candidates;
+        let test_environment = r.test_environment.as_ref().map(|env| {
+            let ready = env
+                .ready
+                .clone()
+                .unwrap_or(Moment::Day(r.first_candidate().date.value));
+            let candidate = candidates
+                .iter()
+                .find(|c| c.date.value >= ready.date())
+                .or(candidates.last())
+                .map_or(String::new(), |c| {
+                    escape_slack(&c.name.value.to_uppercase())
+                });
+            EnvInfo {
+                url: env.url.clone(),
+                access: env.access.as_deref().map(to_mrkdwn),
+                ready: When::moment(&ready, tz, block_kit),
+                candidate,
+            }
+        });
+        let candidate = kind
+            .candidate()
+            .map(|i| candidate_info(ctx, release, i, block_kit));
+        let pull_requests = release
+            .pending_approvals
+            .iter()
+            .map(|p| PullRequestInfo {
+                url: p.pull_request.url.clone(),
+                title: escape_slack(&p.pull_request.title),
+                waiting_for: p
+                    .waiting_for
+                    .iter()
+                    .map(|t| TeamInfo::new(ctx, t))
+                    .collect(),
+            })
+            .collect();
+        let mut failing: Vec<FailingTeam> = Vec::new();
+        for f in &release.failing {
+            let info = FailingInfo {
+                name: escape_slack(&f.test.name),
+                link: f.test.link.clone(),
+                since: When::day(f.test.since.date()),
+                days: f.days,
+                note: f.test.note.as_deref().map(inline_mrkdwn),
+            };
+            match failing.last_mut() {
+                Some(group) if group.team.id == escape_slack(&f.test.team.0) => {
+                    group.tests.push(info)
+                }
+                _ => failing.push(FailingTeam {
+                    team: TeamInfo::new(ctx, &f.test.team),
+                    tests: vec![info],
+                }),
+            }
+        }
+        let next_cherry_pick = release
+            .milestones
+            .iter()
+            .find(|m| !m.past && matches!(m.kind, MilestoneKind::CherryPickDeadline { .. }))
+            .map(|m| NextDeadline {
+                title: escape_slack(&m.title),
+                when: When::moment(&m.when, tz, block_kit),
+            });
+        let site = |path: String| ctx.link(&path);
+        DraftContext {
+            block_kit,
+            today: When::day(ctx.timeline.today),
+            draft: DraftInfo {
+                id: due.id.clone(),
+                channel: escape_slack(&due.channel),
+                due: When::day(due.due),
+            },
+            release: ReleaseInfo {
+                version: v.clone(),
+                codename,
+                zone: escape_slack(&r.timezone_name),
+                branch: escape_slack(&r.branch),
+                title,
+                date: When::day(r.schedule.release.value),
+                release_notes: r.release_notes.clone(),
+            },
+            people: PeopleInfo {
+                release_master: PersonInfo::new(&r.people.release_master),
+                release_manager: r.people.release_manager.as_ref().map(PersonInfo::new),
+                scrum_master: r.people.scrum_master.as_ref().map(PersonInfo::new),
+            },
+            links: Links {
+                magicbox: site(paths::html(&paths::magicbox(v))),
+                workbook: site(paths::workbook(v)),
+                calendar: site(paths::release_ics(v)),
+                drafts: site(paths::html(&paths::drafts_page(v))),
+            },
+            milestones,
+            scrum_of_scrums,
+            test_environment,
+            candidate,
+            pull_requests,
+            failing,
+            next_cherry_pick,
+            teams: ctx
+                .plans
+                .teams
+                .iter()
+                .map(|t| TeamInfo::new(ctx, &t.id))
+                .collect(),
+        }
+    }
+}
+
+fn candidate_info(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+    index: usize,
+    block_kit: bool,
+) -> CandidateInfo {
+    let r = release.release;
+    let c = &r.schedule.candidates[index];
+    let totals = release.tests.totals.get(index).copied().unwrap_or_default();
+    let mut teams = Vec::new();
+    let mut done = Vec::new();
+    for (team_id, counts) in &release.tests.by_team {
+        let counts = counts.get(index).copied().unwrap_or_default();
+        let team = TeamInfo::new(ctx, team_id);
+        if counts.not_run == 0 {
+            done.push(team);
+            continue;
+        }
+        let mut tests: Vec<TestInfo> = release
+            .tests
+            .rows
+            .iter()
+            .filter(|row| &row.test.team == team_id && row.statuses[index] == Status::NotRun)
+            .map(|row| TestInfo {
+                id: escape_slack(&row.test.id.0),
+                title: escape_slack(&row.test.title),
+                blocking: row.test.blocking,
+            })
+            .collect();
+        // Blocking tests first; the sort is stable, so test order holds within each group.
+        tests.sort_by_key(|t| !t.blocking);
+        teams.push(TeamTests {
+            team,
+            total: counts.total,
+            not_run: counts.not_run,
+            failed: counts.failed,
+            blocked: counts.blocked,
+            blocking_not_run: tests.iter().filter(|t| t.blocking).count() as u32,
+            tests,
+        });
+    }
+    let mut problems: Vec<Problem> = release
+        .tests
+        .rows
+        .iter()
+        .filter(|row| matches!(row.statuses[index], Status::Failed | Status::Blocked))
+        .map(|row| Problem {
+            title: escape_slack(&row.test.title),
+            team: TeamInfo::new(ctx, &row.test.team),
+            status: row.statuses[index].as_str(),
+            blocking: row.test.blocking,
+            note: r
+                .result(&row.test.id, &c.name.value)
+                .and_then(|res| res.note.as_deref())
+                .map(inline_mrkdwn),
+        })
+        .collect();
+    problems.sort_by_key(|p| !p.blocking);
+    CandidateInfo {
+        name: escape_slack(&c.name.value),
+        label: escape_slack(&c.name.value.to_uppercase()),
+        date: When::day(c.date.value),
+        cherry_pick_deadline: c
+            .cherry_pick_deadline
+            .as_ref()
+            .map(|d| When::moment(&d.value, &r.timezone, block_kit)),
+        total: totals.total,
+        not_run: totals.not_run,
+        passed: totals.passed,
+        failed: totals.failed,
+        blocked: totals.blocked,
+        skipped: totals.skipped,
+        blocking_not_run: teams.iter().map(|t| t.blocking_not_run).sum(),
+        teams,
+        done,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_paragraphs_split_at_line_ends_within_the_limit() {
+        let line = "• ".to_owned() + &"x".repeat(98);
+        let para = vec![line; 70].join("\n");
+        let parts = chunks(&para, MAX_SECTION_TEXT);
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().all(|p| p.chars().count() <= MAX_SECTION_TEXT));
+        assert_eq!(parts.iter().map(|p| p.lines().count()).sum::<usize>(), 70);
+    }
+
+    #[test]
+    fn too_many_blocks_end_with_and_n_more() {
+        let text = (1..=60)
+            .map(|i| format!("para {i}"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let b = blocks(&text, "drafts page");
+        assert_eq!(b.len(), MAX_BLOCKS);
+        let Block::Section { text } = &b[MAX_BLOCKS - 1] else {
+            panic!("last block is not a section")
+        };
+        assert!(text.text.contains("and 11 more lines"), "{}", text.text);
+    }
+
+    #[test]
+    fn bold_first_line_becomes_a_plain_header_unless_escaped() {
+        let b = blocks("*:tada: 1.0 is out*\n\nBody", "x");
+        assert_eq!(
+            b[0],
+            Block::Header {
+                text: Text::plain(":tada: 1.0 is out".into())
+            }
+        );
+        let b = blocks("*R&amp;D 1.0 is out*\n\nBody", "x");
+        assert!(matches!(b[0], Block::Section { .. }), "{b:?}");
+    }
+
+    #[test]
+    fn fences_outlast_backticks_and_directives_are_defused() {
+        let p = preformatted("a ```` b\n{{#include /etc/passwd}} {{ x }}");
+        assert!(p.starts_with("`````text\n"), "{p}");
+        assert!(!p.contains("{{#include"), "{p}");
+        assert!(p.contains("{{ x }}"), "{p}");
+    }
+
+    #[test]
+    fn links_need_an_absolute_url() {
+        assert_eq!(
+            slack_link("https://a.example/x|y", "X"),
+            "<https://a.example/x%7Cy|X>"
+        );
+        assert_eq!(
+            slack_link("releases/1.0.0/magicbox.html", "MagicBox"),
+            "MagicBox (`releases/1.0.0/magicbox.html`)"
+        );
+    }
 }

@@ -1,0 +1,781 @@
+//! Slack drafts: the text of every draft of the example releases, the Block Kit payloads read
+//! back as JSON and held to Slack's limits, hostile plan text, user templates, and the
+//! `herald draft` and `herald due` commands.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use herald::render::{Context, Templates, paths, slack};
+use jiff::civil::Date;
+use serde_json::Value;
+
+const TODAY: Date = jiff::civil::date(2026, 11, 26);
+const SITE: &str = "https://org.github.io/releases";
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("releases")
+}
+
+/// What `herald build` writes for the drafts of a plans folder: path → text.
+fn render(dir: &Path, site_url: Option<&str>) -> BTreeMap<String, String> {
+    let checked = herald::check(dir, TODAY, false).expect("plans load");
+    assert!(
+        !checked.diags.has_errors(),
+        "{}",
+        herald::diag::render_human(&checked.diags, &checked.plans.sources)
+    );
+    let templates =
+        Templates::load(Some(&herald::build::user_templates_dir(dir))).expect("templates load");
+    let timeline = herald::plan::plan(&checked.plans, TODAY);
+    let ctx = Context {
+        timeline: &timeline,
+        plans: &checked.plans,
+        templates: &templates,
+        site_url: site_url.map(str::to_owned),
+    };
+    let mut out = BTreeMap::new();
+    for release in &timeline.releases {
+        let files = slack::render_release(&ctx, release).expect("drafts render");
+        for (path, bytes) in files.iter() {
+            out.insert(
+                path.to_string_lossy().into_owned(),
+                String::from_utf8(bytes.clone()).expect("UTF-8"),
+            );
+        }
+    }
+    out
+}
+
+fn file<'a>(files: &'a BTreeMap<String, String>, path: &str) -> &'a str {
+    files
+        .get(path)
+        .unwrap_or_else(|| panic!("no file {path}; files: {:?}", files.keys()))
+}
+
+fn md<'a>(files: &'a BTreeMap<String, String>, version: &str, id: &str) -> &'a str {
+    file(files, &paths::draft(version, id, "md"))
+}
+
+fn json(files: &BTreeMap<String, String>, version: &str, id: &str) -> Value {
+    let text = file(files, &paths::draft(version, id, "json"));
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{version}/{id}.json: {e}\n{text}"))
+}
+
+/// The mrkdwn of every block of a payload, joined by blank lines.
+fn block_text(payload: &Value) -> String {
+    payload["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Every `<…>` token of a Slack text: links, mentions and dates.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        out.push(&rest[start..=start + len]);
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn mentions(text: &str) -> Vec<&str> {
+    tokens(text)
+        .into_iter()
+        .filter(|t| t.starts_with("<@") || t.starts_with("<!subteam"))
+        .collect()
+}
+
+#[test]
+fn every_draft_of_the_timeline_is_written_as_mrkdwn_and_json() {
+    let files = render(&examples(), None);
+    let ids_114 = [
+        "deadlines",
+        "cherry-pick-rc1",
+        "manual-tests-rc1",
+        "test-environment",
+        "approvals",
+        "cherry-pick-rc2",
+        "failing-tests",
+        "manual-tests-rc2",
+        "cherry-pick-rc3",
+        "manual-tests-rc3",
+        "release",
+    ];
+    for id in ids_114 {
+        assert!(md(&files, "1.14.0", id).starts_with('*'), "{id}");
+        let channel = if id == "release" {
+            "#release"
+        } else {
+            "#kyma-team"
+        };
+        assert_eq!(json(&files, "1.14.0", id)["channel"], channel, "{id}");
+    }
+    // 1.13.0 is released: no approvals or failing-tests drafts any more.
+    assert!(!files.contains_key(&paths::draft("1.13.0", "approvals", "md")));
+    assert!(files.contains_key(&paths::draft("1.13.0", "release", "json")));
+    // 1.15.0 has no test environment and no cherry-pick deadline for rc2.
+    assert!(!files.contains_key(&paths::draft("1.15.0", "test-environment", "md")));
+    assert!(!files.contains_key(&paths::draft("1.15.0", "cherry-pick-rc2", "md")));
+    let count_114 = files
+        .keys()
+        .filter(|p| p.starts_with("releases/1.14.0/slack/"))
+        .count();
+    assert_eq!(count_114, 2 * ids_114.len());
+}
+
+#[test]
+fn deadlines_list_every_date_in_zone_and_utc_with_people_and_links() {
+    let files = render(&examples(), Some(SITE));
+    let d = md(&files, "1.14.0", "deadlines");
+    assert!(
+        d.contains("Times are in Europe/Berlin, with UTC in brackets."),
+        "{d}"
+    );
+    for line in [
+        "*:calendar: 1.14.0 \"Ulm\": release deadlines*",
+        "• Freeze: release-1.14 is cut: *Mon 16 Nov 2026, 09:00 CET* (08:00 UTC)",
+        "• Cherry-pick deadline for RC1: *Tue 17 Nov 2026, 16:00 CET* (15:00 UTC)",
+        "• RC1: *Wed 18 Nov 2026*",
+        "• Cherry-pick deadline for RC2: *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC)",
+        "• RC2: *Tue 1 Dec 2026*",
+        "• Cherry-pick deadline for RC3: *Mon 7 Dec 2026, 12:00 CET* (11:00 UTC)",
+        "• RC3: *Tue 8 Dec 2026*",
+        "• Release 1.14.0: *Thu 10 Dec 2026*",
+        "• Release notes due: *Tue 8 Dec 2026*. Each team adds its highlights to the *release notes* draft. See <https://kyma-project.io/docs/release-notes|the guide>.",
+        "*Scrum of Scrums* (30 minutes, every 2 weeks):",
+        "• *Thu 12 Nov 2026, 10:00 CET* (09:00 UTC)",
+        "• *Thu 26 Nov 2026, 10:00 CET* (09:00 UTC)",
+        "• *Thu 10 Dec 2026, 10:00 CET* (09:00 UTC)",
+        "Release Master: <@U01HBALIK>, Scrum Master: <@U01LILITG>, Release Manager: Jose Cortina.",
+        ":pushpin: Please pin this message to #kyma-team so the dates stay easy to find.",
+    ] {
+        assert!(
+            d.lines().any(|l| l == line),
+            "missing line {line:?} in\n{d}"
+        );
+    }
+    // Meetings before the announcement (10 Nov) are not announced.
+    assert!(!d.contains("29 Oct 2026"), "{d}");
+    for link in [
+        "<https://org.github.io/releases/releases/1.14.0/magicbox.html|MagicBox>",
+        "<https://org.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>",
+        "<https://org.github.io/releases/releases/1.14.0/1.14.0.ics|release calendar>",
+    ] {
+        assert!(d.contains(link), "missing {link} in\n{d}");
+    }
+    // No Markdown markers survive: Slack bold is a single star.
+    assert!(!d.contains("**") && !d.contains("]("), "{d}");
+    assert_eq!(mentions(d), ["<@U01HBALIK>", "<@U01LILITG>"]);
+
+    // Block Kit: a header, and every time also as a date token in the reader's zone.
+    let p = json(&files, "1.14.0", "deadlines");
+    assert_eq!(p["channel"], "#kyma-team");
+    assert_eq!(p["text"], "*:calendar: 1.14.0 \"Ulm\": release deadlines*");
+    assert_eq!(p["blocks"][0]["type"], "header");
+    assert_eq!(
+        p["blocks"][0]["text"]["text"],
+        ":calendar: 1.14.0 \"Ulm\": release deadlines"
+    );
+    let text = block_text(&p);
+    assert!(
+        text.contains(
+            "• Cherry-pick deadline for RC2: *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC; your time: <!date^1796050800^{date_short_pretty} {time}|Mon 30 Nov 2026, 15:00 UTC>)"
+        ),
+        "{text}"
+    );
+    // Four deadlines and three meetings carry tokens; whole days do not.
+    assert_eq!(text.matches("<!date^").count(), 7, "{text}");
+}
+
+#[test]
+fn a_release_in_new_york_shows_its_zone_and_names_people_without_slack_ids() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.15.0", "deadlines");
+    assert!(
+        d.contains("• Freeze: release-1.15 is cut: *Mon 11 Jan 2027, 09:00 EST* (14:00 UTC)"),
+        "{d}"
+    );
+    assert!(
+        d.contains("• Cherry-pick deadline for RC1: *Tue 12 Jan 2027, 16:00 EST* (21:00 UTC)"),
+        "{d}"
+    );
+    assert!(
+        d.contains("• *Thu 14 Jan 2027, 10:00 EST* (15:00 UTC)"),
+        "{d}"
+    );
+    assert!(d.contains("Release Master: Tomasz Smelcerz."), "{d}");
+    assert!(mentions(d).is_empty(), "{d}");
+    // Without a site URL, links are site paths Slack cannot open, so they are shown as code.
+    assert!(
+        d.contains("MagicBox (`releases/1.15.0/magicbox.html`)"),
+        "{d}"
+    );
+    // No community channel: the release notice goes to the internal one.
+    assert_eq!(json(&files, "1.15.0", "release")["channel"], "#kyma-team");
+}
+
+#[test]
+fn cherry_pick_draft_gives_the_deadline_branch_and_what_qualifies() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.14.0", "cherry-pick-rc2");
+    assert!(
+        d.contains(
+            "Changes for *RC2* must be merged to `release-1.14` by *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC). RC2 is built on *Tue 1 Dec 2026*."
+        ),
+        "{d}"
+    );
+    assert!(d.contains("*What qualifies*\n• fixes for bugs"), "{d}");
+    assert!(d.contains("Ask <@U01HBALIK> (Release Master)."), "{d}");
+    let rc3 = md(&files, "1.14.0", "cherry-pick-rc3");
+    assert!(
+        rc3.contains("by *Mon 7 Dec 2026, 12:00 CET* (11:00 UTC)"),
+        "{rc3}"
+    );
+    let p = json(&files, "1.14.0", "cherry-pick-rc3");
+    assert!(
+        block_text(&p)
+            .contains("<!date^1796641200^{date_short_pretty} {time}|Mon 7 Dec 2026, 11:00 UTC>"),
+        "{p}"
+    );
+}
+
+#[test]
+fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.14.0", "manual-tests-rc2");
+    assert!(
+        d.contains("*9 of 9 tests* are not run yet, *5 of them blocking*."),
+        "{d}"
+    );
+    assert!(d.contains("<!subteam^S01GOATXX>: *2 of 2* not run, 1 blocking\n• :rotating_light: Kafka channel delivers events in order (blocking)\n• An idle function scales to zero and back"), "{d}");
+    assert!(
+        d.contains("<!subteam^S01FRAMEF>: *1 of 1* not run, 1 blocking"),
+        "{d}"
+    );
+    // Skydivers have no Slack group: named, not mentioned.
+    assert!(
+        d.contains("\nSkydivers: *2 of 2* not run, 1 blocking\n"),
+        "{d}"
+    );
+    assert_eq!(
+        mentions(d),
+        [
+            "<!subteam^S01FRAMEF>",
+            "<!subteam^S01GOATXX>",
+            "<!subteam^S01GOPHER>",
+            "<!subteam^S01HUSKIES>",
+            "<@U01HBALIK>"
+        ]
+    );
+    // The skipped jaeger test is not part of 1.14.0.
+    assert!(!d.contains("Jaeger"), "{d}");
+
+    let rc1 = md(&files, "1.14.0", "manual-tests-rc1");
+    assert!(
+        rc1.contains("All *9* tests have a result: 7 passed, 1 failed, 1 blocked, 0 skipped."),
+        "{rc1}"
+    );
+    assert!(rc1.contains("• :rotating_light: Kafka channel delivers events in order: failed, blocking the release (<!subteam^S01GOATXX>). Events 40-45 arrive out of order after a broker restart"), "{rc1}");
+    assert!(
+        rc1.contains("Done, thank you: Framefrog, Goat, Gophers, Huskies, Skydivers."),
+        "{rc1}"
+    );
+    // Nobody is asked to test when everything has a result, but the owners of problems are.
+    assert_eq!(
+        mentions(rc1),
+        [
+            "<!subteam^S01GOATXX>",
+            "<!subteam^S01GOPHER>",
+            "<@U01HBALIK>"
+        ]
+    );
+}
+
+#[test]
+fn approvals_list_waiting_pull_requests_and_mention_only_the_teams_still_to_approve() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.14.0", "approvals");
+    assert!(
+        d.contains("These 2 pull requests need your approval"),
+        "{d}"
+    );
+    assert!(d.contains("• <https://github.com/kyma-project/kyma/pull/9342|Fix ordering in the Kafka channel dispatcher>: waiting for <!subteam^S01GOATXX>\n"), "{d}");
+    assert!(d.contains("• <https://github.com/kyma-project/kyma/pull/9350|Update the upgrade guide for 1.14>: waiting for <!subteam^S01FRAMEF>, Skydivers, <!subteam^S01GOPHER>\n"), "{d}");
+    // Fully approved: not listed; Huskies approved #9342 and are not pinged.
+    assert!(!d.contains("9311") && !d.contains("S01HUSKIES"), "{d}");
+    assert!(
+        d.contains(
+            "Next deadline: Cherry-pick deadline for RC2, *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC)."
+        ),
+        "{d}"
+    );
+}
+
+#[test]
+fn failing_tests_are_grouped_by_team_with_their_age() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.14.0", "failing-tests");
+    assert!(d.contains("<!subteam^S01FRAMEF>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-gke-upgrade|pre-rel114-kyma-gke-upgrade>: failing since *Fri 20 Nov 2026* (6 days). Times out waiting for the eventing controller\n"), "{d}");
+    assert!(d.contains("<!subteam^S01GOATXX>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-integration|pre-rel114-kyma-integration>: failing since *Mon 23 Nov 2026* (3 days)\n"), "{d}");
+    assert_eq!(
+        mentions(d),
+        [
+            "<@U01HBALIK>",
+            "<!subteam^S01FRAMEF>",
+            "<!subteam^S01GOATXX>"
+        ]
+    );
+}
+
+#[test]
+fn test_environment_draft_converts_the_access_markdown() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.14.0", "test-environment");
+    assert!(
+        d.contains("The test environment for *RC1* is ready from *Wed 18 Nov 2026*:\n<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"),
+        "{d}"
+    );
+    assert!(
+        d.contains("*How to get access*\n1. Join `#kyma-rc-testing`.\n2. Ask *@hisarbalik* for a kubeconfig; it is valid for 24 hours."),
+        "{d}"
+    );
+    assert!(!d.contains("**"), "{d}");
+}
+
+#[test]
+fn release_notice_goes_to_the_community_and_mentions_nobody() {
+    let files = render(&examples(), None);
+    let d = md(&files, "1.14.0", "release");
+    assert!(d.starts_with("*:tada: 1.14.0 \"Ulm\" is out!*\n"), "{d}");
+    assert!(d.contains("released on *Thu 10 Dec 2026*."), "{d}");
+    assert!(
+        d.contains("<https://kyma-project.io/blog/2026/12/10/release-notes-114|release notes>"),
+        "{d}"
+    );
+    assert!(
+        d.contains("Thanks to everyone who built, tested and shipped it: Huskies, Goat, Gophers, Skydivers and Framefrog!"),
+        "{d}"
+    );
+    // Another workspace: user ids and groups of ours mean nothing there.
+    assert!(mentions(d).is_empty(), "{d}");
+    assert_eq!(json(&files, "1.14.0", "release")["channel"], "#release");
+}
+
+/// Checks a payload against the shape `chat.postMessage` accepts and Block Kit's limits.
+fn assert_valid_payload(path: &str, p: &Value) {
+    let keys: Vec<&String> = p.as_object().expect("object").keys().collect();
+    assert_eq!(keys.len(), 3, "{path}: {keys:?}");
+    assert!(
+        p["channel"].as_str().is_some_and(|c| !c.is_empty()),
+        "{path}"
+    );
+    assert!(
+        p["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty() && t.chars().count() <= 3000),
+        "{path}"
+    );
+    let blocks = p["blocks"].as_array().expect("blocks");
+    assert!(
+        !blocks.is_empty() && blocks.len() <= 50,
+        "{path}: {} blocks",
+        blocks.len()
+    );
+    for b in blocks {
+        match b["type"].as_str() {
+            Some("header") => {
+                assert_eq!(b["text"]["type"], "plain_text", "{path}");
+                assert!(
+                    b["text"]["text"].as_str().unwrap().chars().count() <= 150,
+                    "{path}"
+                );
+            }
+            Some("section") => {
+                assert_eq!(b["text"]["type"], "mrkdwn", "{path}");
+                let t = b["text"]["text"].as_str().unwrap();
+                assert!(
+                    !t.is_empty() && t.chars().count() <= 3000,
+                    "{path}: {} chars",
+                    t.chars().count()
+                );
+            }
+            Some("divider") => {}
+            other => panic!("{path}: unexpected block type {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn every_payload_parses_and_respects_block_kit_limits() {
+    let files = render(&examples(), None);
+    let mut n = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
+        let p: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_valid_payload(path, &p);
+        n += 1;
+    }
+    // 11 drafts of 1.14.0, 7 of 1.13.0 (released: no approvals, no failing tests), 5 of 1.15.0.
+    assert_eq!(n, 23);
+}
+
+fn copy_examples(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(examples()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn long_lists_are_split_or_truncated_within_the_limits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("releases");
+    copy_examples(&dir);
+    let mut teams = std::fs::read_to_string(dir.join("teams.yaml")).unwrap();
+    let mut tests = std::fs::read_to_string(dir.join("manual-tests.yaml")).unwrap();
+    for i in 0..70 {
+        teams.push_str(&format!(
+            "  - {{ id: team-{i:02}, name: Team {i:02}, slack_group: S01T{i:02} }}\n"
+        ));
+        tests.push_str(&format!(
+            "  - {{ id: t-{i:02}, title: Test of team {i:02}, team: team-{i:02}, steps: Do it., expected: It works., blocking: true }}\n"
+        ));
+    }
+    for i in 0..300 {
+        tests.push_str(&format!(
+            "  - {{ id: husky-{i:03}, title: A rather long title for husky test number {i:03} that fills the line, team: huskies, steps: Do it., expected: It works. }}\n"
+        ));
+    }
+    std::fs::write(dir.join("teams.yaml"), teams).unwrap();
+    std::fs::write(dir.join("manual-tests.yaml"), tests).unwrap();
+    let prs: String = (0..200)
+        .map(|i| format!("  - {{ url: \"https://github.com/kyma-project/kyma/pull/{}\", title: \"Pull request number {i} with a title of some length\", teams: [goat] }}\n", 10000 + i))
+        .collect();
+    edit(
+        &dir.join("1.14.yaml"),
+        "pull_requests:\n",
+        &format!("pull_requests:\n{prs}"),
+    );
+
+    let files = render(&dir, Some(SITE));
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
+        assert_valid_payload(path, &serde_json::from_str(text).unwrap());
+    }
+    // 202 pull requests in one list: split across sections, nothing lost.
+    let approvals = json(&files, "1.14.0", "approvals");
+    let sections = approvals["blocks"].as_array().unwrap().len();
+    assert!(sections > 5, "{sections} blocks");
+    assert_eq!(
+        block_text(&approvals)
+            .matches("\n• <https://github.com")
+            .count(),
+        202
+    );
+
+    // 75 teams with tests: more paragraphs than blocks, so the rest is summarised.
+    let tests_md = md(&files, "1.14.0", "manual-tests-rc2");
+    assert!(
+        tests_md.contains("*379 of 379 tests* are not run yet, *75 of them blocking*."),
+        "{}",
+        &tests_md[..400]
+    );
+    let p = json(&files, "1.14.0", "manual-tests-rc2");
+    let blocks = p["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 50);
+    let last = blocks[49]["text"]["text"].as_str().unwrap();
+    let dropped: usize = last
+        .strip_prefix("_…and ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("last block: {last}"));
+    assert!(last.ends_with(
+        "more lines: the full draft is on the <https://org.github.io/releases/releases/1.14.0/slack.html|drafts page>_"
+    ), "{last}");
+    // Every line of the draft is either in a block or counted as dropped.
+    let kept: usize = blocks[..49]
+        .iter()
+        .map(|b| match b["text"]["text"].as_str() {
+            Some(t) => t.lines().filter(|l| !l.is_empty()).count(),
+            None => 0,
+        })
+        .sum();
+    assert_eq!(
+        kept + dropped,
+        tests_md.lines().filter(|l| !l.is_empty()).count()
+    );
+}
+
+const HOSTILE: &str = "<!channel> <@U123> <https://evil|click> & {{#include ../../Cargo.toml}}";
+
+#[test]
+fn hostile_plan_text_arrives_escaped_and_pings_nobody() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("releases");
+    copy_examples(&dir);
+    let quoted = format!("\"{HOSTILE}\"");
+    let release = dir.join("1.14.yaml");
+    edit(&release, "codename: Ulm", &format!("codename: {quoted}"));
+    edit(&release, "name: Hisar Balik", &format!("name: {quoted}"));
+    edit(
+        &release,
+        "title: Release notes due",
+        &format!("title: {quoted}"),
+    );
+    edit(
+        &release,
+        "\"Framefrog runs the upgrade from 1.13 on the RC2 cluster.\"",
+        &quoted,
+    );
+    edit(
+        &release,
+        "title: \"Fix ordering in the Kafka channel dispatcher\"",
+        &format!("title: {quoted}"),
+    );
+    edit(
+        &release,
+        "note: \"Times out waiting for the eventing controller\"",
+        &format!("note: {quoted}"),
+    );
+    edit(
+        &release,
+        "note: \"Events 40-45 arrive out of order after a broker restart\"",
+        &format!("note: {quoted}"),
+    );
+    edit(
+        &release,
+        "2. Ask **@hisarbalik** for a kubeconfig",
+        &format!("2. Ask {HOSTILE} **bold**"),
+    );
+    edit(
+        &dir.join("teams.yaml"),
+        "name: Skydivers",
+        &format!("name: {quoted}"),
+    );
+    edit(
+        &dir.join("manual-tests.yaml"),
+        "title: Kafka channel delivers events in order",
+        &format!("title: {quoted}"),
+    );
+
+    let files = render(&dir, None);
+    let drafts: Vec<(&String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.contains("/slack/"))
+        .map(|(p, t)| {
+            let text = if p.ends_with(".json") {
+                let v: Value = serde_json::from_str(t).unwrap();
+                format!("{}\n\n{}", v["text"].as_str().unwrap(), block_text(&v))
+            } else {
+                t.clone()
+            };
+            (p, text)
+        })
+        .collect();
+    let mut escaped_seen = 0;
+    for (path, text) in &drafts {
+        for token in tokens(text) {
+            let allowed = ["<@U01HBALIK>", "<@U01LILITG>", "<@U01KZYDEK>"].contains(&token)
+                || token.starts_with("<!subteam^S01")
+                || token.starts_with("<!date^")
+                || token.starts_with("<https://")
+                    && !token.split('|').next().unwrap().contains("evil");
+            assert!(!token[1..].contains('<'), "{path}: nested token {token}");
+            assert!(allowed, "{path}: token {token} in\n{text}");
+        }
+        if text.contains("&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;") {
+            escaped_seen += 1;
+        }
+    }
+    // The hostile text shows up, escaped, in drafts that quote the plan.
+    for id in [
+        "deadlines",
+        "approvals",
+        "failing-tests",
+        "manual-tests-rc1",
+        "manual-tests-rc2",
+        "test-environment",
+        "release",
+    ] {
+        let d = md(&files, "1.14.0", id);
+        assert!(
+            d.contains("&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;"),
+            "{id}:\n{d}"
+        );
+    }
+    assert!(escaped_seen >= 14, "{escaped_seen}");
+    // Markdown from the plan is still converted around it.
+    assert!(
+        md(&files, "1.14.0", "test-environment")
+            .contains("&amp; {{#include ../../Cargo.toml}} *bold*")
+    );
+    // The header of a payload is plain text, where nothing is a mention either.
+    let p = json(&files, "1.14.0", "release");
+    assert_eq!(
+        p["blocks"][0]["type"], "section",
+        "a header would unescape the title"
+    );
+
+    // The drafts page keeps the text literal for mdBook: no directive, no fence break.
+    let page = file(&files, &paths::drafts_page("1.14.0"));
+    assert!(!page.contains("{{#include"), "{page}");
+    assert!(
+        page.contains("{\u{200B}{#include ../../Cargo.toml}}"),
+        "{page}"
+    );
+}
+
+#[test]
+fn drafts_page_lists_every_draft_with_channel_due_date_and_state() {
+    let files = render(&examples(), None);
+    let page = file(&files, &paths::drafts_page("1.14.0"));
+    assert!(page.starts_with("# Slack drafts for 1.14.0\n"), "{page}");
+    for row in [
+        "| [deadlines](#deadlines) | \\#kyma-team | Tue 10 Nov 2026 | yes |",
+        "| [cherry-pick-rc2](#cherry-pick-rc2) | \\#kyma-team | Thu 26 Nov 2026 | no |",
+        "| [manual-tests-rc2](#manual-tests-rc2) | \\#kyma-team | Tue 1 Dec 2026 | no |",
+        "| [approvals](#approvals) | \\#kyma-team | Thu 26 Nov 2026 | no |",
+        "| [release](#release) | \\#release | Thu 10 Dec 2026 | no |",
+    ] {
+        assert!(page.lines().any(|l| l == row), "missing {row:?} in\n{page}");
+    }
+    assert_eq!(page.matches("\n## ").count(), 11);
+    // Each draft's text, as pasted, in a preformatted block.
+    let draft = md(&files, "1.14.0", "cherry-pick-rc2");
+    assert!(page.contains(&format!("```text\n{draft}```\n")), "{page}");
+    assert!(
+        page.contains("[cherry-pick-rc2.json](slack/cherry-pick-rc2.json)"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_user_template_replaces_one_draft_and_keeps_the_mentions_escaped_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("releases");
+    copy_examples(&dir);
+    let user = tmp.path().join("templates/slack");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(
+        user.join("release.md"),
+        "*{{ release.version }} shipped*\n\nBy {{ people.release_master.mention }} on {{ release.date.text }}.\n",
+    )
+    .unwrap();
+    let files = render(&dir, None);
+    assert_eq!(
+        md(&files, "1.14.0", "release"),
+        "*1.14.0 shipped*\n\nBy <@U01HBALIK> on *Thu 10 Dec 2026*.\n"
+    );
+    assert!(md(&files, "1.14.0", "deadlines").contains("release deadlines"));
+}
+
+fn herald(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("herald runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn due_lists_the_morning_agenda_soonest_first() {
+    let (code, out, err) = herald(&["due", "--today", "2026-11-26"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        "5 drafts due from Thu 26 Nov 2026 to Thu 3 Dec 2026:
+
+due                         release  draft             channel
+Thu 26 Nov 2026  today      1.14.0   approvals         #kyma-team
+Thu 26 Nov 2026  today      1.14.0   cherry-pick-rc2   #kyma-team
+Thu 26 Nov 2026  today      1.14.0   failing-tests     #kyma-team
+Tue 1 Dec 2026   in 5 days  1.14.0   manual-tests-rc2  #kyma-team
+Thu 3 Dec 2026   in 7 days  1.14.0   cherry-pick-rc3   #kyma-team
+
+Print one with `herald draft 1.14.0 approvals`; once posted, add its id to `sent:` in the release file.
+"
+    );
+
+    // Overdue drafts stay on the agenda until marked sent; sent ones never show.
+    let (code, out, _) = herald(&["due", "releases", "--today", "2026-12-04", "--days", "1"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("5 drafts due from Fri 4 Dec 2026 to Sat 5 Dec 2026 (3 overdue):\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nThu 26 Nov 2026  overdue 8 days  1.14.0   cherry-pick-rc2   #kyma-team\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("cherry-pick-rc1") && !out.contains("1.13.0"),
+        "{out}"
+    );
+
+    // Only 1.13.0, whose drafts were all sent.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_examples(tmp.path());
+    std::fs::remove_file(tmp.path().join("1.14.yaml")).unwrap();
+    std::fs::remove_file(tmp.path().join("1.15.yaml")).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (code, out, _) = herald(&["due", dir, "--today", "2026-10-09", "--days", "0"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "Nothing due from Fri 9 Oct 2026 to Fri 9 Oct 2026.\n")
+    );
+}
+
+#[test]
+fn draft_prints_one_draft_or_names_the_valid_ones() {
+    let (code, out, _) = herald(&["draft", "1.14", "cherry-pick-rc2", "--today", "2026-11-26"]);
+    assert_eq!(code, 0);
+    let files = render(&examples(), None);
+    assert_eq!(out, md(&files, "1.14.0", "cherry-pick-rc2"));
+
+    let (code, out, _) = herald(&[
+        "draft",
+        "1.14.0",
+        "approvals",
+        "--json",
+        "--today",
+        "2026-11-26",
+        "--site-url",
+        SITE,
+    ]);
+    assert_eq!(code, 0);
+    let p: Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_valid_payload("stdout", &p);
+    assert!(block_text(&p).contains("<!date^1796050800^"), "{out}");
+
+    let (code, out, err) = herald(&["draft", "1.14.0", "cherry-pick", "--today", "2026-11-26"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "herald: release 1.14.0 has no draft `cherry-pick`; its drafts are: deadlines, cherry-pick-rc1, manual-tests-rc1, test-environment, approvals, cherry-pick-rc2, failing-tests, manual-tests-rc2, cherry-pick-rc3, manual-tests-rc3, release\n"
+    );
+    let (code, _, err) = herald(&["draft", "2.0", "release", "--today", "2026-11-26"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "herald: no release `2.0` in releases; the releases are: 1.13.0, 1.14.0, 1.15.0\n"
+    );
+}
