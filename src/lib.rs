@@ -4,10 +4,13 @@
 pub mod build;
 pub mod check;
 pub mod diag;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod schema;
+pub mod synth;
 pub mod write;
 pub mod yaml;
 

@@ -68,6 +68,9 @@ enum Command {
     Due(cli::due::Args),
     /// Write an ICS calendar feed of all releases, or of one
     Calendar(cli::calendar::Args),
+    /// Write a synthetic plans folder of a given size, for benchmarks
+    #[command(hide = true)]
+    Synth(cli::synth::Args),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
         Command::Draft(args) => cli::draft::run(args),
         Command::Due(args) => cli::due::run(args),
         Command::Calendar(args) => cli::calendar::run(args),
+        Command::Synth(args) => cli::synth::run(args),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod draft;
 pub mod due;
 pub mod init;
 pub mod schema;
+pub mod synth;
 pub mod workbook;
 
 use std::process::ExitCode;
