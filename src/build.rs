@@ -89,7 +89,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         source,
     })?;
     let site_dir = opts.out.join("site");
-    let site_built = opts.site && (wiki.changed() || !site_dir.is_dir());
+    let site_built =
+        opts.site && (wiki.changed() || !render::site::is_current(&wiki_dir, &site_dir, &opts.dir));
     if site_built {
         render::site::build_site(&wiki_dir, &site_dir, &opts.dir).map_err(BuildError::Site)?;
     }

@@ -1,8 +1,133 @@
-//! The HTML site, built in-process from the wiki with mdBook.
+//! The HTML site, built in-process from the wiki with mdBook, so `herald build` needs no second tool.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use mdbook_driver::MDBook;
+use mdbook_driver::config::Config;
+
+/// The title of a book without a `book.toml`.
+const DEFAULT_TITLE: &str = "Releases";
+
+/// A file in the site naming what it was built from, so a site whose build failed or whose
+/// `book.toml` changed is rebuilt even when the wiki did not change.
+const SOURCE_STAMP: &str = ".herald-source";
+
+/// A digest of everything the site is built from: the wiki files, the `book.toml` and the
+/// herald version (which fixes the mdBook version).
+fn source_digest(wiki_dir: &Path, plans_dir: &Path) -> Result<String, String> {
+    use std::hash::{DefaultHasher, Hasher};
+    // Fixed keys: the same inputs give the same digest on every run.
+    let mut hasher = DefaultHasher::new();
+    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    let book_toml = book_root(plans_dir).join("book.toml");
+    if let Ok(bytes) = std::fs::read(&book_toml) {
+        hasher.write(&bytes);
+    }
+    let files = crate::write::list_files(wiki_dir)
+        .map_err(|e| format!("cannot read {}: {e}", wiki_dir.display()))?;
+    for rel in files {
+        let bytes = std::fs::read(wiki_dir.join(&rel))
+            .map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
+        hasher.write(rel.to_string_lossy().as_bytes());
+        hasher.write_usize(bytes.len());
+        hasher.write(&bytes);
+    }
+    Ok(format!("{:016x}\n", hasher.finish()))
+}
+
+/// Whether `site_dir` was built from exactly the current wiki and `book.toml`.
+pub fn is_current(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> bool {
+    let Ok(stamp) = std::fs::read_to_string(site_dir.join(SOURCE_STAMP)) else {
+        return false;
+    };
+    source_digest(wiki_dir, plans_dir).is_ok_and(|d| d == stamp)
+}
+
+/// The folder of the `book.toml` that configures the site: beside the plans folder, where
+/// `templates/` is too.
+pub fn book_root(plans_dir: &Path) -> PathBuf {
+    match plans_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".to_owned());
+    path.with_file_name(format!(".{name}.{suffix}"))
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, String> {
+    std::path::absolute(path).map_err(|e| format!("cannot resolve {}: {e}", path.display()))
+}
+
+fn remove_dir_if_exists(path: &Path) -> Result<(), String> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot remove {}: {e}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The configuration: the user's `book.toml` (title, theme, HTML options) if there is one,
+/// with the source, build folder and the options herald relies on set here.
+fn config(root: &Path, wiki_dir: &Path, stage: &Path) -> Result<Config, String> {
+    let book_toml = root.join("book.toml");
+    let mut cfg = if book_toml.is_file() {
+        Config::from_disk(&book_toml).map_err(|e| format!("{}: {e:#}", book_toml.display()))?
+    } else {
+        let mut cfg = Config::default();
+        cfg.book.title = Some(DEFAULT_TITLE.to_owned());
+        cfg
+    };
+    cfg.book.src = absolute(wiki_dir)?;
+    cfg.build.build_dir = absolute(stage)?;
+    // A chapter missing from the wiki is a bug to report, not a page to invent in OUT/wiki.
+    cfg.build.create_missing = false;
+    // Stable asset names, so an unchanged wiki gives a byte-identical site.
+    cfg.set("output.html.hash-files", false)
+        .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
+    Ok(cfg)
+}
 
 /// Builds `site_dir` from `wiki_dir`, configured by the `book.toml` beside the plans folder.
-pub fn build_site(_wiki_dir: &Path, _site_dir: &Path, _plans_dir: &Path) -> Result<(), String> {
+/// mdBook empties its build folder, so it builds into a staging folder beside `site_dir`,
+/// which is then swapped in; on any error the previous site stays as it was.
+pub fn build_site(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> Result<(), String> {
+    let root = absolute(&book_root(plans_dir))?;
+    let stage = sibling(site_dir, "new");
+    let old = sibling(site_dir, "old");
+    remove_dir_if_exists(&stage)?;
+    remove_dir_if_exists(&old)?;
+    let cfg = config(&root, wiki_dir, &stage)?;
+    let book = MDBook::load_with_config(&root, cfg)
+        .map_err(|e| format!("cannot load the book in {}: {e:#}", wiki_dir.display()))?;
+    if let Err(e) = book.build() {
+        let _ = remove_dir_if_exists(&stage);
+        return Err(format!("mdBook failed: {e:#}"));
+    }
+    // With several renderers in book.toml, the HTML is in its own subfolder.
+    let html = book.build_dir_for("html");
+    let digest = source_digest(wiki_dir, plans_dir)?;
+    std::fs::write(html.join(SOURCE_STAMP), digest)
+        .map_err(|e| format!("cannot write {}: {e}", html.join(SOURCE_STAMP).display()))?;
+    if site_dir.exists() {
+        std::fs::rename(site_dir, &old)
+            .map_err(|e| format!("cannot move the previous {} aside: {e}", site_dir.display()))?;
+    }
+    if let Err(e) = std::fs::rename(&html, site_dir) {
+        // Put the previous site back rather than leave none.
+        let _ = std::fs::rename(&old, site_dir);
+        return Err(format!(
+            "cannot move the new site into {}: {e}",
+            site_dir.display()
+        ));
+    }
+    remove_dir_if_exists(&old)?;
+    remove_dir_if_exists(&stage)?;
     Ok(())
 }

@@ -1,15 +1,1089 @@
-//! The mdBook source: SUMMARY, overview, calendar page, and each release's MagicBox.
+//! The mdBook source: SUMMARY, overview, calendar page, and each release's MagicBox with its
+//! timeline and progress pictures.
+//!
+//! Templates receive plan text raw and escape it for its place (`md_escape` in Markdown and
+//! table cells); Markdown fields arrive here already rendered to safe HTML (`*_html`), made
+//! safe for an mdBook page as well (see [`html_block`]). Dates, counts and links are prepared
+//! here, so templates hold layout only.
 
-use super::{Context, Files, TemplateError};
-use crate::plan::ReleaseTimeline;
+use jiff::Zoned;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::markdown::{is_safe_url, to_html};
+use super::{Context, Files, TemplateError, paths, svg};
+use crate::model::{Moment, Person, Plans, Status, TeamId};
+use crate::plan::{Counts, MilestoneKind, ReleaseStatus, ReleaseTimeline, days_between};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
-pub const TEMPLATES: &[(&str, &str)] = &[];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "wiki/magicbox.md",
+        include_str!("../../templates/wiki/magicbox.md"),
+    ),
+    (
+        "wiki/overview.md",
+        include_str!("../../templates/wiki/overview.md"),
+    ),
+    (
+        "wiki/calendar.md",
+        include_str!("../../templates/wiki/calendar.md"),
+    ),
+    (
+        "wiki/SUMMARY.md",
+        include_str!("../../templates/wiki/SUMMARY.md"),
+    ),
+];
 
-pub fn render_release(_ctx: &Context, _release: &ReleaseTimeline) -> Result<Files, TemplateError> {
-    Ok(Files::default())
+/// The progress picture of one candidate's manual tests, beside the MagicBox.
+pub fn progress_svg(version: &str, candidate: &str) -> String {
+    format!("releases/{version}/manual-tests-{candidate}.svg")
 }
 
-pub fn render_shared(_ctx: &Context) -> Result<Files, TemplateError> {
-    Ok(Files::default())
+/// How many upcoming Scrum of Scrums meetings a MagicBox lists.
+const NEXT_MEETINGS: usize = 3;
+/// Drafts due within this many days show on the overview.
+const DRAFTS_WINDOW_DAYS: i32 = 7;
+
+pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
+    let today = ctx.timeline.today;
+    let page = MagicBox::new(ctx, release);
+    let mut files = Files::default();
+    files.insert(
+        paths::magicbox(&release.version),
+        ctx.templates.render("wiki/magicbox.md", &page)?,
+    );
+    files.insert(
+        paths::timeline_svg(&release.version),
+        svg::timeline(release, today),
+    );
+    for (i, candidate) in release.release.schedule.candidates.iter().enumerate() {
+        let name = &candidate.name.value;
+        let rows: Vec<(String, Counts)> = release
+            .tests
+            .by_team
+            .iter()
+            .map(|(team, counts)| (team_name(ctx.plans, team), counts[i]))
+            .chain(std::iter::once((
+                "All teams".to_owned(),
+                release.tests.totals[i],
+            )))
+            .collect();
+        let title = format!(
+            "Manual tests of {} {}",
+            release.version,
+            name.to_uppercase()
+        );
+        files.insert(
+            progress_svg(&release.version, name),
+            svg::progress(&title, &rows),
+        );
+    }
+    Ok(files)
+}
+
+pub fn render_shared(ctx: &Context) -> Result<Files, TemplateError> {
+    let mut files = Files::default();
+    let summary = Summary::new(ctx);
+    files.insert(
+        paths::SUMMARY,
+        ctx.templates.render("wiki/SUMMARY.md", &summary)?,
+    );
+    files.insert(
+        paths::OVERVIEW,
+        ctx.templates
+            .render("wiki/overview.md", &Overview::new(ctx))?,
+    );
+    files.insert(
+        paths::CALENDAR_PAGE,
+        ctx.templates
+            .render("wiki/calendar.md", &CalendarPage::new(ctx))?,
+    );
+    Ok(files)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping and formatting shared by the pages.
+
+/// A Markdown field as an HTML block that stays one block inside a Markdown page: safe HTML
+/// (see `markdown::to_html`), braces as entities, and no blank line (a blank line would end
+/// the HTML block and let the rest, say a code block's `[x](javascript:…)`, parse as Markdown).
+pub fn html_block(md: &str) -> String {
+    let html = to_html(md).replace('{', "&#123;").replace('}', "&#125;");
+    let mut out = String::with_capacity(html.len());
+    for line in html.trim_end().lines() {
+        if line.trim().is_empty() {
+            // Only inside <pre>: the character references keep the blank line's content.
+            out.push_str("<!-- -->");
+            for c in line.chars() {
+                out.push_str(if c == '\t' { "&#9;" } else { "&#32;" });
+            }
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
+
+/// A link target for Markdown, or `None` when the URL may not be clickable (only http, https
+/// and mailto). Characters that end a destination, split a table cell or start an mdBook
+/// directive are percent-encoded.
+pub fn md_href(url: &str) -> Option<String> {
+    let url = url.trim();
+    if !is_safe_url(url) {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&*+,;=%".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
+}
+
+fn in_zone(z: &Zoned, tz: &TimeZone) -> Zoned {
+    z.with_time_zone(tz.clone())
+}
+
+fn iso_time(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+fn utc_time(z: &Zoned) -> String {
+    z.timestamp().strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn long_date(d: Date) -> String {
+    d.strftime("%A %-d %B %Y").to_string()
+}
+
+/// `today`, `tomorrow`, `in 4 days`, `yesterday`, `3 days ago`.
+fn days_away(today: Date, date: Date) -> String {
+    match days_between(today, date) {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        -1 => "yesterday".to_owned(),
+        n if n > 1 => format!("in {n} days"),
+        n => format!("{} days ago", -n),
+    }
+}
+
+/// A moment in the release's zone, for prose: `Monday 30 November 2026, 16:00 CET`.
+fn long_moment(when: &Moment, tz: &TimeZone) -> String {
+    match when {
+        Moment::Day(d) => long_date(*d),
+        Moment::At(z) => {
+            let z = in_zone(z, tz);
+            format!("{}, {}", long_date(z.date()), z.strftime("%H:%M %Z"))
+        }
+    }
+}
+
+fn team_name(plans: &Plans, id: &TeamId) -> String {
+    plans
+        .team(id)
+        .map_or_else(|| id.0.clone(), |t| t.name.clone())
+}
+
+/// A page path relative to the release's folder (`releases/1.14.0/x` → `x`).
+fn beside(version: &str, path: &str) -> String {
+    let dir = format!("{}/", paths::release_dir(version));
+    path.strip_prefix(&dir).unwrap_or(path).to_owned()
+}
+
+/// A link whose text is a URL; `href` is `None` when the URL may not be clickable.
+#[derive(Serialize)]
+struct UrlLink {
+    url: String,
+    href: Option<String>,
+}
+
+/// The address calendars subscribe to: only known when the site URL is, since a path
+/// relative to the site root means nothing to a calendar app.
+fn subscription(ctx: &Context, site_path: &str) -> Option<UrlLink> {
+    ctx.site_url.as_ref()?;
+    let url = ctx.link(site_path);
+    Some(UrlLink {
+        href: md_href(&url),
+        url,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The MagicBox.
+
+#[derive(Serialize)]
+struct MagicBox {
+    version: String,
+    codename: Option<String>,
+    /// `planned`, `in-progress` or `released`.
+    status: ReleaseStatus,
+    status_label: &'static str,
+    timezone: String,
+    branch: String,
+    today: String,
+    next: Option<NextMilestone>,
+    /// Sibling files, relative to the page.
+    timeline_svg: String,
+    workbook: String,
+    calendar_ics: String,
+    calendar_subscribe: Option<UrlLink>,
+    drafts_page: String,
+    milestones: Vec<MilestoneRow>,
+    /// Markdown descriptions of milestones (events), as safe HTML.
+    descriptions: Vec<Description>,
+    people: Vec<PersonRow>,
+    channels: Vec<ChannelRow>,
+    test_environment: Option<TestEnvironmentView>,
+    manual_tests: ManualTests,
+    pull_requests: PullRequests,
+    failing: Vec<FailingTeam>,
+    failing_count: usize,
+    scrum_of_scrums: ScrumOfScrums,
+    notes_html: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NextMilestone {
+    title: String,
+    anchor: String,
+    when: String,
+    days: i32,
+    days_away: String,
+}
+
+#[derive(Serialize)]
+struct MilestoneRow {
+    /// Anchor on the page: the slug of the milestone id (`rc2`).
+    anchor: String,
+    id: String,
+    kind: &'static str,
+    title: String,
+    weekday: String,
+    /// In the release's zone; whole days say `all day`.
+    local: String,
+    utc: String,
+    past: bool,
+    next: bool,
+    /// `past`, `today`, `next`, or `in N days`.
+    state: String,
+}
+
+#[derive(Serialize)]
+struct Description {
+    anchor: String,
+    title: String,
+    date: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct PersonRow {
+    role: &'static str,
+    name: String,
+    github: Option<String>,
+    github_href: Option<String>,
+    slack: Option<String>,
+    team: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChannelRow {
+    purpose: &'static str,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct TestEnvironmentView {
+    url: String,
+    href: Option<String>,
+    access_html: Option<String>,
+    ready: Option<String>,
+    ready_days_away: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ManualTests {
+    /// Tests in this release (skipped ones left out).
+    tests: usize,
+    skipped_in_release: usize,
+    blockers: Vec<ResultRow>,
+    /// Failed and blocked results that are not release blockers.
+    problems: Vec<ResultRow>,
+    candidates: Vec<CandidateTests>,
+}
+
+#[derive(Serialize)]
+struct ResultRow {
+    test: String,
+    title: String,
+    team: String,
+    candidate: String,
+    status: &'static str,
+    tester: Option<String>,
+    note: Option<String>,
+    issue_href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CandidateTests {
+    name: String,
+    title: String,
+    date: String,
+    past: bool,
+    progress_svg: String,
+    teams: Vec<TeamCounts>,
+    total: Counts,
+    done: u32,
+    percent_done: u32,
+}
+
+#[derive(Serialize)]
+struct TeamCounts {
+    team: String,
+    id: String,
+    counts: Counts,
+    done: u32,
+    percent_done: u32,
+}
+
+#[derive(Serialize)]
+struct PullRequests {
+    pending: Vec<PullRequestRow>,
+    total: usize,
+    approved: usize,
+}
+
+#[derive(Serialize)]
+struct PullRequestRow {
+    title: String,
+    url: String,
+    href: Option<String>,
+    teams: Vec<String>,
+    approved_by: Vec<String>,
+    waiting_for: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FailingTeam {
+    team: String,
+    id: String,
+    tests: Vec<FailingRow>,
+}
+
+#[derive(Serialize)]
+struct FailingRow {
+    name: String,
+    href: Option<String>,
+    since: String,
+    days: i32,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ScrumOfScrums {
+    /// The next meetings, today's included.
+    next: Vec<Meeting>,
+    total: usize,
+    remaining: usize,
+    every_weeks: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct Meeting {
+    date: String,
+    weekday: String,
+    time: String,
+    utc: String,
+    days_away: String,
+}
+
+fn kind_name(kind: &MilestoneKind) -> &'static str {
+    match kind {
+        MilestoneKind::DeadlinesAnnouncement => "deadlines-announcement",
+        MilestoneKind::Freeze => "freeze",
+        MilestoneKind::CherryPickDeadline { .. } => "cherry-pick-deadline",
+        MilestoneKind::Candidate { .. } => "candidate",
+        MilestoneKind::Release => "release",
+        MilestoneKind::Event => "event",
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::NotRun => "not run",
+        Status::Passed => "passed",
+        Status::Failed => "failed",
+        Status::Blocked => "blocked",
+        Status::Skipped => "skipped",
+    }
+}
+
+fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
+    let github = person.github.clone();
+    let github_href = github
+        .as_deref()
+        .filter(|login| {
+            !login.is_empty()
+                && login
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        .and_then(|login| md_href(&format!("https://github.com/{login}")));
+    PersonRow {
+        role,
+        name: person.name.clone(),
+        github,
+        github_href,
+        slack: person.slack.clone(),
+        team: person.team.as_ref().map(|t| team_name(plans, t)),
+    }
+}
+
+/// A milestone's date and time in the release's zone and in UTC; a whole day spans its
+/// midnight-to-midnight range in UTC.
+fn milestone_times(when: &Moment, tz: &TimeZone) -> (String, String, String) {
+    match when {
+        Moment::Day(d) => {
+            let start = d.to_zoned(tz.clone()).ok();
+            let end = d.tomorrow().ok().and_then(|t| t.to_zoned(tz.clone()).ok());
+            let utc = match (start, end) {
+                (Some(s), Some(e)) => format!(
+                    "{} – {} UTC",
+                    s.timestamp().strftime("%Y-%m-%d %H:%M"),
+                    e.timestamp().strftime("%Y-%m-%d %H:%M")
+                ),
+                _ => String::new(),
+            };
+            (
+                d.strftime("%A").to_string(),
+                format!("{} (all day)", d.strftime("%Y-%m-%d")),
+                utc,
+            )
+        }
+        Moment::At(z) => {
+            let z = in_zone(z, tz);
+            (z.strftime("%A").to_string(), iso_time(&z), utc_time(&z))
+        }
+    }
+}
+
+impl MagicBox {
+    fn new(ctx: &Context, r: &ReleaseTimeline) -> MagicBox {
+        let today = ctx.timeline.today;
+        let plans = ctx.plans;
+        let release = r.release;
+        let tz = &release.timezone;
+        let v = &r.version;
+
+        let next = r.next_milestone().map(|m| NextMilestone {
+            title: m.title.clone(),
+            anchor: m.slug.clone(),
+            when: long_moment(&m.when, tz),
+            days: days_between(today, m.date()),
+            days_away: days_away(today, m.date()),
+        });
+        let milestones = r
+            .milestones
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let (weekday, local, utc) = milestone_times(&m.when, tz);
+                let is_next = r.next == Some(i);
+                let state = if m.past {
+                    "past".to_owned()
+                } else if m.date() == today {
+                    "today".to_owned()
+                } else if is_next {
+                    format!("next, {}", days_away(today, m.date()))
+                } else {
+                    days_away(today, m.date())
+                };
+                MilestoneRow {
+                    anchor: m.slug.clone(),
+                    id: m.id.clone(),
+                    kind: kind_name(&m.kind),
+                    title: m.title.clone(),
+                    weekday,
+                    local,
+                    utc,
+                    past: m.past,
+                    next: is_next,
+                    state,
+                }
+            })
+            .collect();
+        let descriptions = r
+            .milestones
+            .iter()
+            .filter_map(|m| {
+                let md = m.description.as_deref()?;
+                Some(Description {
+                    anchor: m.slug.clone(),
+                    title: m.title.clone(),
+                    date: long_moment(&m.when, tz),
+                    html: html_block(md),
+                })
+            })
+            .collect();
+
+        let people_cfg = &release.people;
+        let mut people = Vec::new();
+        if let Some(p) = &people_cfg.release_manager {
+            people.push(person_row(plans, "Release Manager", p));
+        }
+        people.push(person_row(
+            plans,
+            "Release Master",
+            &people_cfg.release_master,
+        ));
+        if let Some(p) = &people_cfg.scrum_master {
+            people.push(person_row(plans, "Scrum Master", p));
+        }
+        let mut channels = vec![ChannelRow {
+            purpose: "Internal: deadlines, candidates, approvals, failing tests",
+            name: release.channels.internal.clone(),
+        }];
+        if let Some(c) = &release.channels.community {
+            channels.push(ChannelRow {
+                purpose: "Community: the release announcement",
+                name: c.clone(),
+            });
+        }
+
+        let test_environment = release
+            .test_environment
+            .as_ref()
+            .map(|env| TestEnvironmentView {
+                url: env.url.clone(),
+                href: md_href(&env.url),
+                access_html: env.access.as_deref().map(html_block),
+                ready: env.ready.as_ref().map(|m| long_moment(m, tz)),
+                ready_days_away: env.ready.as_ref().map(|m| days_away(today, m.date())),
+            });
+
+        let scrum_of_scrums = {
+            let upcoming: Vec<&Zoned> = r
+                .scrum_of_scrums
+                .iter()
+                .filter(|z| z.date() >= today)
+                .collect();
+            let duration = release
+                .scrum_of_scrums
+                .as_ref()
+                .map_or(0, |s| s.duration_minutes);
+            ScrumOfScrums {
+                next: upcoming
+                    .iter()
+                    .take(NEXT_MEETINGS)
+                    .map(|z| meeting(z, tz, duration, today))
+                    .collect(),
+                total: r.scrum_of_scrums.len(),
+                remaining: upcoming.len(),
+                every_weeks: release.scrum_of_scrums.as_ref().map(|s| s.every_weeks),
+            }
+        };
+
+        let mut failing: Vec<FailingTeam> = Vec::new();
+        for f in &r.failing {
+            let row = FailingRow {
+                name: f.test.name.clone(),
+                href: f.test.link.as_deref().and_then(md_href),
+                since: match &f.test.since {
+                    Moment::Day(d) => d.strftime("%Y-%m-%d").to_string(),
+                    Moment::At(z) => iso_time(&in_zone(z, tz)),
+                },
+                days: f.days,
+                note: f.test.note.clone(),
+            };
+            match failing.last_mut() {
+                Some(t) if t.id == f.test.team.0 => t.tests.push(row),
+                _ => failing.push(FailingTeam {
+                    team: team_name(plans, &f.test.team),
+                    id: f.test.team.0.clone(),
+                    tests: vec![row],
+                }),
+            }
+        }
+
+        MagicBox {
+            version: v.clone(),
+            codename: release.codename.clone(),
+            status: r.status,
+            status_label: r.status.label(),
+            timezone: release.timezone_name.clone(),
+            branch: release.branch.clone(),
+            today: long_date(today),
+            next,
+            timeline_svg: beside(v, &paths::timeline_svg(v)),
+            workbook: beside(v, &paths::workbook(v)),
+            calendar_ics: beside(v, &paths::release_ics(v)),
+            calendar_subscribe: subscription(ctx, &paths::release_ics(v)),
+            drafts_page: beside(v, &paths::drafts_page(v)),
+            milestones,
+            descriptions,
+            people,
+            channels,
+            test_environment,
+            manual_tests: manual_tests(plans, r),
+            pull_requests: pull_requests(plans, r),
+            failing_count: r.failing.len(),
+            failing,
+            scrum_of_scrums,
+            notes_html: release.notes.as_deref().map(html_block),
+        }
+    }
+}
+
+fn meeting(z: &Zoned, tz: &TimeZone, duration_minutes: u32, today: Date) -> Meeting {
+    let z = in_zone(z, tz);
+    let end = z
+        .checked_add(jiff::Span::new().minutes(i64::from(duration_minutes)))
+        .unwrap_or_else(|_| z.clone());
+    Meeting {
+        date: z.strftime("%Y-%m-%d").to_string(),
+        weekday: z.strftime("%A").to_string(),
+        time: format!("{}–{}", z.strftime("%H:%M"), end.strftime("%H:%M %Z")),
+        utc: utc_time(&z),
+        days_away: days_away(today, z.date()),
+    }
+}
+
+fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
+    let candidates = &r.release.schedule.candidates;
+    let blockers: Vec<ResultRow> = r
+        .tests
+        .blockers
+        .iter()
+        .map(|b| {
+            let result = r.release.result(&b.test.id, &b.candidate);
+            ResultRow {
+                test: b.test.id.0.clone(),
+                title: b.test.title.clone(),
+                team: team_name(plans, &b.test.team),
+                candidate: b.candidate.to_uppercase(),
+                status: status_word(Status::Failed),
+                tester: result.and_then(|x| x.tester.clone()),
+                note: result.and_then(|x| x.note.clone()),
+                issue_href: b.test.issue.as_deref().and_then(md_href),
+            }
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for row in &r.tests.rows {
+        for (c, status) in candidates.iter().zip(&row.statuses) {
+            let name = &c.name.value;
+            let is_blocker = r
+                .tests
+                .blockers
+                .iter()
+                .any(|b| b.test.id == row.test.id && &b.candidate == name);
+            if !matches!(status, Status::Failed | Status::Blocked) || is_blocker {
+                continue;
+            }
+            let result = r.release.result(&row.test.id, name);
+            problems.push(ResultRow {
+                test: row.test.id.0.clone(),
+                title: row.test.title.clone(),
+                team: team_name(plans, &row.test.team),
+                candidate: name.to_uppercase(),
+                status: status_word(*status),
+                tester: result.and_then(|x| x.tester.clone()),
+                note: result.and_then(|x| x.note.clone()),
+                issue_href: row.test.issue.as_deref().and_then(md_href),
+            });
+        }
+    }
+    let v = &r.version;
+    let candidates = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let name = &c.name.value;
+            CandidateTests {
+                name: name.clone(),
+                title: name.to_uppercase(),
+                date: c.date.value.strftime("%Y-%m-%d").to_string(),
+                past: r.milestone(name).is_some_and(|m| m.past),
+                progress_svg: beside(v, &progress_svg(v, name)),
+                teams: r
+                    .tests
+                    .by_team
+                    .iter()
+                    .map(|(team, counts)| TeamCounts {
+                        team: team_name(plans, team),
+                        id: team.0.clone(),
+                        counts: counts[i],
+                        done: counts[i].done(),
+                        percent_done: counts[i].percent_done(),
+                    })
+                    .collect(),
+                total: r.tests.totals[i],
+                done: r.tests.totals[i].done(),
+                percent_done: r.tests.totals[i].percent_done(),
+            }
+        })
+        .collect();
+    ManualTests {
+        tests: r.tests.rows.len(),
+        skipped_in_release: r.release.skip.len(),
+        blockers,
+        problems,
+        candidates,
+    }
+}
+
+fn pull_requests(plans: &Plans, r: &ReleaseTimeline) -> PullRequests {
+    let names = |ids: &[TeamId]| ids.iter().map(|t| team_name(plans, t)).collect();
+    PullRequests {
+        pending: r
+            .pending_approvals
+            .iter()
+            .map(|p| PullRequestRow {
+                title: p.pull_request.title.clone(),
+                url: p.pull_request.url.clone(),
+                href: md_href(&p.pull_request.url),
+                teams: names(&p.pull_request.teams),
+                approved_by: names(&p.pull_request.approved_by),
+                waiting_for: names(&p.waiting_for),
+            })
+            .collect(),
+        total: r.release.pull_requests.len(),
+        approved: r.release.pull_requests.len() - r.pending_approvals.len(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SUMMARY, overview and calendar.
+
+#[derive(Serialize)]
+struct Summary {
+    overview: &'static str,
+    calendar: &'static str,
+    releases: Vec<SummaryRelease>,
+}
+
+#[derive(Serialize)]
+struct SummaryRelease {
+    version: String,
+    codename: Option<String>,
+    magicbox: String,
+    drafts_page: String,
+}
+
+impl Summary {
+    fn new(ctx: &Context) -> Summary {
+        Summary {
+            overview: paths::OVERVIEW,
+            calendar: paths::CALENDAR_PAGE,
+            // Newest first: the release people look for is usually the latest.
+            releases: ctx
+                .timeline
+                .releases
+                .iter()
+                .rev()
+                .map(|r| SummaryRelease {
+                    version: r.version.clone(),
+                    codename: r.release.codename.clone(),
+                    magicbox: paths::magicbox(&r.version),
+                    drafts_page: paths::drafts_page(&r.version),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Overview {
+    today: String,
+    releases: Vec<OverviewRow>,
+    drafts: Vec<DraftRow>,
+    drafts_window_days: i32,
+    calendar_ics: &'static str,
+    calendar_subscribe: Option<UrlLink>,
+    calendar_page: &'static str,
+}
+
+#[derive(Serialize)]
+struct OverviewRow {
+    version: String,
+    codename: Option<String>,
+    status: ReleaseStatus,
+    status_label: &'static str,
+    magicbox: String,
+    next: Option<String>,
+    next_anchor: Option<String>,
+    next_when: Option<String>,
+    next_days_away: Option<String>,
+    release_date: String,
+    blockers: usize,
+    pending_approvals: usize,
+    failing_tests: usize,
+}
+
+#[derive(Serialize)]
+struct DraftRow {
+    version: String,
+    /// Also the anchor of the draft on the drafts page (its heading).
+    id: String,
+    channel: String,
+    due: String,
+    days_away: String,
+    overdue: bool,
+    drafts_page: String,
+}
+
+impl Overview {
+    fn new(ctx: &Context) -> Overview {
+        let today = ctx.timeline.today;
+        let mut ordered: Vec<&ReleaseTimeline> = ctx.timeline.releases.iter().collect();
+        // In progress, then planned (soonest first), then released (latest first).
+        ordered.sort_by(|a, b| {
+            let rank = |r: &ReleaseTimeline| match r.status {
+                ReleaseStatus::InProgress => 0,
+                ReleaseStatus::Planned => 1,
+                ReleaseStatus::Released => 2,
+            };
+            rank(a).cmp(&rank(b)).then_with(|| {
+                if a.status == ReleaseStatus::Released {
+                    b.release.version.value.cmp(&a.release.version.value)
+                } else {
+                    a.release.version.value.cmp(&b.release.version.value)
+                }
+            })
+        });
+        let releases = ordered
+            .iter()
+            .map(|r| {
+                let next = r.next_milestone();
+                OverviewRow {
+                    version: r.version.clone(),
+                    codename: r.release.codename.clone(),
+                    status: r.status,
+                    status_label: r.status.label(),
+                    magicbox: paths::magicbox(&r.version),
+                    next: next.map(|m| m.title.clone()),
+                    next_anchor: next.map(|m| m.slug.clone()),
+                    next_when: next.map(|m| match &m.when {
+                        Moment::Day(d) => d.strftime("%a %Y-%m-%d").to_string(),
+                        Moment::At(z) => in_zone(z, &r.release.timezone)
+                            .strftime("%a %Y-%m-%d %H:%M %Z")
+                            .to_string(),
+                    }),
+                    next_days_away: next.map(|m| days_away(today, m.date())),
+                    release_date: r.release.schedule.release.value.to_string(),
+                    blockers: r.tests.blockers.len(),
+                    pending_approvals: r.pending_approvals.len(),
+                    failing_tests: r.failing.len(),
+                }
+            })
+            .collect();
+        let mut due: Vec<(&ReleaseTimeline, &crate::plan::DraftDue)> = ctx
+            .timeline
+            .releases
+            .iter()
+            .flat_map(|r| r.drafts.iter().map(move |d| (r, d)))
+            .filter(|(_, d)| !d.sent && days_between(today, d.due) <= DRAFTS_WINDOW_DAYS)
+            .collect();
+        due.sort_by(|(ra, a), (rb, b)| {
+            (a.due, &ra.release.version.value, &a.id).cmp(&(
+                b.due,
+                &rb.release.version.value,
+                &b.id,
+            ))
+        });
+        let drafts = due
+            .into_iter()
+            .map(|(r, d)| DraftRow {
+                version: r.version.clone(),
+                id: d.id.clone(),
+                channel: d.channel.clone(),
+                due: d.due.strftime("%a %Y-%m-%d").to_string(),
+                days_away: days_away(today, d.due),
+                overdue: d.due < today,
+                drafts_page: paths::drafts_page(&r.version),
+            })
+            .collect();
+        Overview {
+            today: long_date(today),
+            releases,
+            drafts,
+            drafts_window_days: DRAFTS_WINDOW_DAYS,
+            calendar_ics: paths::CALENDAR_ICS,
+            calendar_subscribe: subscription(ctx, paths::CALENDAR_ICS),
+            calendar_page: paths::CALENDAR_PAGE,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CalendarPage {
+    today: String,
+    calendar_ics: &'static str,
+    calendar_subscribe: Option<UrlLink>,
+    upcoming: Vec<Month>,
+    past: Vec<Month>,
+    past_count: usize,
+}
+
+#[derive(Serialize)]
+struct Month {
+    title: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    date: String,
+    weekday: String,
+    time: String,
+    version: String,
+    title: String,
+    kind: &'static str,
+    /// The MagicBox, with the milestone's anchor when it has one.
+    link: String,
+    past: bool,
+    today: bool,
+}
+
+impl CalendarPage {
+    fn new(ctx: &Context) -> CalendarPage {
+        let today = ctx.timeline.today;
+        // (start instant, version order, id): one order for every zone.
+        let mut all: Vec<(jiff::Timestamp, usize, String, Date, Entry)> = Vec::new();
+        for (ri, r) in ctx.timeline.releases.iter().enumerate() {
+            let tz = &r.release.timezone;
+            let page = paths::magicbox(&r.version);
+            for m in &r.milestones {
+                let (date, time) = match &m.when {
+                    Moment::Day(d) => (*d, "all day".to_owned()),
+                    Moment::At(z) => {
+                        let z = in_zone(z, tz);
+                        (z.date(), z.strftime("%H:%M %Z").to_string())
+                    }
+                };
+                all.push((
+                    m.start,
+                    ri,
+                    m.id.clone(),
+                    date,
+                    Entry {
+                        date: date.strftime("%Y-%m-%d").to_string(),
+                        weekday: date.strftime("%a").to_string(),
+                        time,
+                        version: r.version.clone(),
+                        title: m.title.clone(),
+                        kind: kind_name(&m.kind),
+                        link: format!("{page}#{}", m.slug),
+                        past: m.past,
+                        today: date == today,
+                    },
+                ));
+            }
+            let duration = r
+                .release
+                .scrum_of_scrums
+                .as_ref()
+                .map_or(0, |s| s.duration_minutes);
+            for z in &r.scrum_of_scrums {
+                let meeting = meeting(z, tz, duration, today);
+                let date = in_zone(z, tz).date();
+                all.push((
+                    z.timestamp(),
+                    ri,
+                    format!("{}/sos-{}", r.version, meeting.date),
+                    date,
+                    Entry {
+                        date: meeting.date,
+                        weekday: date.strftime("%a").to_string(),
+                        time: meeting.time,
+                        version: r.version.clone(),
+                        title: "Scrum of Scrums".to_owned(),
+                        kind: "scrum-of-scrums",
+                        link: format!("{page}#scrum-of-scrums"),
+                        past: date < today,
+                        today: date == today,
+                    },
+                ));
+            }
+        }
+        all.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        let mut upcoming: Vec<Month> = Vec::new();
+        let mut past: Vec<Month> = Vec::new();
+        let mut past_count = 0;
+        for (_, _, _, date, entry) in all {
+            let title = date.strftime("%B %Y").to_string();
+            let months = if entry.past {
+                past_count += 1;
+                &mut past
+            } else {
+                &mut upcoming
+            };
+            match months.last_mut() {
+                Some(m) if m.title == title => m.entries.push(entry),
+                _ => months.push(Month {
+                    title,
+                    entries: vec![entry],
+                }),
+            }
+        }
+        // The most recent past month first: that is what people look back at.
+        past.reverse();
+        for m in &mut past {
+            m.entries.reverse();
+        }
+        CalendarPage {
+            today: long_date(today),
+            calendar_ics: paths::CALENDAR_ICS,
+            calendar_subscribe: subscription(ctx, paths::CALENDAR_ICS),
+            upcoming,
+            past,
+            past_count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_blocks_have_no_blank_lines_and_no_mdbook_directives() {
+        let html =
+            html_block("```\na\n\n[x](javascript:alert(1))\n```\n\n{{#include /etc/passwd}}");
+        assert!(!html.contains("\n\n"), "{html}");
+        assert!(!html.contains("{{"), "{html}");
+        assert!(
+            html.contains("&#123;&#123;#include /etc/passwd&#125;&#125;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn hrefs_are_only_web_links_and_cannot_break_a_table() {
+        assert_eq!(md_href("javascript:alert(1)"), None);
+        assert_eq!(md_href(" JAVASCRIPT:alert(1)"), None);
+        assert_eq!(
+            md_href("https://a.example/x y|(z)<>{}").as_deref(),
+            Some("https://a.example/x%20y%7C%28z%29%3C%3E%7B%7D")
+        );
+        assert_eq!(
+            md_href("mailto:a@b.example").as_deref(),
+            Some("mailto:a@b.example")
+        );
+    }
+
+    #[test]
+    fn days_away_reads_naturally() {
+        let d = jiff::civil::date(2026, 11, 26);
+        assert_eq!(days_away(d, d), "today");
+        assert_eq!(days_away(d, jiff::civil::date(2026, 11, 30)), "in 4 days");
+        assert_eq!(days_away(d, jiff::civil::date(2026, 11, 24)), "2 days ago");
+    }
 }

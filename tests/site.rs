@@ -1,0 +1,678 @@
+//! `herald build`: the MagicBox, overview and calendar pages, the timeline picture and the
+//! mdBook site, read back and checked for content, escaping, atomicity and determinism.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use herald::build::{BuildError, BuildOptions, BuildReport, build};
+use jiff::civil::{Date, date};
+
+const TODAY: Date = date(2026, 11, 26);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn options(dir: &Path, out: &Path) -> BuildOptions {
+    BuildOptions {
+        dir: dir.to_path_buf(),
+        out: out.to_path_buf(),
+        today: TODAY,
+        site_url: None,
+        site: true,
+    }
+}
+
+fn build_examples(out: &Path) -> BuildReport {
+    build(&options(&repo().join("releases"), out)).expect("the example plans build")
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `root` with its bytes, to compare whole trees.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    herald::write::list_files(root)
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(root.join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Position of `needle` in `text`, failing with the text when it is missing.
+fn find(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not found in:\n{text}"))
+}
+
+#[test]
+fn magicbox_of_a_release_in_progress_lists_everything_in_order() {
+    let out = tempfile::tempdir().unwrap();
+    let report = build_examples(out.path());
+    assert_eq!(report.releases, 3);
+    assert!(report.site_built);
+    let md = read(out.path().join("wiki/releases/1.14.0/magicbox.md"));
+
+    // 1. Version, codename, status, next deadline and how far away it is.
+    assert!(md.starts_with("# Release 1.14.0 “Ulm”\n"), "{md}");
+    find(
+        &md,
+        "**Status:** in progress · **Next:** [Cherry-pick deadline for RC2](#cherry-pick-rc2), Monday 30 November 2026, 16:00 CET (**in 4 days**)",
+    );
+    // The sections, in the order the issue asks for.
+    let sections = [
+        "## Timeline",
+        "## Key dates",
+        "## People and channels",
+        "## Test environment",
+        "## Manual testing",
+        "### Release blockers",
+        "## Pull requests waiting for approval",
+        "## Failing tests",
+        "## Scrum of Scrums",
+        "## Notes",
+    ];
+    let positions: Vec<usize> = sections.iter().map(|s| find(&md, s)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+
+    // 2. The picture, and the downloads beside the page.
+    find(&md, "![timeline](timeline.svg)");
+    find(&md, "[manual-test workbook](manual-tests-1.14.0.xlsx)");
+    find(&md, "[calendar feed](1.14.0.ics)");
+    find(&md, "[Slack drafts](slack.md)");
+
+    // 3. Key dates: weekday, the zone's time and UTC, past or not, an anchor per milestone.
+    find(
+        &md,
+        "| <a id=\"cherry-pick-rc2\"></a>**Cherry-pick deadline for RC2** | Monday | 2026-11-30 16:00 CET | 2026-11-30 15:00 UTC | next, in 4 days |",
+    );
+    find(
+        &md,
+        "| <a id=\"rc2\"></a>RC2 | Tuesday | 2026-12-01 (all day) | 2026-11-30 23:00 – 2026-12-01 23:00 UTC | in 5 days |",
+    );
+    find(
+        &md,
+        "| <a id=\"freeze\"></a>Freeze: release-1.14 is cut | Monday | 2026-11-16 09:00 CET | 2026-11-16 08:00 UTC | past |",
+    );
+    let key_dates = &md[find(&md, "## Key dates")..find(&md, "## People")];
+    assert_eq!(key_dates.matches("| past |").count(), 4, "{key_dates}");
+    assert_eq!(key_dates.matches("<a id=").count(), 11, "{key_dates}");
+
+    // 4. People with GitHub links, and channels.
+    find(
+        &md,
+        "| Release Master | Hisar Balik | [@hisarbalik](https://github.com/hisarbalik) | U01HBALIK | Huskies |",
+    );
+    find(&md, "| \\#release | Community: the release announcement |");
+
+    // 5. Test environment.
+    find(
+        &md,
+        "- URL: [https://console.rc-114.kyma.example.com](https://console.rc-114.kyma.example.com)",
+    );
+    find(&md, "<li>Ask <strong>@hisarbalik</strong> for a kubeconfig");
+
+    // 6. Manual testing: blockers first, then counts per team and candidate with a picture.
+    let blockers = find(&md, "### Release blockers");
+    let kafka = find(
+        &md,
+        "| [Kafka channel delivers events in order](https://github.com/kyma-project/kyma/issues/8102) | Goat | RC1 | mnowak | Events 40-45 arrive out of order after a broker restart |",
+    );
+    assert!(blockers < kafka && kafka < find(&md, "### RC1, 2026-11-18: 9 of 9 done"));
+    find(
+        &md,
+        "| Gophers | RC1 | blocked | gopher-anna | Mock commerce app image missing from the registry |",
+    );
+    find(&md, "![RC1 progress](manual-tests-rc1.svg)");
+    find(&md, "| Goat | 1 | 1 | 0 | 0 | 0 | 2/2 (100%) |");
+    find(
+        &md,
+        "| **All teams** | **7** | **1** | **1** | **0** | **0** | **9/9 (100%)** |",
+    );
+    find(&md, "### RC2, 2026-12-01: 0 of 9 done");
+
+    // 7. Pull requests waiting, and who still has to approve.
+    find(
+        &md,
+        "| [Fix ordering in the Kafka channel dispatcher](https://github.com/kyma-project/kyma/pull/9342) | Goat, Huskies | Huskies | **Goat** |",
+    );
+    find(&md, "2 of 3 pull requests wait for approval.");
+    assert!(
+        !md.contains("console login redirect"),
+        "an approved PR is listed"
+    );
+
+    // 8. Failing tests by team, with days failing.
+    find(
+        &md,
+        "| Framefrog | [pre-rel114-kyma-gke-upgrade](https://status.build.kyma-project.io/?job=pre-rel114-kyma-gke-upgrade) | 2026-11-20 | 6 | Times out waiting for the eventing controller |",
+    );
+    find(&md, "| 2026-11-23 | 3 |");
+
+    // 9. The next Scrum of Scrums meetings, today's included.
+    find(
+        &md,
+        "| 2026-11-26 | Thursday | 10:00–10:30 CET | 2026-11-26 09:00 UTC | today |",
+    );
+    find(&md, "2 of 5 meetings still to come");
+
+    // 10. Notes, as HTML from Markdown.
+    find(&md, "<p><strong>RC2 is planned for 1 December.</strong>");
+}
+
+#[test]
+fn published_magicbox_has_anchors_pictures_and_downloads() {
+    let out = tempfile::tempdir().unwrap();
+    build_examples(out.path());
+    let site = out.path().join("site");
+    let html = read(site.join("releases/1.14.0/magicbox.html"));
+    find(
+        &html,
+        "<a id=\"rc2\"></a>RC2</td><td>Tuesday</td><td>2026-12-01 (all day)</td>",
+    );
+    find(
+        &html,
+        "<td>2026-11-30 16:00 CET</td><td>2026-11-30 15:00 UTC</td>",
+    );
+    find(&html, "<img src=\"timeline.svg\" alt=\"timeline\">");
+    find(&html, "href=\"manual-tests-1.14.0.xlsx\"");
+    find(&html, "href=\"slack.html\"");
+    find(&html, "href=\"https://github.com/hisarbalik\"");
+    // The downloads and pictures are copied along with the pages.
+    for file in [
+        "timeline.svg",
+        "manual-tests-rc1.svg",
+        "manual-tests-1.14.0.xlsx",
+        "1.14.0.ics",
+    ] {
+        assert_eq!(
+            std::fs::read(site.join("releases/1.14.0").join(file)).unwrap(),
+            std::fs::read(out.path().join("wiki/releases/1.14.0").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // The front page is the overview; the print view and search index hold every release.
+    // The overview links each due draft to its heading on the drafts page.
+    find(
+        &read(site.join("releases/1.14.0/slack.html")),
+        "id=\"cherry-pick-rc2\"",
+    );
+    let index = read(site.join("index.html"));
+    find(&index, "href=\"releases/1.14.0/magicbox.html\"");
+    let print = read(site.join("print.html"));
+    for v in ["Release 1.13.0", "Release 1.14.0", "Release 1.15.0"] {
+        find(&print, v);
+    }
+    find(&read(site.join("searchindex.js")), "Ulm");
+}
+
+/// The x coordinate of the centre of the shape whose tooltip is `title` in a timeline SVG.
+fn mark_x(svg: &str, title: &str) -> f64 {
+    let group = &svg[find(svg, &format!("<g><title>{title}</title>"))..];
+    let group = &group[..find(group, "</g>")];
+    let number = |key: &str| -> f64 {
+        let start = find(group, key) + key.len();
+        let len = group[start..]
+            .find(|c: char| c != '.' && !c.is_ascii_digit())
+            .unwrap();
+        group[start..start + len].parse().unwrap()
+    };
+    if group.contains("<path d=\"M") {
+        number("<path d=\"M")
+    } else if group.contains("<rect x=\"") {
+        number("<rect x=\"") + 5.5
+    } else {
+        // The last circle: the next milestone has a ring drawn before its shape.
+        let last = group.rfind("<circle cx=\"").unwrap();
+        let start = last + "<circle cx=\"".len();
+        let len = group[start..].find('"').unwrap();
+        group[start..start + len].parse().unwrap()
+    }
+}
+
+#[test]
+fn timeline_picture_places_milestones_in_order_with_today_between() {
+    let out = tempfile::tempdir().unwrap();
+    build_examples(out.path());
+    let svg = read(out.path().join("wiki/releases/1.14.0/timeline.svg"));
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    find(&svg, "Timeline of release 1.14.0, as of 2026-11-26");
+    let order = [
+        "Deadlines announcement: 10 Nov 10:00",
+        "Freeze: release-1.14 is cut: 16 Nov 09:00",
+        "Cherry-pick deadline for RC1: 17 Nov 16:00",
+        "RC1: 18 Nov",
+        "Cherry-pick deadline for RC2: 30 Nov 16:00",
+        "RC2: 1 Dec",
+        "Upgrade test window: 2 Dec",
+        "Cherry-pick deadline for RC3: 7 Dec 12:00",
+        "RC3: 8 Dec",
+        "Release 1.14.0: 10 Dec",
+    ];
+    let xs: Vec<f64> = order.iter().map(|t| mark_x(&svg, t)).collect();
+    assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    // Today's line sits between RC1 (past) and the RC2 cherry-pick deadline (next).
+    let today_at = find(
+        &svg,
+        "stroke=\"#dc2626\" stroke-width=\"1.5\" stroke-dasharray",
+    );
+    let line = &svg[svg[..today_at].rfind("<line").unwrap()..today_at];
+    let today_x: f64 = line["<line x1=\"".len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        xs[3] < today_x && today_x < xs[4],
+        "{today_x} not in {xs:?}"
+    );
+    find(&svg, ">today 26 Nov</text>");
+    // Four past milestones are grey; the next one is ringed.
+    assert_eq!(
+        svg.matches("fill=\"#9ca3af\" stroke=\"#ffffff\"").count(),
+        4 + 1
+    );
+    assert_eq!(svg.matches("r=\"13.0\" fill=\"none\"").count(), 1);
+
+    // A released version has today past its end, shown as an arrow at the right edge.
+    let released = read(out.path().join("wiki/releases/1.13.0/timeline.svg"));
+    find(
+        &released,
+        "text-anchor=\"end\" fill=\"#dc2626\" font-weight=\"bold\">today 26 Nov →",
+    );
+}
+
+#[test]
+fn overview_and_calendar_list_every_release_and_milestone() {
+    let out = tempfile::tempdir().unwrap();
+    build_examples(out.path());
+    let wiki = out.path().join("wiki");
+    let overview = read(wiki.join("index.md"));
+    let in_progress = find(
+        &overview,
+        "| [1.14.0 Ulm](releases/1.14.0/magicbox.md) | in progress | [Cherry-pick deadline for RC2](releases/1.14.0/magicbox.md#cherry-pick-rc2) | Mon 2026-11-30 16:00 CET (in 4 days) | 2026-12-10 | 1 | 2 | 2 |",
+    );
+    let planned = find(
+        &overview,
+        "| [1.15.0 Vaduz](releases/1.15.0/magicbox.md) | planned |",
+    );
+    let released = find(
+        &overview,
+        "| [1.13.0 Tegernsee](releases/1.13.0/magicbox.md) | released | — |",
+    );
+    assert!(in_progress < planned && planned < released);
+    let drafts = &overview[find(&overview, "## Drafts due this week")..];
+    find(
+        drafts,
+        "| 1.14.0 | [cherry-pick-rc2](releases/1.14.0/slack.md#cherry-pick-rc2) | \\#kyma-team | Thu 2026-11-26 | today |",
+    );
+    find(
+        drafts,
+        "| 1.14.0 | [cherry-pick-rc3](releases/1.14.0/slack.md#cherry-pick-rc3) | \\#kyma-team | Thu 2026-12-03 | in 7 days |",
+    );
+    // Sent drafts and drafts due later are left out.
+    assert!(
+        !drafts.contains("[deadlines]") && !drafts.contains("[release]"),
+        "{drafts}"
+    );
+    find(&overview, "[calendar feed](calendar.ics)");
+
+    let summary = read(wiki.join("SUMMARY.md"));
+    let v15 = find(
+        &summary,
+        "- [1.15.0 Vaduz](releases/1.15.0/magicbox.md)\n    - [Slack drafts](releases/1.15.0/slack.md)",
+    );
+    assert!(
+        v15 < find(
+            &summary,
+            "- [1.13.0 Tegernsee](releases/1.13.0/magicbox.md)"
+        )
+    );
+
+    // The calendar lists the same events as the timeline: every milestone and every meeting.
+    let calendar = read(wiki.join("calendar.md"));
+    let checked = herald::check(&repo().join("releases"), TODAY, false).unwrap();
+    let timeline = herald::plan::plan(&checked.plans, TODAY);
+    let mut milestones = 0;
+    let mut meetings = 0;
+    for r in &timeline.releases {
+        for m in &r.milestones {
+            find(
+                &calendar,
+                &format!("](releases/{}/magicbox.md#{})", r.version, m.slug),
+            );
+            milestones += 1;
+        }
+        meetings += r.scrum_of_scrums.len();
+    }
+    let rows = calendar.lines().filter(|l| l.starts_with("| 20")).count();
+    assert_eq!(rows, milestones + meetings);
+    assert_eq!(calendar.matches("[Scrum of Scrums](").count(), meetings);
+    // Upcoming months first, past ones collapsed, the latest past first.
+    let upcoming = find(&calendar, "## November 2026\n");
+    let december = find(&calendar, "## December 2026\n");
+    let past = find(&calendar, "<details class=\"past\">");
+    assert!(upcoming < december && december < past);
+    find(
+        &calendar,
+        "| 2026-11-26 | Thu | 10:00–10:30 CET | 1.14.0 | **today:** [Scrum of Scrums](releases/1.14.0/magicbox.md#scrum-of-scrums) |",
+    );
+    let past_part = &calendar[past..];
+    assert!(find(past_part, "### November 2026") < find(past_part, "### September 2026"));
+    find(
+        past_part,
+        "| 2026-09-16 | Wed | all day | 1.13.0 | [RC1](releases/1.13.0/magicbox.md#rc1) |",
+    );
+    // A release in New York shows its own zone.
+    find(&calendar, "| 2027-01-11 | Mon | 09:00 EST | 1.15.0 |");
+}
+
+#[test]
+fn the_site_url_gives_calendar_subscription_links() {
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = options(&repo().join("releases"), out.path());
+    opts.site_url = Some("https://kyma.example.io/releases/".to_owned());
+    opts.site = false;
+    build(&opts).unwrap();
+    let overview = read(out.path().join("wiki/index.md"));
+    find(
+        &overview,
+        "[https://kyma.example.io/releases/calendar.ics](https://kyma.example.io/releases/calendar.ics)",
+    );
+    let md = read(out.path().join("wiki/releases/1.14.0/magicbox.md"));
+    find(
+        &md,
+        "(https://kyma.example.io/releases/releases/1.14.0/1.14.0.ics)",
+    );
+    assert!(!out.path().join("site").exists(), "--no-site built a site");
+}
+
+#[test]
+fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = repo().join("tests/fixtures/site-hostile/releases");
+    build(&options(&dir, out.path())).expect("the hostile plans are valid");
+    let md = read(out.path().join("wiki/releases/9.9.0/magicbox.md"));
+    // Table cells: pipes and brackets escaped, one row per line.
+    find(
+        &md,
+        "| Release Master | a &#124; b | [@a-b](https://github.com/a-b) |  | a &#124; b &lt;i&gt;team&lt;/i&gt; |",
+    );
+    find(&md, "| Scrum Master | \\[x\\](javascript:alert(1)) |");
+    find(
+        &md,
+        "| a &#124; b second line &lt;script&gt;alert(1)&lt;/script&gt; |",
+    );
+    // URLs: characters that would end the link or split the cell are percent-encoded.
+    find(
+        &md,
+        "](https://pr.example/1%7C2%29[x]%28javascript:alert%281%29%29)",
+    );
+    find(
+        &md,
+        "](https://issues.example/1%22%3E%3Cscript%3Ealert%281%29%3C/script%3E)",
+    );
+    // mdBook's include directive never sees plan text.
+    assert!(!md.contains("{{#"), "{md}");
+    // A blank line in a code block does not end the HTML block around it.
+    find(
+        &md,
+        "<pre><code>code\n<!-- -->\n[x](javascript:alert(2))\n</code></pre>",
+    );
+    let summary = read(out.path().join("wiki/SUMMARY.md"));
+    find(
+        &summary,
+        "- [9.9.0 &lt;script&gt;alert(1)&lt;/script&gt;](releases/9.9.0/magicbox.md)",
+    );
+
+    for page in [
+        "releases/9.9.0/magicbox.html",
+        "index.html",
+        "calendar.html",
+        "print.html",
+        "toc.html",
+    ] {
+        let html = read(out.path().join("site").join(page));
+        for bad in [
+            "<script>alert",
+            "href=\"javascript:",
+            "<img src=x",
+            "<iframe src=https://evil",
+            "<div onclick",
+            "<i>team</i>",
+        ] {
+            assert!(!html.contains(bad), "{page} contains {bad}");
+        }
+    }
+    let html = read(out.path().join("site/releases/9.9.0/magicbox.html"));
+    find(
+        &html,
+        "&lt;script&gt;alert(1)&lt;/script&gt; | {{#include /etc/passwd}}",
+    );
+    // mdBook re-serialises the HTML, so the entities come back as braces: shown, not run.
+    find(&html, "<p>{{#include /etc/passwd}}</p>");
+    assert!(!html.contains("root:"), "a file was included");
+    find(&html, "<td>a | b</td>");
+    find(
+        &html,
+        "<a rel=\"noopener noreferrer\" href=\"https://ok.example/a_b\">ok</a>",
+    );
+    // The Markdown link with a javascript: target is dropped, its text kept.
+    find(&html, "<p>click and <a");
+    // The release master's row still has its five cells.
+    let row = &html[find(&html, "<td>Release Master</td>")..];
+    let row = &row[..find(row, "</tr>")];
+    assert_eq!(row.matches("<td>").count(), 5, "{row}");
+
+    let svg = read(out.path().join("wiki/releases/9.9.0/timeline.svg"));
+    assert!(!svg.contains("<script>"), "{svg}");
+    find(&svg, "&lt;script&gt;alert(1)&lt;/script&gt; | {{#include");
+    let progress = read(out.path().join("wiki/releases/9.9.0/manual-tests-rc1.svg"));
+    find(&progress, ">a | b &lt;i&gt;team&lt;/i&gt;</text>");
+}
+
+#[test]
+fn mdbook_loads_the_generated_book() {
+    use mdbook_driver::MDBook;
+    use mdbook_driver::book::BookItem;
+    use mdbook_driver::config::Config;
+
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = options(&repo().join("releases"), out.path());
+    opts.site = false;
+    build(&opts).unwrap();
+    let mut cfg = Config::default();
+    cfg.book.src = out.path().join("wiki");
+    cfg.build.create_missing = false;
+    let book = MDBook::load_with_config(out.path(), cfg).expect("mdBook loads the wiki");
+    let chapters: Vec<(String, String, String)> = book
+        .iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) => Some((
+                ch.name.clone(),
+                ch.path
+                    .as_ref()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default(),
+                ch.content.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<(&str, &str)> = chapters
+        .iter()
+        .map(|(n, p, _)| (n.as_str(), p.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Overview", "index.md"),
+            ("Calendar", "calendar.md"),
+            ("1.15.0 Vaduz", "releases/1.15.0/magicbox.md"),
+            ("Slack drafts", "releases/1.15.0/slack.md"),
+            ("1.14.0 Ulm", "releases/1.14.0/magicbox.md"),
+            ("Slack drafts", "releases/1.14.0/slack.md"),
+            ("1.13.0 Tegernsee", "releases/1.13.0/magicbox.md"),
+            ("Slack drafts", "releases/1.13.0/slack.md"),
+        ]
+    );
+    let magicbox = &chapters[4].2;
+    assert!(magicbox.starts_with("# Release 1.14.0 “Ulm”"), "{magicbox}");
+}
+
+#[test]
+fn plans_with_errors_write_nothing_and_keep_the_previous_output() {
+    let work = tempfile::tempdir().unwrap();
+    let plans = work.path().join("releases");
+    copy_dir(&repo().join("releases"), &plans);
+    let out = work.path().join("public");
+    build(&options(&plans, &out)).unwrap();
+    let before = snapshot(&out);
+    assert!(before.len() > 50, "{}", before.len());
+
+    let file = plans.join("1.14.yaml");
+    let broken = read(&file).replace("date: 2026-12-01", "date: 2026-12-32");
+    std::fs::write(&file, broken).unwrap();
+    match build(&options(&plans, &out)) {
+        Err(BuildError::Plans(checked)) => assert!(checked.diags.has_errors()),
+        other => panic!("expected plan errors, got {other:?}"),
+    }
+    assert_eq!(snapshot(&out), before);
+    // Nothing staged is left behind either.
+    let names: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+
+    // A first build with errors creates no output folder at all.
+    let fresh = work.path().join("fresh");
+    assert!(build(&options(&plans, &fresh)).is_err());
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn builds_are_byte_identical_and_an_unchanged_rebuild_touches_nothing() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    build_examples(a.path());
+    build_examples(b.path());
+    let first = snapshot(a.path());
+    assert_eq!(first, snapshot(b.path()));
+    assert!(first.keys().any(|p| p.starts_with("site")));
+
+    let again = build_examples(a.path());
+    assert!(!again.wiki.changed() && !again.site_built, "{again:?}");
+    assert_eq!(again.wiki.unchanged, again.files);
+    assert_eq!(snapshot(a.path()), first);
+}
+
+#[test]
+fn a_user_template_overrides_one_page_and_a_broken_one_names_its_line() {
+    let work = tempfile::tempdir().unwrap();
+    let plans = work.path().join("releases");
+    copy_dir(&repo().join("releases"), &plans);
+    let templates = work.path().join("templates/wiki");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("overview.md"),
+        "# Our releases\n{% for r in releases %}\n- {{ r.version }}: {{ r.status_label }}\n{% endfor %}\n",
+    )
+    .unwrap();
+    let out = work.path().join("public");
+    let mut opts = options(&plans, &out);
+    opts.site = false;
+    build(&opts).unwrap();
+    let overview = read(out.join("wiki/index.md"));
+    find(&overview, "# Our releases");
+    find(&overview, "- 1.14.0: in progress");
+    // The other pages keep the embedded defaults.
+    find(&read(out.join("wiki/calendar.md")), "# Calendar");
+    let before = snapshot(&out);
+
+    std::fs::write(
+        templates.join("magicbox.md"),
+        "# {{ version }}\n\n{{ codename | no_such_filter }}\n",
+    )
+    .unwrap();
+    let err = build(&opts).expect_err("a broken template fails the build");
+    let message = err.to_string();
+    assert!(message.contains("wiki/magicbox.md:3:"), "{message}");
+    assert!(message.contains("no_such_filter"), "{message}");
+    assert_eq!(snapshot(&out), before);
+
+    std::fs::write(
+        templates.join("magicbox.md"),
+        "# {{ version }}\n{{ not_a_field.x }}\n",
+    )
+    .unwrap();
+    let message = build(&opts)
+        .expect_err("an undefined variable fails")
+        .to_string();
+    assert!(message.contains("wiki/magicbox.md:2:"), "{message}");
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn a_book_toml_beside_the_plans_configures_the_site() {
+    let work = tempfile::tempdir().unwrap();
+    let plans = work.path().join("releases");
+    copy_dir(&repo().join("releases"), &plans);
+    std::fs::write(
+        work.path().join("book.toml"),
+        "[book]\ntitle = \"Team <Releases>\"\nsrc = \"elsewhere\"\n\n[build]\nbuild-dir = \"book\"\n",
+    )
+    .unwrap();
+    let out = work.path().join("public");
+    build(&options(&plans, &out)).unwrap();
+    let html = read(out.join("site/releases/1.14.0/magicbox.html"));
+    find(&html, "<title>1.14.0 Ulm - Team &lt;Releases&gt;</title>");
+    // herald decides where the source and the output are; the user's folders stay untouched.
+    assert!(!work.path().join("book").exists() && !work.path().join("elsewhere").exists());
+    // Asset names are stable, so unchanged pages give unchanged files.
+    assert!(out.join("site/searchindex.js").is_file());
+
+    std::fs::write(work.path().join("book.toml"), "[book]\nnot_a_key = 1\n").unwrap();
+    std::fs::write(
+        plans.join("1.15.yaml"),
+        read(plans.join("1.15.yaml")).replace("Vaduz", "Vaduz2"),
+    )
+    .unwrap();
+    let message = build(&options(&plans, &out))
+        .expect_err("a bad book.toml fails")
+        .to_string();
+    assert!(message.contains("book.toml"), "{message}");
+    // The previous site stays; the wiki moved on.
+    let stale = read(out.join("site/releases/1.15.0/magicbox.html"));
+    assert!(stale.contains("Team &lt;Releases&gt;") && !stale.contains("Vaduz2"));
+    find(&read(out.join("wiki/SUMMARY.md")), "Vaduz2");
+
+    // Once book.toml is fixed, the site is rebuilt although the wiki did not change.
+    std::fs::write(work.path().join("book.toml"), "[book]\ntitle = \"Fixed\"\n").unwrap();
+    let report = build(&options(&plans, &out)).unwrap();
+    assert!(!report.wiki.changed() && report.site_built, "{report:?}");
+    let fresh = read(out.join("site/releases/1.15.0/magicbox.html"));
+    assert!(
+        fresh.contains("<title>1.15.0 Vaduz2 - Fixed</title>"),
+        "{fresh}"
+    );
+}
