@@ -54,8 +54,10 @@ const ZONES: &[&str] = &[
     "UTC",
     "Europe/Warsaw",
 ];
+/// Mostly passes, as in a healthy release; one in five tests has no result for a candidate.
 const STATUSES: &[&str] = &[
-    "passed", "passed", "passed", "passed", "failed", "blocked", "skipped",
+    "passed", "passed", "passed", "passed", "passed", "passed", "passed", "passed", "passed",
+    "passed", "passed", "passed", "passed", "failed", "blocked", "skipped", "", "", "", "",
 ];
 
 fn add_days(d: Date, days: i64) -> Date {
@@ -155,18 +157,24 @@ pub fn generate(size: Size, today: Date) -> Vec<(String, String)> {
                 .enumerate()
                 .filter(|(_, d)| **d < today)
                 .map(|(c, _)| (c, STATUSES[rng.below(STATUSES.len())]))
+                .filter(|(_, status)| !status.is_empty())
                 .collect();
             if recorded.is_empty() {
                 continue;
             }
             let _ = writeln!(text, "    test-{i}:");
             for (c, status) in recorded {
-                let _ = writeln!(
-                    text,
-                    "      rc{}: {{ status: {status}, tester: tester-{} }}",
-                    c + 1,
-                    rng.below(40)
-                );
+                // Testers sign what went wrong; passes are recorded briefly.
+                if status == "passed" {
+                    let _ = writeln!(text, "      rc{}: {{ status: passed }}", c + 1);
+                } else {
+                    let _ = writeln!(
+                        text,
+                        "      rc{}: {{ status: {status}, tester: tester-{} }}",
+                        c + 1,
+                        rng.below(40)
+                    );
+                }
             }
         }
         let _ = writeln!(text, "pull_requests:");

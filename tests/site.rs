@@ -209,6 +209,32 @@ fn published_magicbox_has_anchors_pictures_and_downloads() {
             "{file}"
         );
     }
+    // Markdown downloads (the Slack drafts) are not chapters, so mdBook leaves them out;
+    // herald copies them along. Chapters and the SUMMARY are pages, not downloads.
+    for file in [
+        "slack/deadlines.md",
+        "slack/cherry-pick-rc2.md",
+        "slack/deadlines.json",
+    ] {
+        let published = read(site.join("releases/1.14.0").join(file));
+        assert_eq!(
+            published,
+            read(out.path().join("wiki/releases/1.14.0").join(file)),
+            "{file}"
+        );
+    }
+    find(
+        &read(site.join("releases/1.14.0/slack/deadlines.md")),
+        "1.14.0 \"Ulm\": release deadlines",
+    );
+    for page in [
+        "SUMMARY.md",
+        "index.md",
+        "releases/1.14.0/magicbox.md",
+        "releases/1.14.0/slack.md",
+    ] {
+        assert!(!site.join(page).exists(), "{page} copied into the site");
+    }
     // The front page is the overview; the print view and search index hold every release.
     // The overview links each due draft to its heading on the drafts page.
     find(
@@ -269,6 +295,12 @@ fn timeline_picture_places_milestones_in_order_with_today_between() {
     ];
     let xs: Vec<f64> = order.iter().map(|t| mark_x(&svg, t)).collect();
     assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    // Two milestones on one day are two shapes side by side, not one hiding the other.
+    let notes_due = mark_x(&svg, "Release notes due: 8 Dec");
+    assert!(
+        xs[7] < notes_due && notes_due + 18.0 <= xs[8] + 1e-6,
+        "{notes_due} {xs:?}"
+    );
     // Today's line sits between RC1 (past) and the RC2 cherry-pick deadline (next).
     let today_at = find(
         &svg,
@@ -433,11 +465,15 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     );
     // mdBook's include directive never sees plan text.
     assert!(!md.contains("{{#"), "{md}");
-    // A blank line in a code block does not end the HTML block around it.
+    // A blank line in a code block does not end the HTML block around it: the newlines are
+    // character references, and brackets cannot start a link.
     find(
         &md,
-        "<pre><code>code\n<!-- -->\n[x](javascript:alert(2))\n</code></pre>",
+        "<pre><code>code&#10;&#10;&#91;x&#93;(javascript:alert(2))&#10;</code></pre>",
     );
+    let notes = &md[find(&md, "<div class=\"notes\">")..];
+    let notes = &notes[..find(notes, "</div>")];
+    assert!(!notes.contains("\n\n"), "{notes}");
     let summary = read(out.path().join("wiki/SUMMARY.md"));
     find(
         &summary,
@@ -471,6 +507,35 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     // mdBook re-serialises the HTML, so the entities come back as braces: shown, not run.
     find(&html, "<p>{{#include /etc/passwd}}</p>");
     assert!(!html.contains("root:"), "a file was included");
+    // Each Markdown field reaches the page as the HTML herald made, whole: a code block keeps
+    // its blank line and its `[x](javascript:…)` as text, raw HTML shows as text.
+    let block = |class: &str| {
+        let start = find(&html, &format!("<div class=\"{class}\">"));
+        let len = find(&html[start..], "</div>");
+        html[start..start + len].to_owned()
+    };
+    let notes = block("notes");
+    for shown in [
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>",
+        "<p>x a | b</p>",
+        "<p>{{#include /etc/passwd}}</p>",
+        "<p>&lt;img src=x onerror=alert(1)&gt; after the image</p>",
+        "<pre><code>notes code\n\n[y](javascript:alert(3))\n</code></pre>",
+        "<p>&lt;script&gt;\nalert(4)\n&lt;/script&gt;\n</p>",
+    ] {
+        find(&notes, shown);
+    }
+    assert!(!notes.contains("<a ") && !notes.contains("<img"), "{notes}");
+    find(
+        &block("milestone-description"),
+        "<pre><code>code\n\n[x](javascript:alert(2))\n</code></pre>",
+    );
+    find(
+        &block("access"),
+        "<p>&lt;iframe src=https://evil.example&gt;&lt;/iframe&gt; {{#include /etc/passwd}}</p>",
+    );
+    // The page goes on as Markdown after each block.
+    find(&html, "<h2 id=\"people-and-channels\">");
     find(&html, "<td>a | b</td>");
     find(
         &html,

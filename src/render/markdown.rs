@@ -58,12 +58,89 @@ fn safe_events(md: &str) -> Vec<Event<'_>> {
     out
 }
 
-/// Safe HTML for a Markdown field, to embed in a page.
+/// Safe HTML for a Markdown field, to embed in a page, also in an mdBook Markdown page: it
+/// stays one HTML block there (no blank line, newlines in `<pre>` as `&#10;`), and brackets
+/// and braces are entities, so mdBook finds no link and no `{{#include}}` directive in it.
 pub fn to_html(md: &str) -> String {
+    let events = safe_events(md).into_iter().map(|event| match event {
+        // Raw HTML shown as text gets a paragraph, so it never sits bare between blocks.
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        other => other,
+    });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, safe_events(md).into_iter());
+    pulldown_cmark::html::push_html(&mut html, events);
     // Links from a plan open in a new tab and tell the target nothing.
-    html.replace("<a href=", "<a rel=\"noopener noreferrer\" href=")
+    let html = html.replace("<a href=", "<a rel=\"noopener noreferrer\" href=");
+    inert_for_markdown(&html)
+}
+
+/// HTML from `push_html` that a Markdown parser passes through untouched: `[ ] { }` become
+/// character references everywhere, newlines inside `<pre>` and inside tags become `&#10;`,
+/// and lines holding only whitespace (insignificant outside `<pre>`) are dropped.
+fn inert_for_markdown(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut in_tag = false;
+    let mut tag = String::new();
+    let mut pre_depth = 0usize;
+    // Text from push_html has `<` and `>` escaped, so a literal one always delimits a tag.
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                tag.clear();
+                out.push(c);
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                let name = tag.to_ascii_lowercase();
+                if name == "pre" || name.starts_with("pre ") {
+                    pre_depth += 1;
+                } else if name == "/pre" {
+                    pre_depth = pre_depth.saturating_sub(1);
+                }
+                out.push(c);
+            }
+            '\n' if in_tag || pre_depth > 0 => out.push_str("&#10;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            c => {
+                if in_tag {
+                    tag.push(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    let mut block = String::with_capacity(out.len());
+    for line in out.lines().filter(|line| !line.trim().is_empty()) {
+        block.push_str(line);
+        block.push('\n');
+    }
+    block.truncate(block.trim_end().len());
+    block
+}
+
+/// A link destination for Markdown, or `None` when the URL may not be clickable (only http,
+/// https and mailto). Characters that end a destination, split a table cell or start an
+/// mdBook directive are percent-encoded.
+pub fn md_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    if !is_safe_url(url) {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&*+,;=%".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
 }
 
 /// Escapes text for HTML (content and attribute values).
@@ -255,12 +332,20 @@ pub fn to_plain(md: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// Tera filters: `markdown` (safe HTML), `mrkdwn` (Slack), `md_escape` (plain text into
-/// Markdown), `slack_escape` (plain text into Slack).
+/// Tera filters: `markdown` (safe HTML, also inside an mdBook page), `mrkdwn` (Slack),
+/// `md_escape` (plain text into Markdown), `md_url` (a link destination; empty when the URL
+/// may not be clickable or is `none`), `slack_escape` (plain text into Slack).
 pub fn register(tera: &mut tera::Tera) {
     tera.register_filter("markdown", |s: &str, _: tera::Kwargs, _: &tera::State| {
         tera::Value::safe_string(&to_html(s))
     });
+    // An optional field's `none` gives no link, like an unsafe URL.
+    tera.register_filter(
+        "md_url",
+        |v: tera::Value, _: tera::Kwargs, _: &tera::State| {
+            v.as_str().and_then(md_url).unwrap_or_default()
+        },
+    );
     tera.register_filter("mrkdwn", |s: &str, _: tera::Kwargs, _: &tera::State| {
         to_mrkdwn(s)
     });
@@ -289,6 +374,83 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
         assert!(html.contains("href=\"https://a.example\""), "{html}");
+    }
+
+    /// A field with a code block holding a blank line and a script link after it, an mdBook
+    /// directive, raw HTML and an image with an error handler.
+    const HOSTILE: &str = "```\ncode\n\n[x](javascript:alert(1))\n```\n\n{{#include /etc/passwd}}\n\n<script>\n\nalert(1)\n</script>\n\n<img src=x onerror=alert(1)> [ok](https://a.example/[b]) ![i](https://a.example/i.png)\n";
+
+    #[test]
+    fn html_is_one_block_without_links_or_directives_for_mdbook() {
+        let html = to_html(HOSTILE);
+        assert!(!html.contains("\n\n") && !html.ends_with('\n'), "{html}");
+        assert!(
+            html.starts_with(
+                "<pre><code>code&#10;&#10;&#91;x&#93;(javascript:alert(1))&#10;</code></pre>\n"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>&#123;&#123;#include /etc/passwd&#125;&#125;</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>&lt;script&gt;\nalert(1)\n&lt;/script&gt;\n</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<a rel=\"noopener noreferrer\" href=\"https://a.example/%5Bb%5D\">ok</a>"
+            ),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<img") && !html.contains("<script"),
+            "{html}"
+        );
+
+        // Embedded in a Markdown page the way the wiki does, the parser mdBook uses sees one
+        // HTML block: no link, no image and no text of its own.
+        let page = format!("# Notes\n\n<div class=\"notes\">\n{html}\n</div>\n\nAfter.\n");
+        let mut html_lines = String::new();
+        for event in Parser::new_ext(&page, Options::all()) {
+            match event {
+                Event::Html(h) => html_lines.push_str(&h),
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => panic!("link in {page}"),
+                Event::Text(t) => assert!(["Notes", "After."].contains(&&*t), "{t} in {page}"),
+                _ => {}
+            }
+        }
+        assert_eq!(
+            html_lines,
+            format!("<div class=\"notes\">\n{html}\n</div>\n")
+        );
+        // Even placed bare, nothing in it becomes a link or a directive.
+        for event in Parser::new_ext(&html, Options::all()) {
+            match event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => panic!("link in {html}"),
+                Event::Text(t) => assert!(!t.contains("{{#"), "{t}"),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn md_urls_are_only_web_links_and_cannot_break_a_table() {
+        assert_eq!(md_url("javascript:alert(1)"), None);
+        assert_eq!(md_url(" JAVASCRIPT:alert(1)"), None);
+        assert_eq!(
+            md_url("https://a.example/x y|(z)<>{}").as_deref(),
+            Some("https://a.example/x%20y%7C%28z%29%3C%3E%7B%7D")
+        );
+        assert_eq!(
+            md_url("mailto:a@b.example").as_deref(),
+            Some("mailto:a@b.example")
+        );
     }
 
     #[test]

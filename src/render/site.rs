@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config;
 
+use super::paths::SUMMARY;
+
 /// The title of a book without a `book.toml`.
 const DEFAULT_TITLE: &str = "Releases";
 
@@ -94,6 +96,36 @@ fn config(root: &Path, wiki_dir: &Path, stage: &Path) -> Result<Config, String> 
     Ok(cfg)
 }
 
+/// Copies into the built site, byte for byte, every wiki file that is neither a chapter nor
+/// already there: mdBook copies only files that are not `.md`, so Markdown downloads such as
+/// the Slack drafts (`releases/<v>/slack/<id>.md`) would be missing. `SUMMARY.md` stays out,
+/// being the book's structure, not a page or a download.
+fn copy_downloads(book: &MDBook, wiki_dir: &Path, html: &Path) -> Result<(), String> {
+    use mdbook_driver::book::BookItem;
+    let chapters: std::collections::BTreeSet<&Path> = book
+        .iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) => ch.path.as_deref(),
+            _ => None,
+        })
+        .collect();
+    let files = crate::write::list_files(wiki_dir)
+        .map_err(|e| format!("cannot read {}: {e}", wiki_dir.display()))?;
+    for rel in files {
+        let target = html.join(&rel);
+        if rel == Path::new(SUMMARY) || chapters.contains(rel.as_path()) || target.exists() {
+            continue;
+        }
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::copy(wiki_dir.join(&rel), &target)
+            .map_err(|e| format!("cannot copy {} into the site: {e}", rel.display()))?;
+    }
+    Ok(())
+}
+
 /// Builds `site_dir` from `wiki_dir`, configured by the `book.toml` beside the plans folder.
 /// mdBook empties its build folder, so it builds into a staging folder beside `site_dir`,
 /// which is then swapped in; on any error the previous site stays as it was.
@@ -112,6 +144,10 @@ pub fn build_site(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> Result<
     }
     // With several renderers in book.toml, the HTML is in its own subfolder.
     let html = book.build_dir_for("html");
+    if let Err(e) = copy_downloads(&book, wiki_dir, &html) {
+        let _ = remove_dir_if_exists(&stage);
+        return Err(e);
+    }
     let digest = source_digest(wiki_dir, plans_dir)?;
     std::fs::write(html.join(SOURCE_STAMP), digest)
         .map_err(|e| format!("cannot write {}: {e}", html.join(SOURCE_STAMP).display()))?;

@@ -23,6 +23,9 @@ const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 /// Labels start this far right of their leader line, so lines never run through text.
 const LABEL_GAP: f64 = 3.0;
 const GREY: &str = "#9ca3af";
+/// The least distance between the centres of two marks, so milestones on the same day stay
+/// two shapes (the largest is 18 px wide).
+const MIN_MARK_GAP: f64 = 18.0;
 
 /// One shape on the timeline's axis.
 struct Mark {
@@ -100,6 +103,39 @@ fn truncate(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max - 1).collect();
     out.push('…');
     out
+}
+
+/// Spreads sorted positions closer than [`MIN_MARK_GAP`] evenly around the mean of their
+/// group, keeping their order; a milestone moves a few pixels off its instant, while its
+/// label and tooltip keep the exact date.
+fn spread(xs: &mut [f64]) {
+    // Groups as (first index, count, sum of the original positions), merged left to right
+    // whenever a group, spread around its mean, would come too close to the one before.
+    let mut groups: Vec<(usize, usize, f64)> = Vec::new();
+    let first_of = |&(_, count, sum): &(usize, usize, f64)| {
+        sum / count as f64 - (count - 1) as f64 * MIN_MARK_GAP / 2.0
+    };
+    for (i, &x) in xs.iter().enumerate() {
+        groups.push((i, 1, x));
+        while groups.len() > 1 {
+            let last = groups[groups.len() - 1];
+            let before = groups[groups.len() - 2];
+            let before_end = first_of(&before) + (before.1 - 1) as f64 * MIN_MARK_GAP;
+            if first_of(&last) - before_end >= MIN_MARK_GAP {
+                break;
+            }
+            groups.pop();
+            let merged = groups.last_mut().expect("two groups");
+            merged.1 += last.1;
+            merged.2 += last.2;
+        }
+    }
+    for group in &groups {
+        let first = first_of(group);
+        for k in 0..group.1 {
+            xs[group.0 + k] = first + k as f64 * MIN_MARK_GAP;
+        }
+    }
 }
 
 fn text_width(text: &str) -> f64 {
@@ -192,6 +228,11 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
     }
     let mut marks: Vec<Mark> = marks.into_iter().map(|(_, m)| m).collect();
     marks.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut xs: Vec<f64> = marks.iter().map(|m| m.x).collect();
+    spread(&mut xs);
+    for (mark, x) in marks.iter_mut().zip(xs) {
+        mark.x = x;
+    }
 
     // Lanes, right to left: a label goes one lane above every mark it spans, so no label
     // overlaps another and no leader line crosses a label.
@@ -498,6 +539,24 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains("RC1 &lt;b&gt;"), "{svg}");
+    }
+
+    #[test]
+    fn marks_on_the_same_day_are_spread_apart_in_order() {
+        let mut xs = [100.0, 300.0, 300.0, 309.0, 500.0];
+        spread(&mut xs);
+        assert_eq!(xs, [100.0, 285.0, 303.0, 321.0, 500.0]);
+        // A group spread into its neighbour takes it along; far marks stay where they are.
+        let mut xs = [100.0, 120.0, 130.0, 130.0, 130.0];
+        spread(&mut xs);
+        assert!(
+            xs.windows(2).all(|w| w[1] - w[0] >= MIN_MARK_GAP - 1e-9),
+            "{xs:?}"
+        );
+        assert_eq!(xs[0] + xs[4], 2.0 * 122.0, "{xs:?}");
+        let mut xs = [10.0, 40.0, 41.0];
+        spread(&mut xs);
+        assert_eq!(xs, [10.0, 31.5, 49.5]);
     }
 
     #[test]

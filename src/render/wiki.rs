@@ -1,17 +1,17 @@
 //! The mdBook source: SUMMARY, overview, calendar page, and each release's MagicBox with its
 //! timeline and progress pictures.
 //!
-//! Templates receive plan text raw and escape it for its place (`md_escape` in Markdown and
-//! table cells); Markdown fields arrive here already rendered to safe HTML (`*_html`), made
-//! safe for an mdBook page as well (see [`html_block`]). Dates, counts and links are prepared
-//! here, so templates hold layout only.
+//! Templates receive plan text raw and escape it for its place: `md_escape` in Markdown and
+//! table cells, `md_url` in link destinations, `markdown` for Markdown fields (safe HTML that
+//! stays one block in an mdBook page). Dates, counts and page links are prepared here, so
+//! templates hold layout only.
 
 use jiff::Zoned;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::markdown::{is_safe_url, to_html};
+use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
 use crate::plan::{Counts, MilestoneKind, ReleaseStatus, ReleaseTimeline, days_between};
@@ -106,47 +106,6 @@ pub fn render_shared(ctx: &Context) -> Result<Files, TemplateError> {
 // ---------------------------------------------------------------------------------------------
 // Escaping and formatting shared by the pages.
 
-/// A Markdown field as an HTML block that stays one block inside a Markdown page: safe HTML
-/// (see `markdown::to_html`), braces as entities, and no blank line (a blank line would end
-/// the HTML block and let the rest, say a code block's `[x](javascript:…)`, parse as Markdown).
-pub fn html_block(md: &str) -> String {
-    let html = to_html(md).replace('{', "&#123;").replace('}', "&#125;");
-    let mut out = String::with_capacity(html.len());
-    for line in html.trim_end().lines() {
-        if line.trim().is_empty() {
-            // Only inside <pre>: the character references keep the blank line's content.
-            out.push_str("<!-- -->");
-            for c in line.chars() {
-                out.push_str(if c == '\t' { "&#9;" } else { "&#32;" });
-            }
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out.trim_end().to_owned()
-}
-
-/// A link target for Markdown, or `None` when the URL may not be clickable (only http, https
-/// and mailto). Characters that end a destination, split a table cell or start an mdBook
-/// directive are percent-encoded.
-pub fn md_href(url: &str) -> Option<String> {
-    let url = url.trim();
-    if !is_safe_url(url) {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len());
-    for b in url.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&*+,;=%".contains(&b);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Some(out)
-}
-
 fn in_zone(z: &Zoned, tz: &TimeZone) -> Zoned {
     z.with_time_zone(tz.clone())
 }
@@ -197,22 +156,11 @@ fn beside(version: &str, path: &str) -> String {
     path.strip_prefix(&dir).unwrap_or(path).to_owned()
 }
 
-/// A link whose text is a URL; `href` is `None` when the URL may not be clickable.
-#[derive(Serialize)]
-struct UrlLink {
-    url: String,
-    href: Option<String>,
-}
-
 /// The address calendars subscribe to: only known when the site URL is, since a path
 /// relative to the site root means nothing to a calendar app.
-fn subscription(ctx: &Context, site_path: &str) -> Option<UrlLink> {
+fn subscription(ctx: &Context, site_path: &str) -> Option<String> {
     ctx.site_url.as_ref()?;
-    let url = ctx.link(site_path);
-    Some(UrlLink {
-        href: md_href(&url),
-        url,
-    })
+    Some(ctx.link(site_path))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,10 +181,10 @@ struct MagicBox {
     timeline_svg: String,
     workbook: String,
     calendar_ics: String,
-    calendar_subscribe: Option<UrlLink>,
+    calendar_subscribe: Option<String>,
     drafts_page: String,
     milestones: Vec<MilestoneRow>,
-    /// Markdown descriptions of milestones (events), as safe HTML.
+    /// Milestones (events) with a Markdown description.
     descriptions: Vec<Description>,
     people: Vec<PersonRow>,
     channels: Vec<ChannelRow>,
@@ -246,7 +194,8 @@ struct MagicBox {
     failing: Vec<FailingTeam>,
     failing_count: usize,
     scrum_of_scrums: ScrumOfScrums,
-    notes_html: Option<String>,
+    /// Markdown.
+    notes: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -280,7 +229,8 @@ struct Description {
     anchor: String,
     title: String,
     date: String,
-    html: String,
+    /// Markdown.
+    description: String,
 }
 
 #[derive(Serialize)]
@@ -302,8 +252,8 @@ struct ChannelRow {
 #[derive(Serialize)]
 struct TestEnvironmentView {
     url: String,
-    href: Option<String>,
-    access_html: Option<String>,
+    /// Markdown.
+    access: Option<String>,
     ready: Option<String>,
     ready_days_away: Option<String>,
 }
@@ -328,7 +278,7 @@ struct ResultRow {
     status: &'static str,
     tester: Option<String>,
     note: Option<String>,
-    issue_href: Option<String>,
+    issue: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -364,7 +314,6 @@ struct PullRequests {
 struct PullRequestRow {
     title: String,
     url: String,
-    href: Option<String>,
     teams: Vec<String>,
     approved_by: Vec<String>,
     waiting_for: Vec<String>,
@@ -380,7 +329,7 @@ struct FailingTeam {
 #[derive(Serialize)]
 struct FailingRow {
     name: String,
-    href: Option<String>,
+    link: Option<String>,
     since: String,
     days: i32,
     note: Option<String>,
@@ -435,7 +384,7 @@ fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
-        .and_then(|login| md_href(&format!("https://github.com/{login}")));
+        .and_then(|login| md_url(&format!("https://github.com/{login}")));
     PersonRow {
         role,
         name: person.name.clone(),
@@ -528,7 +477,7 @@ impl MagicBox {
                     anchor: m.slug.clone(),
                     title: m.title.clone(),
                     date: long_moment(&m.when, tz),
-                    html: html_block(md),
+                    description: md.to_owned(),
                 })
             })
             .collect();
@@ -562,8 +511,7 @@ impl MagicBox {
             .as_ref()
             .map(|env| TestEnvironmentView {
                 url: env.url.clone(),
-                href: md_href(&env.url),
-                access_html: env.access.as_deref().map(html_block),
+                access: env.access.clone(),
                 ready: env.ready.as_ref().map(|m| long_moment(m, tz)),
                 ready_days_away: env.ready.as_ref().map(|m| days_away(today, m.date())),
             });
@@ -594,7 +542,7 @@ impl MagicBox {
         for f in &r.failing {
             let row = FailingRow {
                 name: f.test.name.clone(),
-                href: f.test.link.as_deref().and_then(md_href),
+                link: f.test.link.clone(),
                 since: match &f.test.since {
                     Moment::Day(d) => d.strftime("%Y-%m-%d").to_string(),
                     Moment::At(z) => iso_time(&in_zone(z, tz)),
@@ -636,7 +584,7 @@ impl MagicBox {
             failing_count: r.failing.len(),
             failing,
             scrum_of_scrums,
-            notes_html: release.notes.as_deref().map(html_block),
+            notes: release.notes.clone(),
         }
     }
 }
@@ -671,7 +619,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 status: status_word(Status::Failed),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
-                issue_href: b.test.issue.as_deref().and_then(md_href),
+                issue: b.test.issue.clone(),
             }
         })
         .collect();
@@ -696,7 +644,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 status: status_word(*status),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
-                issue_href: row.test.issue.as_deref().and_then(md_href),
+                issue: row.test.issue.clone(),
             });
         }
     }
@@ -748,7 +696,6 @@ fn pull_requests(plans: &Plans, r: &ReleaseTimeline) -> PullRequests {
             .map(|p| PullRequestRow {
                 title: p.pull_request.title.clone(),
                 url: p.pull_request.url.clone(),
-                href: md_href(&p.pull_request.url),
                 teams: names(&p.pull_request.teams),
                 approved_by: names(&p.pull_request.approved_by),
                 waiting_for: names(&p.waiting_for),
@@ -806,7 +753,7 @@ struct Overview {
     drafts: Vec<DraftRow>,
     drafts_window_days: i32,
     calendar_ics: &'static str,
-    calendar_subscribe: Option<UrlLink>,
+    calendar_subscribe: Option<String>,
     calendar_page: &'static str,
 }
 
@@ -926,7 +873,7 @@ impl Overview {
 struct CalendarPage {
     today: String,
     calendar_ics: &'static str,
-    calendar_subscribe: Option<UrlLink>,
+    calendar_subscribe: Option<String>,
     upcoming: Vec<Month>,
     past: Vec<Month>,
     past_count: usize,
@@ -1052,32 +999,6 @@ impl CalendarPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_blocks_have_no_blank_lines_and_no_mdbook_directives() {
-        let html =
-            html_block("```\na\n\n[x](javascript:alert(1))\n```\n\n{{#include /etc/passwd}}");
-        assert!(!html.contains("\n\n"), "{html}");
-        assert!(!html.contains("{{"), "{html}");
-        assert!(
-            html.contains("&#123;&#123;#include /etc/passwd&#125;&#125;"),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn hrefs_are_only_web_links_and_cannot_break_a_table() {
-        assert_eq!(md_href("javascript:alert(1)"), None);
-        assert_eq!(md_href(" JAVASCRIPT:alert(1)"), None);
-        assert_eq!(
-            md_href("https://a.example/x y|(z)<>{}").as_deref(),
-            Some("https://a.example/x%20y%7C%28z%29%3C%3E%7B%7D")
-        );
-        assert_eq!(
-            md_href("mailto:a@b.example").as_deref(),
-            Some("mailto:a@b.example")
-        );
-    }
 
     #[test]
     fn days_away_reads_naturally() {
