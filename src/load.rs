@@ -6,6 +6,8 @@ use std::path::Path;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::model::*;
 use crate::yaml::{self, Fields, Kind, Node, Reader, Text};
@@ -110,20 +112,39 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     };
     let mut diags = Diagnostics::default();
 
+    // Reading and parsing is most of the work, and every file is independent.
+    let teams_path = dir.join(TEAMS_FILE);
+    let tests_path = dir.join(TESTS_FILE);
+    let mut wanted = vec![(teams_path.clone(), true), (tests_path.clone(), false)];
+    wanted.extend(release_files.iter().map(|p| (p.clone(), true)));
+    let mut read: Vec<Option<Node>> = Vec::with_capacity(wanted.len());
+    for (path, outcome) in wanted
+        .par_iter()
+        .map(|(path, required)| (path, read_file(path, *required)))
+        .collect::<Vec<_>>()
+    {
+        let outcome = outcome?;
+        if let Some(text) = outcome.text {
+            plans.files += 1;
+            plans.sources.insert(path.clone(), text);
+        }
+        diags.extend(outcome.diag);
+        read.push(outcome.node);
+    }
+    let mut read = read.into_iter();
+    let (teams_node, tests_node) = (read.next().flatten(), read.next().flatten());
+
     // References are checked against every id written, even in entries with other mistakes,
     // so one mistyped field in a team does not also make every mention of it an error.
-    let teams_path = dir.join(TEAMS_FILE);
     let mut team_ids = BTreeSet::new();
-    if let Some(node) = read_file(&teams_path, &mut plans, &mut diags, true)? {
+    if let Some(node) = teams_node {
         team_ids = written_ids(&node, "teams");
         let mut r = Reader::new(&teams_path);
         plans.teams = read_teams(&mut r, &node, &team_ids);
         diags.extend(r.diags);
     }
-
-    let tests_path = dir.join(TESTS_FILE);
     let mut test_ids = BTreeSet::new();
-    if let Some(node) = read_file(&tests_path, &mut plans, &mut diags, false)? {
+    if let Some(node) = tests_node {
         test_ids = written_ids(&node, "tests");
         let mut r = Reader::new(&tests_path);
         plans.tests = read_tests(&mut r, &node, &team_ids);
@@ -134,23 +155,25 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         tests: test_ids,
     };
 
+    let converted: Vec<_> = release_files
+        .par_iter()
+        .zip(read.collect::<Vec<_>>())
+        .filter_map(|(path, node)| {
+            let node = node?;
+            let version = written_version(&node).map(|v| (v.value, path.clone(), v.loc));
+            let mut r = Reader::new(path);
+            let release = read_release(&mut r, &node, &registry);
+            let release = release.filter(|_| !r.has_errors());
+            Some((version, release, r.diags))
+        })
+        .collect();
     let mut releases = Vec::new();
     // Every version written, also in files with other mistakes, to find a version planned twice.
     let mut versions: Vec<(semver::Version, std::path::PathBuf, Loc)> = Vec::new();
-    for path in release_files {
-        let Some(node) = read_file(&path, &mut plans, &mut diags, true)? else {
-            continue;
-        };
-        if let Some(v) = written_version(&node) {
-            versions.push((v.value, path.clone(), v.loc));
-        }
-        let mut r = Reader::new(&path);
-        let release = read_release(&mut r, &node, &registry);
-        let broken = r.has_errors();
-        diags.extend(r.diags);
-        if let (Some(release), false) = (release, broken) {
-            releases.push(release);
-        }
+    for (version, release, file_diags) in converted {
+        versions.extend(version);
+        releases.extend(release);
+        diags.extend(file_diags);
     }
     versions.sort();
     for pair in versions.windows(2) {
@@ -172,24 +195,31 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     Ok(Loaded { plans, diags })
 }
 
-/// Reads and parses one file, keeping its text for diagnostics.
-fn read_file(
-    path: &Path,
-    plans: &mut Plans,
-    diags: &mut Diagnostics,
-    required: bool,
-) -> Result<Option<Node>, LoadError> {
+/// One file read: its text (kept to quote under diagnostics), its tree, or why not.
+struct FileRead {
+    text: Option<String>,
+    node: Option<Node>,
+    diag: Option<Diagnostic>,
+}
+
+/// Reads and parses one file.
+fn read_file(path: &Path, required: bool) -> Result<FileRead, LoadError> {
+    let mut out = FileRead {
+        text: None,
+        node: None,
+        diag: None,
+    };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if required {
-                diags.push(
+                out.diag = Some(
                     Diagnostic::error(path, Loc::new(1, 1, 1), "file is missing").with_help(
                         "every plans folder needs a team registry; `herald init` writes an example",
                     ),
                 );
             }
-            return Ok(None);
+            return Ok(out);
         }
         Err(source) => {
             return Err(LoadError::Io {
@@ -198,7 +228,6 @@ fn read_file(
             });
         }
     };
-    plans.files += 1;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -206,7 +235,8 @@ fn read_file(
             let valid = String::from_utf8_lossy(valid);
             let line = valid.matches('\n').count() as u32 + 1;
             let column = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-            diags.push(
+            out.text = Some(String::from_utf8_lossy(e.as_bytes()).into_owned());
+            out.diag = Some(
                 Diagnostic::error(
                     path,
                     Loc::new(line, column, 1),
@@ -214,18 +244,15 @@ fn read_file(
                 )
                 .with_help("save the file as UTF-8"),
             );
-            return Ok(None);
+            return Ok(out);
         }
     };
-    let parsed = yaml::parse(path, &text);
-    plans.sources.insert(path.to_path_buf(), text);
-    match parsed {
-        Ok(node) => Ok(Some(node)),
-        Err(d) => {
-            diags.push(d);
-            Ok(None)
-        }
+    match yaml::parse(path, &text) {
+        Ok(node) => out.node = Some(node),
+        Err(d) => out.diag = Some(d),
     }
+    out.text = Some(text);
+    Ok(out)
 }
 
 struct Registry {

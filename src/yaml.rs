@@ -1,10 +1,10 @@
-//! YAML → a tree of located nodes (serde-saphyr does the parsing, with budgets), and the
-//! readers that turn nodes into typed values while collecting every problem they meet.
+//! YAML → a tree of located nodes (serde-saphyr's parser, with limits on size, depth and
+//! aliases), and the readers that turn nodes into typed values while collecting every
+//! problem they meet.
 
 use std::path::Path;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::diag::{Diagnostic, Loc};
 
@@ -45,146 +45,340 @@ impl Kind {
     }
 }
 
-/// What serde-saphyr hands back: the tree before locations are turned into [`Loc`]s.
-enum RawKind {
-    Null,
-    Str(String),
-    Other,
-    Seq(Vec<Spanned<RawKind>>),
-    Map(Vec<(Spanned<String>, Spanned<RawKind>)>),
+/// Nesting deeper than this is refused: a plan needs five or six levels.
+const MAX_DEPTH: usize = 64;
+/// Nodes per file, aliases expanded, beyond which a file is refused (alias bombs).
+const MAX_NODES: usize = 250_000;
+
+/// A YAML syntax or structure problem, before it becomes a [`Diagnostic`].
+struct ParseError {
+    loc: Loc,
+    message: String,
+    help: &'static str,
 }
 
-impl<'de> Deserialize<'de> for RawKind {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct AnyVisitor;
-        impl<'de> Visitor<'de> for AnyVisitor {
-            type Value = RawKind;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawKind, E> {
-                Ok(RawKind::Str(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<RawKind, E> {
-                Ok(RawKind::Str(v))
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawKind, E> {
-                Ok(RawKind::Str(String::from_utf8_lossy(v).into_owned()))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawKind, E> {
-                Ok(RawKind::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawKind, E> {
-                Ok(RawKind::Other)
-            }
-            fn visit_i128<E: de::Error>(self, _: i128) -> Result<RawKind, E> {
-                Ok(RawKind::Other)
-            }
-            fn visit_u128<E: de::Error>(self, _: u128) -> Result<RawKind, E> {
-                Ok(RawKind::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawKind, E> {
-                Ok(RawKind::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawKind, E> {
-                Ok(RawKind::Other)
-            }
-            fn visit_char<E: de::Error>(self, v: char) -> Result<RawKind, E> {
-                Ok(RawKind::Str(v.to_string()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<RawKind, E> {
-                Ok(RawKind::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<RawKind, E> {
-                Ok(RawKind::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawKind, D::Error> {
-                RawKind::deserialize(d)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawKind, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(RawKind::Seq(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawKind, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(RawKind::Map(entries))
-            }
+impl ParseError {
+    fn new(loc: Loc, message: impl Into<String>, help: &'static str) -> Self {
+        ParseError {
+            loc,
+            message: message.into(),
+            help,
         }
-        d.deserialize_any(AnyVisitor)
     }
 }
 
-fn options() -> Options {
-    // Plans hardly use aliases: a small replay limit stops alias bombs early.
-    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = 20_000;
-    serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: 64,
-            max_nodes: 250_000,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-        },
-        alias_limits: alias_limits,
-        duplicate_keys: DuplicateKeyPolicy::Error,
-    }
+const TOO_BIG_HELP: &str = "remove the anchors/aliases that expand it, or flatten the nesting";
+
+/// A collection being read, with the place it starts and its anchor id (0 when none).
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        loc: Loc,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(Key, Node)>,
+        loc: Loc,
+        anchor: usize,
+        key: Option<Key>,
+        /// Entries that came from merge keys (`<<`); a key written in the mapping wins.
+        merged: Vec<(Key, Node)>,
+    },
 }
 
-fn loc_of(location: &serde_saphyr::Location, source: &str) -> Loc {
-    let span = location.span();
-    let len = match (span.byte_offset(), span.byte_len()) {
-        (Some(off), Some(len)) => source
-            .get(off as usize..(off + len) as usize)
-            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count()),
-        _ => 1,
-    };
+fn loc_of(span: &Span, source: &str) -> Loc {
+    let len = span
+        .slice(source)
+        .map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
     Loc::new(
-        location.line().try_into().unwrap_or(u32::MAX),
-        location.column().try_into().unwrap_or(u32::MAX),
+        span.start.line().try_into().unwrap_or(u32::MAX),
+        (span.start.col() + 1).try_into().unwrap_or(u32::MAX),
         len.try_into().unwrap_or(1),
     )
 }
 
-fn raw_text(location: &serde_saphyr::Location, source: &str) -> String {
-    let span = location.span();
-    span.byte_offset()
-        .zip(span.byte_len())
-        .and_then(|(off, len)| source.get(off as usize..(off + len) as usize))
-        .unwrap_or("")
-        .trim()
-        .to_owned()
+/// YAML 1.2 core schema for plain scalars: null words, booleans and numbers are told apart
+/// from strings, and keep their source text.
+fn plain_scalar(text: &str) -> Kind {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | ".inf" | "-.inf" | "+.inf"
+        | ".nan" | ".NaN" | ".NAN" => return Kind::Other(text.to_owned()),
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let is_number = (digits.starts_with("0x")
+        && digits.len() > 2
+        && digits[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        || (digits.starts_with("0o")
+            && digits.len() > 2
+            && digits[2..].bytes().all(|b| (b'0'..=b'7').contains(&b)))
+        || is_decimal(digits);
+    if is_number {
+        Kind::Other(text.to_owned())
+    } else {
+        Kind::Str(text.to_owned())
+    }
 }
 
-fn convert(raw: Spanned<RawKind>, source: &str) -> Node {
-    let loc = loc_of(&raw.referenced, source);
-    let kind = match raw.value {
-        RawKind::Null => Kind::Null,
-        RawKind::Str(s) => Kind::Str(s),
-        RawKind::Other => Kind::Other(raw_text(&raw.referenced, source)),
-        RawKind::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, source)).collect()),
-        RawKind::Map(entries) => Kind::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let key = Key {
-                        loc: loc_of(&k.referenced, source),
-                        name: k.value,
-                    };
-                    (key, convert(v, source))
-                })
-                .collect(),
-        ),
+/// `12`, `1.5`, `.5`, `1e3`, `2.5E-3`.
+fn is_decimal(s: &str) -> bool {
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
     };
-    Node { kind, loc }
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = digits(int)
+        && digits(frac)
+        && !(int.is_empty() && frac.is_empty())
+        && mantissa.matches('.').count() <= 1;
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+fn node_count(node: &Node) -> usize {
+    1 + match &node.kind {
+        Kind::Seq(items) => items.iter().map(node_count).sum(),
+        Kind::Map(entries) => {
+            entries.iter().map(|(_, v)| node_count(v)).sum::<usize>() + entries.len()
+        }
+        _ => 0,
+    }
+}
+
+/// Builds the node tree from the parser's events with an explicit stack, so depth, size,
+/// duplicate keys and documents are checked as the events arrive.
+fn build_tree(source: &str) -> Result<Node, ParseError> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: Vec<Option<(Node, usize)>> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    let mut nodes = 0usize;
+    for event in Parser::new_from_str(source) {
+        let (event, span) = event.map_err(|e| {
+            let m = e.marker();
+            let info = e.info();
+            if info.contains("recursion limit") || info.contains("nesting limit") {
+                return ParseError::new(
+                    Loc::new(
+                        m.line().try_into().unwrap_or(u32::MAX),
+                        (m.col() + 1).try_into().unwrap_or(u32::MAX),
+                        1,
+                    ),
+                    "file is too deeply nested to be a plan",
+                    TOO_BIG_HELP,
+                );
+            }
+            ParseError::new(
+                Loc::new(
+                    m.line().try_into().unwrap_or(u32::MAX),
+                    (m.col() + 1).try_into().unwrap_or(u32::MAX),
+                    1,
+                ),
+                format!("invalid YAML: {}", e.info()),
+                "fix the YAML syntax at this place (indentation, quotes, brackets)",
+            )
+        })?;
+        let loc = loc_of(&span, source);
+        let (node, anchor) = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(ParseError::new(
+                        Loc::new(loc.line, 1, 3),
+                        "several YAML documents in one file",
+                        "keep one document per file: remove the `---` line, or move the second document to its own file",
+                    ));
+                }
+                continue;
+            }
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ParseError::new(
+                        loc,
+                        format!(
+                            "file is too deeply nested to be a plan (more than {MAX_DEPTH} levels)"
+                        ),
+                        TOO_BIG_HELP,
+                    ));
+                }
+                if let Some(Frame::Map { key: None, .. }) = stack.last() {
+                    return Err(ParseError::new(
+                        loc,
+                        "a key must be a single value, not a list or mapping",
+                        "write keys as plain names: `name: value`",
+                    ));
+                }
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        items: Vec::new(),
+                        loc,
+                        anchor,
+                    }
+                } else {
+                    Frame::Map {
+                        entries: Vec::new(),
+                        loc,
+                        anchor,
+                        key: None,
+                        merged: Vec::new(),
+                    }
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq { items, loc, anchor }) => (
+                    Node {
+                        kind: Kind::Seq(items),
+                        loc,
+                    },
+                    anchor,
+                ),
+                Some(Frame::Map {
+                    entries,
+                    loc,
+                    anchor,
+                    merged,
+                    ..
+                }) => (
+                    Node {
+                        kind: Kind::Map(close_map(entries, merged)?),
+                        loc,
+                    },
+                    anchor,
+                ),
+                None => continue,
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let kind = if style == ScalarStyle::Plain && tag.is_none() {
+                    plain_scalar(&text)
+                } else {
+                    Kind::Str(text.into_owned())
+                };
+                (Node { kind, loc }, anchor)
+            }
+            Event::Alias(id) => match anchors.get(id).and_then(Option::as_ref) {
+                Some((node, size)) => {
+                    nodes += size;
+                    (node.clone(), 0)
+                }
+                None => {
+                    return Err(ParseError::new(
+                        loc,
+                        "alias to an anchor that is not defined",
+                        "define `&name` before using `*name`",
+                    ));
+                }
+            },
+            _ => continue,
+        };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(ParseError::new(
+                loc,
+                format!(
+                    "file is too large to be a plan (more than {MAX_NODES} values, aliases expanded)"
+                ),
+                TOO_BIG_HELP,
+            ));
+        }
+        if anchor != 0 {
+            if anchors.len() <= anchor {
+                anchors.resize(anchor + 1, None);
+            }
+            let size = node_count(&node);
+            anchors[anchor] = Some((node.clone(), size));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                key,
+                merged,
+                ..
+            }) => match key.take() {
+                None => {
+                    let name = match node.kind {
+                        Kind::Str(s) | Kind::Other(s) => s,
+                        Kind::Null => String::new(),
+                        _ => unreachable!("collections as keys are refused when they start"),
+                    };
+                    *key = Some(Key {
+                        name,
+                        loc: node.loc,
+                    });
+                }
+                Some(k) if k.name == "<<" => merge(merged, node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+    Ok(root.unwrap_or(Node {
+        kind: Kind::Null,
+        loc: Loc::new(1, 1, 1),
+    }))
+}
+
+/// YAML merge keys (`<<: *defaults`): entries of the merged mappings that are not set yet.
+fn merge(merged: &mut Vec<(Key, Node)>, value: Node) {
+    let maps = match value.kind {
+        Kind::Map(m) => vec![m],
+        Kind::Seq(items) => items
+            .into_iter()
+            .filter_map(|n| match n.kind {
+                Kind::Map(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => return,
+    };
+    merged.extend(maps.into_iter().flatten());
+}
+
+/// Refuses a key written twice (sorting, so large mappings stay fast), then adds merged
+/// entries whose keys are not written in the mapping itself (the first merge wins).
+fn close_map(
+    mut entries: Vec<(Key, Node)>,
+    merged: Vec<(Key, Node)>,
+) -> Result<Vec<(Key, Node)>, ParseError> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| entries[a].0.name.cmp(&entries[b].0.name).then(a.cmp(&b)));
+    if let Some(pair) = order
+        .windows(2)
+        .filter(|w| entries[w[0]].0.name == entries[w[1]].0.name)
+        .min_by_key(|w| w[1])
+    {
+        let (first, again) = (&entries[pair[0]].0, &entries[pair[1]].0);
+        return Err(ParseError::new(
+            again.loc,
+            format!(
+                "duplicate key `{}` (first on line {})",
+                again.name, first.loc.line
+            ),
+            "each key may appear once in a mapping; remove or merge the repeated one",
+        ));
+    }
+    if !merged.is_empty() {
+        let mut written: std::collections::BTreeSet<String> =
+            entries.iter().map(|(k, _)| k.name.clone()).collect();
+        for (k, v) in merged {
+            if written.insert(k.name.clone()) {
+                entries.push((k, v));
+            }
+        }
+    }
+    Ok(entries)
 }
 
 /// Parses one file's text into a node tree, or one diagnostic saying why it cannot be read.
+///
+/// serde-saphyr's parser (granit) reads the events; the tree is built here rather than
+/// through serde, which was three times slower on large plans folders.
 pub fn parse(path: &Path, source: &str) -> Result<Node, Diagnostic> {
     if source.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
@@ -206,61 +400,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Node, Diagnostic> {
         return Err(Diagnostic::error(path, Loc::new(1, 1, 1), "file is empty")
             .with_help("write the plan into it, or delete the file"));
     }
-    match serde_saphyr::from_str_with_options::<Spanned<RawKind>>(source, options()) {
-        Ok(raw) => Ok(convert(raw, source)),
-        Err(e) => Err(yaml_error(path, source, &e)),
-    }
-}
-
-/// Rewords serde-saphyr's errors for a Release Master rather than for a Rust developer.
-fn yaml_error(path: &Path, source: &str, e: &serde_saphyr::Error) -> Diagnostic {
-    let mut loc = e
-        .location()
-        .map(|l| Loc::new(l.line() as u32, l.column() as u32, 1))
-        .unwrap_or(Loc::new(1, 1, 1));
-    let text = e.without_snippet().to_string();
-    let text = match text.find(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    };
-    let (message, help) = if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest);
-        loc.len = key.chars().count().try_into().unwrap_or(1);
-        (
-            format!("duplicate key `{key}`"),
-            "each key may appear once in a mapping; remove or merge the repeated one",
-        )
-    } else if text.starts_with("multiple YAML documents") {
-        // Point at the `---` that starts the second document, the line to remove.
-        if let Some(line) = source
-            .lines()
-            .take(loc.line as usize)
-            .enumerate()
-            .filter(|(_, l)| l.starts_with("---"))
-            .last()
-            .map(|(i, _)| i + 1)
-        {
-            loc = Loc::new(line.try_into().unwrap_or(u32::MAX), 1, 3);
-        }
-        (
-            "several YAML documents in one file".to_owned(),
-            "keep one document per file: remove the `---` line, or move the second document to its own file",
-        )
-    } else if text.starts_with("budget breached")
-        || text.starts_with("recursion limit")
-        || text.contains("alias replay")
-    {
-        (
-            format!("file is too large or too deeply nested to be a plan ({text})"),
-            "remove the anchors/aliases that expand it, or flatten the nesting",
-        )
-    } else {
-        (
-            format!("invalid YAML: {text}"),
-            "fix the YAML syntax at this place (indentation, quotes, brackets)",
-        )
-    };
-    Diagnostic::error(path, loc, message).with_help(help)
+    build_tree(source).map_err(|e| Diagnostic::error(path, e.loc, e.message).with_help(e.help))
 }
 
 /// Collects the diagnostics of one file while it is read.
@@ -511,7 +651,8 @@ mod tests {
     #[test]
     fn duplicate_keys_and_documents_are_errors() {
         let d = parse(Path::new("t.yaml"), "a: 1\na: 2\n").unwrap_err();
-        assert_eq!(d.message, "duplicate key `a`");
+        assert_eq!(d.message, "duplicate key `a` (first on line 1)");
+        assert_eq!(d.loc, Loc::new(2, 1, 1));
         assert_eq!(d.loc.line, 2);
         let d = parse(Path::new("t.yaml"), "a: 1\n---\nb: 2\n").unwrap_err();
         assert_eq!(d.message, "several YAML documents in one file");
@@ -547,6 +688,74 @@ mod tests {
             d.message
         );
         assert!(started.elapsed().as_secs_f64() < 1.0);
+    }
+
+    #[test]
+    fn plain_scalars_follow_the_core_schema() {
+        for (text, other) in [
+            ("12", true),
+            ("-1.5e3", true),
+            ("0x1F", true),
+            ("true", true),
+            ("1.14.0", false),
+            ("2020-07-21", false),
+            ("rc1", false),
+            ("1e", false),
+        ] {
+            assert_eq!(
+                matches!(plain_scalar(text), Kind::Other(_)),
+                other,
+                "{text}"
+            );
+        }
+        assert!(matches!(plain_scalar("~"), Kind::Null));
+        let node = parse_ok("a: '12'\nb: \"true\"\n");
+        let Kind::Map(entries) = node.kind else {
+            panic!()
+        };
+        assert!(entries.iter().all(|(_, v)| matches!(v.kind, Kind::Str(_))));
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys_expand() {
+        let node = parse_ok(
+            "base: &b { team: goat, blocking: true }\nt1:\n  <<: *b\n  team: huskies\nt2: *b\n",
+        );
+        let Kind::Map(entries) = node.kind else {
+            panic!()
+        };
+        let names = |n: &Node| match &n.kind {
+            Kind::Map(e) => e
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        k.name,
+                        match &v.kind {
+                            Kind::Str(s) | Kind::Other(s) => s.clone(),
+                            _ => String::new(),
+                        }
+                    )
+                })
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        assert_eq!(names(&entries[1].1), ["team=huskies", "blocking=true"]);
+        assert_eq!(names(&entries[2].1), ["team=goat", "blocking=true"]);
+    }
+
+    #[test]
+    fn structural_mistakes_are_located_errors() {
+        let d = parse(Path::new("t.yaml"), "a: *nowhere\n").unwrap_err();
+        assert!(d.message.contains("anchor"), "{}", d.message);
+        let d = parse(Path::new("t.yaml"), "? [a, b]\n: c\n").unwrap_err();
+        assert_eq!(
+            d.message,
+            "a key must be a single value, not a list or mapping"
+        );
+        let d = parse(Path::new("t.yaml"), "a: [1, 2\n").unwrap_err();
+        assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+        assert_eq!(d.loc.line, 1);
     }
 
     #[test]
