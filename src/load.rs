@@ -34,6 +34,7 @@ pub mod fields {
     ];
     pub const RELEASE: &[&str] = &[
         "version",
+        "product",
         "codename",
         "timezone",
         "branch",
@@ -112,27 +113,24 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     };
     let mut diags = Diagnostics::default();
 
-    // Reading and parsing is most of the work, and every file is independent.
+    // Reading and parsing is most of the work, and every file is independent. The registry
+    // files come first: releases refer to their ids.
     let teams_path = dir.join(TEAMS_FILE);
     let tests_path = dir.join(TESTS_FILE);
-    let mut wanted = vec![(teams_path.clone(), true), (tests_path.clone(), false)];
-    wanted.extend(release_files.iter().map(|p| (p.clone(), true)));
-    let mut read: Vec<Option<Node>> = Vec::with_capacity(wanted.len());
-    for (path, outcome) in wanted
-        .par_iter()
-        .map(|(path, required)| (path, read_file(path, *required)))
-        .collect::<Vec<_>>()
-    {
-        let outcome = outcome?;
+    let (teams_read, tests_read) = rayon::join(
+        || read_file(&teams_path, true),
+        || read_file(&tests_path, false),
+    );
+    let mut keep = |path: &Path, outcome: FileRead| {
         if let Some(text) = outcome.text {
             plans.files += 1;
-            plans.sources.insert(path.clone(), text);
+            plans.sources.insert(path.to_path_buf(), text);
         }
         diags.extend(outcome.diag);
-        read.push(outcome.node);
-    }
-    let mut read = read.into_iter();
-    let (teams_node, tests_node) = (read.next().flatten(), read.next().flatten());
+        outcome.node
+    };
+    let teams_node = keep(&teams_path, teams_read?);
+    let tests_node = keep(&tests_path, tests_read?);
 
     // References are checked against every id written, even in entries with other mistakes,
     // so one mistyped field in a team does not also make every mention of it an error.
@@ -155,25 +153,35 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         tests: test_ids,
     };
 
+    // Each release is parsed and converted in one go, so its node tree is dropped at once.
     let converted: Vec<_> = release_files
         .par_iter()
-        .zip(read.collect::<Vec<_>>())
-        .filter_map(|(path, node)| {
-            let node = node?;
-            let version = written_version(&node).map(|v| (v.value, path.clone(), v.loc));
-            let mut r = Reader::new(path);
-            let release = read_release(&mut r, &node, &registry);
-            let release = release.filter(|_| !r.has_errors());
-            Some((version, release, r.diags))
+        .map(|path| {
+            let outcome = read_file(path, true)?;
+            let converted = outcome.node.as_ref().map(|node| {
+                let version = written_version(node).map(|v| (v.value, path.clone(), v.loc));
+                let mut r = Reader::new(path);
+                let release = read_release(&mut r, node, &registry);
+                let release = release.filter(|_| !r.has_errors());
+                (version, release, r.diags)
+            });
+            Ok((path, outcome.text, outcome.diag, converted))
         })
-        .collect();
+        .collect::<Result<_, LoadError>>()?;
     let mut releases = Vec::new();
     // Every version written, also in files with other mistakes, to find a version planned twice.
     let mut versions: Vec<(semver::Version, std::path::PathBuf, Loc)> = Vec::new();
-    for (version, release, file_diags) in converted {
-        versions.extend(version);
-        releases.extend(release);
-        diags.extend(file_diags);
+    for (path, text, diag, converted) in converted {
+        if let Some(text) = text {
+            plans.files += 1;
+            plans.sources.insert(path.clone(), text);
+        }
+        diags.extend(diag);
+        if let Some((version, release, file_diags)) = converted {
+            versions.extend(version);
+            releases.extend(release);
+            diags.extend(file_diags);
+        }
     }
     versions.sort();
     for pair in versions.windows(2) {
@@ -704,6 +712,7 @@ fn version(r: &mut Reader, node: &Node) -> Option<Located<semver::Version>> {
 fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> {
     let f = r.fields(node, "a release plan", fields::RELEASE)?;
     let version = f.require(r, "version").and_then(|n| version(r, n));
+    let product = opt_text(r, &f, "product", "a product name");
     let codename = opt_text(r, &f, "codename", "a codename");
     let zone = optional(f.get("timezone"), |n| timezone(r, n));
     let zone_known = zone.is_some();
@@ -969,6 +978,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     Some(Release {
         file: r.path.to_path_buf(),
         version,
+        product,
         codename,
         timezone,
         timezone_name,

@@ -221,6 +221,8 @@ pub struct Channels {
 pub struct Release {
     pub file: PathBuf,
     pub version: Located<semver::Version>,
+    /// The product the release belongs to (`Kyma`), for calendar summaries and Slack headers.
+    pub product: Option<String>,
     pub codename: Option<String>,
     pub timezone: TimeZone,
     pub timezone_name: String,

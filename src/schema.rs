@@ -192,6 +192,7 @@ fn release_properties() -> Value {
         .collect();
     json!({
         "version": pattern("Semantic version MAJOR.MINOR.PATCH", VERSION_PATTERN),
+        "product": text("The product released (Kyma), shown in calendar summaries and Slack headers"),
         "codename": text("Codename of the release"),
         "timezone": text("IANA time zone (Europe/Berlin, America/New_York); times without an offset are in it. Default UTC"),
         "branch": text("The release branch; default release-MAJOR.MINOR"),
