@@ -25,13 +25,14 @@ except ImportError as missing:
     print(f"skipped: Python packages icalendar and recurring-ical-events not installed ({missing})")
     sys.exit(0)
 
-# The example plans' meetings, in local time: 1.14.0 crosses the end of summer time in Berlin.
+# The example plans' meetings by UID before the `@` (the domain depends on the site URL), in
+# local time: 1.14.0 crosses the end of summer time in Berlin.
 EXPECTED_MEETINGS = {
-    "1.13.0-scrum-of-scrums@herald": (
+    "1.13.0-scrum-of-scrums": (
         "Europe/Berlin",
         ["2026-09-03 10:00", "2026-09-17 10:00", "2026-10-01 10:00"],
     ),
-    "1.14.0-scrum-of-scrums@herald": (
+    "1.14.0-scrum-of-scrums": (
         "Europe/Berlin",
         [
             "2026-10-15 10:00",
@@ -41,7 +42,7 @@ EXPECTED_MEETINGS = {
             "2026-12-10 10:00",
         ],
     ),
-    "1.15.0-scrum-of-scrums@herald": (
+    "1.15.0-scrum-of-scrums": (
         "America/New_York",
         ["2026-12-17 10:00", "2026-12-31 10:00", "2027-01-14 10:00", "2027-01-28 10:00"],
     ),
@@ -166,8 +167,8 @@ def check_recurrence(cal, event, timezones, problems):
     following = (starts[-1].astimezone(ZoneInfo(tzid)) if tzid else starts[-1]) + dt.timedelta(weeks=interval)
     if following.astimezone(dt.timezone.utc) <= until:
         problems.add(f"{uid}: a meeting on {following} is missing before UNTIL {until}")
-    if uid in EXPECTED_MEETINGS:
-        zone, wanted = EXPECTED_MEETINGS[uid]
+    if uid.split("@")[0] in EXPECTED_MEETINGS:
+        zone, wanted = EXPECTED_MEETINGS[uid.split("@")[0]]
         got = [s.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") for s in starts]
         if got != wanted:
             problems.add(f"{uid}: meetings {got}, expected {wanted}")

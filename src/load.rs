@@ -351,6 +351,39 @@ fn req_text(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String
         .map(|t| t.value)
 }
 
+/// Text that must stay on one line: a name, a title, a codename. A line break or other
+/// control character would break a Slack header, a table row or a document property.
+fn one_line(r: &mut Reader, t: Text, what: &str) -> Option<Text> {
+    let Some(bad) = t
+        .value
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    else {
+        return Some(t);
+    };
+    let found = match bad {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c => format!("the control character U+{:04X}", c as u32),
+    };
+    r.error(t.loc, format!("{what} must be one line, but it contains {found}"))
+        .help = Some(
+        "write it on one line, without tabs or other control characters (YAML `>-` folds a long value into one line)"
+            .to_owned(),
+    );
+    None
+}
+
+fn opt_line(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String> {
+    let t = f.get(name).and_then(|n| r.text(n, what))?;
+    one_line(r, t, what).map(|t| t.value)
+}
+
+fn req_line(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String> {
+    let t = f.require(r, name).and_then(|n| r.nonempty(n, what))?;
+    one_line(r, t, what).map(|t| t.value)
+}
+
 fn url(r: &mut Reader, node: &Node, what: &str) -> Option<String> {
     let t = r.nonempty(node, what)?;
     if !(t.value.starts_with("https://") || t.value.starts_with("http://"))
@@ -416,7 +449,7 @@ fn channel(r: &mut Reader, node: &Node, what: &str) -> Option<String> {
 
 fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) -> Option<Person> {
     let f = r.fields(node, what, fields::PERSON)?;
-    let name = req_text(r, &f, "name", "a name");
+    let name = req_line(r, &f, "name", "a name");
     let github = f.get("github").and_then(|n| {
         let t = r.nonempty(n, "a GitHub user name")?;
         let ok = t.value.len() <= 39
@@ -464,13 +497,17 @@ fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String>) -> Vec<T
             continue;
         };
         let id_text = f.require(r, "id").and_then(|n| id(r, n, "team id"));
-        let name = req_text(r, &f, "name", "a team name");
+        let name = req_line(r, &f, "name", "a team name");
         let areas = f
             .get("areas")
             .map(|n| {
                 r.list(n, "areas")
                     .iter()
-                    .filter_map(|a| r.nonempty(a, "an area").map(|t| t.value))
+                    .filter_map(|a| {
+                        let t = r.nonempty(a, "an area")?;
+                        one_line(r, t, "an area")
+                    })
+                    .map(|t| t.value)
                     .collect()
             })
             .unwrap_or_default();
@@ -527,12 +564,12 @@ fn read_tests(r: &mut Reader, node: &Node, teams: &BTreeSet<String>) -> Vec<Manu
             continue;
         };
         let id_text = f.require(r, "id").and_then(|n| id(r, n, "test id"));
-        let title = req_text(r, &f, "title", "a title");
+        let title = req_line(r, &f, "title", "a title");
         let team = f
             .require(r, "team")
             .and_then(|n| r.nonempty(n, "a team id"))
             .and_then(|t| registry.team(r, &t));
-        let area = opt_text(r, &f, "area", "an area");
+        let area = opt_line(r, &f, "area", "an area");
         let issue = f.get("issue").and_then(|n| url(r, n, "issue"));
         let steps = req_text(r, &f, "steps", "the steps");
         let expected = req_text(r, &f, "expected", "the expected result");
@@ -649,7 +686,11 @@ fn zoned(r: &mut Reader, t: &Text, what: &str, tz: &TimeZone) -> Option<jiff::Zo
         v.parse::<jiff::Timestamp>()
             .map(|ts| ts.to_zoned(tz.clone()))
     } else {
-        v.parse::<DateTime>().and_then(|dt| dt.to_zoned(tz.clone()))
+        v.parse::<DateTime>().and_then(|dt| {
+            let zoned = dt.to_zoned(tz.clone())?;
+            warn_clock_change(r, t, dt, &zoned, tz);
+            Ok(zoned)
+        })
     };
     match result {
         Ok(z) => Some(z),
@@ -665,6 +706,51 @@ fn zoned(r: &mut Reader, t: &Text, what: &str, tz: &TimeZone) -> Option<jiff::Zo
             None
         }
     }
+}
+
+/// A wall-clock time that a daylight-saving change skips or repeats: say which instant herald
+/// took (the later one for a skipped time, the first of a repeated one).
+fn warn_clock_change(r: &mut Reader, t: &Text, dt: DateTime, used: &jiff::Zoned, tz: &TimeZone) {
+    use jiff::tz::AmbiguousOffset;
+    let zone = tz.iana_name().unwrap_or("the release's zone");
+    let written = t.value.trim();
+    let used_text = format!(
+        "{} ({})",
+        used.strftime("%Y-%m-%d %H:%M %Z"),
+        used.timestamp().strftime("%H:%M UTC")
+    );
+    let with_offset = |offset: jiff::tz::Offset| {
+        let seconds = offset.seconds();
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let (hours, minutes) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
+        format!(
+            "`{}{sign}{hours:02}:{minutes:02}`",
+            dt.strftime("%Y-%m-%dT%H:%M")
+        )
+    };
+    let (message, help) = match tz.to_ambiguous_zoned(dt).offset() {
+        AmbiguousOffset::Unambiguous { .. } => return,
+        AmbiguousOffset::Gap { .. } => (
+            format!(
+                "`{written}` does not exist in {zone}: the clocks skip it; herald uses {used_text}"
+            ),
+            format!(
+                "write the time the clocks show after the change, for example `{}`",
+                used.strftime("%Y-%m-%dT%H:%M")
+            ),
+        ),
+        AmbiguousOffset::Fold { before, after } => (
+            format!(
+                "`{written}` happens twice in {zone}: the clocks go back; herald uses the first, {used_text}"
+            ),
+            format!(
+                "add the offset to choose: {} for the first or {} for the second",
+                with_offset(before),
+                with_offset(after)
+            ),
+        ),
+    };
+    r.warning(t.loc, message).help = Some(help);
 }
 
 fn timezone(r: &mut Reader, node: &Node) -> Option<(TimeZone, String)> {
@@ -712,13 +798,13 @@ fn version(r: &mut Reader, node: &Node) -> Option<Located<semver::Version>> {
 fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> {
     let f = r.fields(node, "a release plan", fields::RELEASE)?;
     let version = f.require(r, "version").and_then(|n| version(r, n));
-    let product = opt_text(r, &f, "product", "a product name");
-    let codename = opt_text(r, &f, "codename", "a codename");
+    let product = opt_line(r, &f, "product", "a product name");
+    let codename = opt_line(r, &f, "codename", "a codename");
     let zone = optional(f.get("timezone"), |n| timezone(r, n));
     let zone_known = zone.is_some();
     let (timezone, timezone_name) = zone.flatten().unwrap_or((TimeZone::UTC, "UTC".to_owned()));
     let tz = &timezone;
-    let branch = opt_text(r, &f, "branch", "a branch name");
+    let branch = opt_line(r, &f, "branch", "a branch name");
 
     let people = f.require(r, "people").and_then(|n| {
         let p = r.fields(n, "people", fields::PEOPLE)?;
@@ -873,7 +959,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
                         }
                         st
                     });
-                    let tester = opt_text(r, &rf, "tester", "a tester");
+                    let tester = opt_line(r, &rf, "tester", "a tester");
                     let note = opt_text(r, &rf, "note", "a note");
                     if let (Some(test), Some(status)) = (&test, status) {
                         results.entry(test.clone()).or_default().insert(
@@ -899,7 +985,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
             let url = p
                 .require(r, "url")
                 .and_then(|n| url(r, n, "the pull request's url"));
-            let title = req_text(r, &p, "title", "a title");
+            let title = req_line(r, &p, "title", "a title");
             let teams = team_list(r, &p, "teams", reg);
             let approved_by = team_list(r, &p, "approved_by", reg);
             if let (Some(url), Some(title), Some(teams), Some(approved_by)) =
@@ -927,7 +1013,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
             let Some(ft) = r.fields(item, "a failing test", fields::FAILING_TEST) else {
                 continue;
             };
-            let name = req_text(r, &ft, "name", "a name");
+            let name = req_line(r, &ft, "name", "a name");
             let team = ft
                 .require(r, "team")
                 .and_then(|n| r.text(n, "a team id"))
@@ -957,7 +1043,7 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
     if let Some(list) = f.get("sent") {
         for item in r.list(list, "sent") {
             if let Some(t) = r.nonempty(item, "a draft id") {
-                sent.push(t.value);
+                sent.extend(sent_entry(r, &t, &candidate_names));
             }
         }
     }
@@ -995,6 +1081,52 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
         notes,
         release_notes,
         sent,
+    })
+}
+
+/// One entry of `sent`: a draft id, optionally `@YYYY-MM-DD` for the day it was posted.
+fn sent_entry(r: &mut Reader, t: &Text, candidates: &[String]) -> Option<Sent> {
+    let (id, on) = match t.value.split_once('@') {
+        Some((id, day)) => {
+            let Ok(day) = day.parse::<Date>() else {
+                r.error(t.loc, format!("`{}` does not end in a date", t.value))
+                    .help = Some(format!(
+                    "write the day the draft was posted as `{id}@YYYY-MM-DD`, or the id alone when it is done for good"
+                ));
+                return None;
+            };
+            (id, Some(day))
+        }
+        None => (t.value.as_str(), None),
+    };
+    let mut known: Vec<String> = [
+        "deadlines",
+        "test-environment",
+        "approvals",
+        "failing-tests",
+        "release",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for c in candidates {
+        known.push(format!("cherry-pick-{c}"));
+        known.push(format!("manual-tests-{c}"));
+    }
+    if !known.iter().any(|k| k == id) {
+        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let help = match yaml::did_you_mean(id, &refs) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the drafts of this release are {}", refs.join(", ")),
+        };
+        r.warning(
+            t.loc,
+            format!("`sent` names `{id}`, which is not a draft of this release"),
+        )
+        .help = Some(help);
+    }
+    Some(Sent {
+        id: id.to_owned(),
+        on,
     })
 }
 
@@ -1071,6 +1203,35 @@ fn team_list(r: &mut Reader, f: &Fields, name: &str, reg: &Registry) -> Option<V
     ok.then_some(teams)
 }
 
+/// Milestone slugs that are not candidates; a candidate's name is its slug.
+pub const FIXED_SLUGS: [&str; 3] = ["release", "freeze", "deadlines-announcement"];
+/// Prefixes of the slugs and draft ids derived from other milestones.
+pub const DERIVED_PREFIXES: [&str; 3] = ["event-", "cherry-pick-", "manual-tests-"];
+
+/// A candidate name that cannot take another milestone's id (`1.14.0/release`), calendar
+/// UID or page anchor.
+fn candidate_name(r: &mut Reader, name: Text) -> Option<Text> {
+    let taken = FIXED_SLUGS.contains(&name.value.as_str())
+        || DERIVED_PREFIXES.iter().any(|p| name.value.starts_with(p));
+    if !taken {
+        return Some(name);
+    }
+    r.error(
+        name.loc,
+        format!(
+            "candidate name `{}` would give the candidate the id of another milestone",
+            name.value
+        ),
+    )
+    .help = Some(
+        "`release`, `freeze` and `deadlines-announcement` are other milestones, and ids that \
+         start with `event-`, `cherry-pick-` or `manual-tests-` are derived from them; name \
+         candidates rc1, rc2, …"
+            .to_owned(),
+    );
+    None
+}
+
 fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule> {
     let f = r.fields(node, "the schedule", fields::SCHEDULE)?;
     let deadlines_announcement = optional(f.get("deadlines_announcement"), |n| {
@@ -1101,6 +1262,7 @@ fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule>
             let cherry = optional(c.get("cherry_pick_deadline"), |n| {
                 moment(r, n, "cherry_pick_deadline", tz)
             });
+            let name = name.and_then(|n| candidate_name(r, n));
             let (Some(name), Some(cdate), Some(cherry)) = (name, cdate, cherry) else {
                 candidates_ok = false;
                 continue;
@@ -1137,7 +1299,7 @@ fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule>
             let Some(e) = r.fields(item, "an event", fields::EVENT) else {
                 continue;
             };
-            let title = req_text(r, &e, "title", "a title");
+            let title = req_line(r, &e, "title", "a title");
             let edate = e
                 .require(r, "date")
                 .and_then(|n| date(r, n, "the event's date"));

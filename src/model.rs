@@ -242,8 +242,16 @@ pub struct Release {
     pub notes: Option<String>,
     /// Link to the release notes, for the community announcement.
     pub release_notes: Option<String>,
-    /// Ids of drafts already posted, so `herald due` stops listing them.
-    pub sent: Vec<String>,
+    /// Drafts already posted, so `herald due` stops listing them.
+    pub sent: Vec<Sent>,
+}
+
+/// An entry of `sent`: `approvals` (posted, for good) or `approvals@2026-11-26` (posted on
+/// that day; for a draft that repeats daily, it silences that day only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub id: String,
+    pub on: Option<Date>,
 }
 
 impl Release {

@@ -32,6 +32,11 @@ const TIME_PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
 const MOMENT_PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?$";
+const SENT_PATTERN: &str = "^[a-z0-9][a-z0-9-]*(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$";
+const ONE_LINE_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$";
+/// Candidate names that would take another milestone's id.
+const TAKEN_CANDIDATE_PATTERN: &str =
+    "^(release|freeze|deadlines-announcement|(event|cherry-pick|manual-tests)-.*)$";
 const URL_PATTERN: &str = "^https?://[^\\s]+$";
 const VERSION_PATTERN: &str =
     "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$";
@@ -104,6 +109,11 @@ fn text(description: &str) -> Value {
     json!({ "description": description, "type": "string", "minLength": 1 })
 }
 
+/// Text on one line: no line breaks, tabs or other control characters.
+fn line(description: &str) -> Value {
+    json!({ "description": description, "type": "string", "minLength": 1, "pattern": ONE_LINE_PATTERN })
+}
+
 fn markdown(description: &str) -> Value {
     text(&format!("{description} (Markdown)"))
 }
@@ -132,6 +142,16 @@ fn moment(description: &str) -> Value {
     )
 }
 
+/// An id that is not another milestone's: not `release`, `freeze`, `deadlines-announcement`,
+/// and not starting with `event-`, `cherry-pick-` or `manual-tests-`.
+fn candidate_name() -> Value {
+    let mut name = id(
+        "Unique candidate name (rc1, rc2, …); not release, freeze, deadlines-announcement, and not starting with event-, cherry-pick- or manual-tests-",
+    );
+    name["not"] = json!({ "pattern": TAKEN_CANDIDATE_PATTERN });
+    name
+}
+
 fn url(description: &str) -> Value {
     pattern(&format!("{description}: an http(s) URL"), URL_PATTERN)
 }
@@ -144,7 +164,7 @@ fn person(description: &str) -> Value {
     object(
         &format!("{description}: a person"),
         json!({
-            "name": text("Full name"),
+            "name": line("Full name"),
             "github": pattern("GitHub login, without @", GITHUB_PATTERN),
             "slack": pattern("Slack member id (U…), used to mention the person", SLACK_MEMBER_PATTERN),
             "team": id("A team id from teams.yaml"),
@@ -158,8 +178,8 @@ fn team() -> Value {
         "A team",
         json!({
             "id": id("Unique team id"),
-            "name": text("Display name"),
-            "areas": { "description": "Areas the team owns", "type": "array", "items": text("An area") },
+            "name": line("Display name"),
+            "areas": { "description": "Areas the team owns", "type": "array", "items": line("An area") },
             "slack_channel": pattern("The team's Slack channel: #channel-name or a channel id (C…)", SLACK_CHANNEL_PATTERN),
             "slack_group": pattern("Slack user-group id (S…), used to mention the team", SLACK_GROUP_PATTERN),
             "scrum_master": person("The team's scrum master"),
@@ -173,9 +193,9 @@ fn manual_test() -> Value {
         "A manual test",
         json!({
             "id": id("Unique test id"),
-            "title": text("What the test shows, in one line"),
+            "title": line("What the test shows, in one line"),
             "team": id("The owning team: a team id from teams.yaml"),
-            "area": text("The area the test covers"),
+            "area": line("The area the test covers"),
             "issue": url("The issue that describes the test"),
             "steps": markdown("How to run the test"),
             "expected": markdown("What the tester should see"),
@@ -192,10 +212,10 @@ fn release_properties() -> Value {
         .collect();
     json!({
         "version": pattern("Semantic version MAJOR.MINOR.PATCH", VERSION_PATTERN),
-        "product": text("The product released (Kyma), shown in calendar summaries and Slack headers"),
-        "codename": text("Codename of the release"),
+        "product": line("The product released (Kyma), shown in calendar summaries and Slack headers"),
+        "codename": line("Codename of the release"),
         "timezone": text("IANA time zone (Europe/Berlin, America/New_York); times without an offset are in it. Default UTC"),
-        "branch": text("The release branch; default release-MAJOR.MINOR"),
+        "branch": line("The release branch; default release-MAJOR.MINOR"),
         "people": object(
             "Who runs the release",
             json!({
@@ -225,7 +245,7 @@ fn release_properties() -> Value {
                     "items": object(
                         "A release candidate",
                         json!({
-                            "name": id("Unique candidate name (rc1, rc2, …)"),
+                            "name": candidate_name(),
                             "date": date("The candidate's day"),
                             "cherry_pick_deadline": moment("The last moment to cherry-pick into this candidate"),
                         }),
@@ -239,7 +259,7 @@ fn release_properties() -> Value {
                     "items": object(
                         "An event",
                         json!({
-                            "title": text("What happens"),
+                            "title": line("What happens"),
                             "date": date("The event's day"),
                             "description": markdown("Details"),
                         }),
@@ -284,7 +304,7 @@ fn release_properties() -> Value {
                             "The result of one test on one candidate",
                             json!({
                                 "status": { "description": "The result", "type": "string", "enum": statuses },
-                                "tester": text("Who ran the test"),
+                                "tester": line("Who ran the test"),
                                 "note": markdown("What the tester saw"),
                             }),
                             &["status"],
@@ -301,7 +321,7 @@ fn release_properties() -> Value {
                 "A pull request",
                 json!({
                     "url": url("The pull request"),
-                    "title": text("Its title"),
+                    "title": line("Its title"),
                     "teams": id_list("Teams that must approve it", "A team id"),
                     "approved_by": id_list("Teams that approved it", "A team id"),
                 }),
@@ -314,7 +334,7 @@ fn release_properties() -> Value {
             "items": object(
                 "A failing test",
                 json!({
-                    "name": text("The test job's name"),
+                    "name": line("The test job's name"),
                     "team": id("The team fixing it"),
                     "since": moment("Since when it fails"),
                     "link": url("Where to see the failure"),
@@ -326,9 +346,9 @@ fn release_properties() -> Value {
         "notes": markdown("Notes shown on the MagicBox"),
         "release_notes": url("The release notes, linked from the community announcement"),
         "sent": {
-            "description": "Ids of Slack drafts already posted; `herald due` skips them",
+            "description": "Slack drafts already posted; `herald due` skips them. `approvals` and `failing-tests` are due daily while something waits: `approvals@2026-11-26` silences that day only, plain `approvals` for good",
             "type": "array",
-            "items": text("A draft id (deadlines, cherry-pick-rc1, …)"),
+            "items": pattern("A draft id (deadlines, cherry-pick-rc1, …), optionally with the day it was posted: id@YYYY-MM-DD", SENT_PATTERN),
         },
     })
 }

@@ -157,7 +157,8 @@ fn text(c: &Component, name: &str) -> String {
 }
 
 /// What one expected event looks like: UID, summary, DTSTART and DTEND as `when` renders them,
-/// and whether it has a reminder (with its trigger).
+/// and whether it has a reminder (with its trigger). Without a site URL, UIDs are at
+/// `<product>.herald.invalid` and the examples' product is Kyma.
 struct Expected {
     uid: &'static str,
     summary: &'static str,
@@ -187,64 +188,64 @@ const DAY_BEFORE: Option<&str> = Some("-P1D");
 fn expected_113() -> Vec<Expected> {
     vec![
         ev(
-            "1.13.0-scrum-of-scrums@herald",
-            "1.13.0: Scrum of Scrums",
+            "1.13.0-scrum-of-scrums@kyma.herald.invalid",
+            "Kyma 1.13.0: Scrum of Scrums",
             "TZID=Europe/Berlin:20260903T100000",
             "TZID=Europe/Berlin:20260903T103000",
             None,
         ),
         ev(
-            "1.13.0-deadlines-announcement@herald",
-            "1.13.0: Deadlines announcement",
+            "1.13.0-deadlines-announcement@kyma.herald.invalid",
+            "Kyma 1.13.0: Deadlines announcement",
             "TZID=Europe/Berlin:20260907T100000",
             "TZID=Europe/Berlin:20260907T101500",
             DAY_BEFORE,
         ),
         ev(
-            "1.13.0-freeze@herald",
-            "1.13.0: Freeze: release-1.13 is cut",
+            "1.13.0-freeze@kyma.herald.invalid",
+            "Kyma 1.13.0: Freeze: release-1.13 is cut",
             "TZID=Europe/Berlin:20260914T090000",
             "TZID=Europe/Berlin:20260914T091500",
             DAY_BEFORE,
         ),
         ev(
-            "1.13.0-cherry-pick-rc1@herald",
-            "1.13.0: Cherry-pick deadline for RC1",
+            "1.13.0-cherry-pick-rc1@kyma.herald.invalid",
+            "Kyma 1.13.0: Cherry-pick deadline for RC1",
             "TZID=Europe/Berlin:20260915T160000",
             "TZID=Europe/Berlin:20260915T161500",
             DAY_BEFORE,
         ),
         ev(
-            "1.13.0-rc1@herald",
-            "1.13.0: RC1",
+            "1.13.0-rc1@kyma.herald.invalid",
+            "Kyma 1.13.0: RC1",
             "VALUE=DATE:20260916",
             "VALUE=DATE:20260917",
             None,
         ),
         ev(
-            "1.13.0-cherry-pick-rc2@herald",
-            "1.13.0: Cherry-pick deadline for RC2",
+            "1.13.0-cherry-pick-rc2@kyma.herald.invalid",
+            "Kyma 1.13.0: Cherry-pick deadline for RC2",
             "TZID=Europe/Berlin:20260929T160000",
             "TZID=Europe/Berlin:20260929T161500",
             DAY_BEFORE,
         ),
         ev(
-            "1.13.0-rc2@herald",
-            "1.13.0: RC2",
+            "1.13.0-rc2@kyma.herald.invalid",
+            "Kyma 1.13.0: RC2",
             "VALUE=DATE:20260930",
             "VALUE=DATE:20261001",
             None,
         ),
         ev(
-            "1.13.0-event-release-notes-due@herald",
-            "1.13.0: Release notes due",
+            "1.13.0-event-release-notes-due@kyma.herald.invalid",
+            "Kyma 1.13.0: Release notes due",
             "VALUE=DATE:20261006",
             "VALUE=DATE:20261007",
             None,
         ),
         ev(
-            "1.13.0-release@herald",
-            "Release 1.13.0",
+            "1.13.0-release@kyma.herald.invalid",
+            "Kyma Release 1.13.0",
             "VALUE=DATE:20261008",
             "VALUE=DATE:20261009",
             None,
@@ -255,85 +256,85 @@ fn expected_113() -> Vec<Expected> {
 fn expected_114() -> Vec<Expected> {
     vec![
         ev(
-            "1.14.0-scrum-of-scrums@herald",
-            "1.14.0: Scrum of Scrums",
+            "1.14.0-scrum-of-scrums@kyma.herald.invalid",
+            "Kyma 1.14.0: Scrum of Scrums",
             "TZID=Europe/Berlin:20261015T100000",
             "TZID=Europe/Berlin:20261015T103000",
             None,
         ),
         ev(
-            "1.14.0-deadlines-announcement@herald",
-            "1.14.0: Deadlines announcement",
+            "1.14.0-deadlines-announcement@kyma.herald.invalid",
+            "Kyma 1.14.0: Deadlines announcement",
             "TZID=Europe/Berlin:20261110T100000",
             "TZID=Europe/Berlin:20261110T101500",
             DAY_BEFORE,
         ),
         ev(
-            "1.14.0-freeze@herald",
-            "1.14.0: Freeze: release-1.14 is cut",
+            "1.14.0-freeze@kyma.herald.invalid",
+            "Kyma 1.14.0: Freeze: release-1.14 is cut",
             "TZID=Europe/Berlin:20261116T090000",
             "TZID=Europe/Berlin:20261116T091500",
             DAY_BEFORE,
         ),
         ev(
-            "1.14.0-cherry-pick-rc1@herald",
-            "1.14.0: Cherry-pick deadline for RC1",
+            "1.14.0-cherry-pick-rc1@kyma.herald.invalid",
+            "Kyma 1.14.0: Cherry-pick deadline for RC1",
             "TZID=Europe/Berlin:20261117T160000",
             "TZID=Europe/Berlin:20261117T161500",
             DAY_BEFORE,
         ),
         ev(
-            "1.14.0-rc1@herald",
-            "1.14.0: RC1",
+            "1.14.0-rc1@kyma.herald.invalid",
+            "Kyma 1.14.0: RC1",
             "VALUE=DATE:20261118",
             "VALUE=DATE:20261119",
             None,
         ),
         ev(
-            "1.14.0-cherry-pick-rc2@herald",
-            "1.14.0: Cherry-pick deadline for RC2",
+            "1.14.0-cherry-pick-rc2@kyma.herald.invalid",
+            "Kyma 1.14.0: Cherry-pick deadline for RC2",
             "TZID=Europe/Berlin:20261130T160000",
             "TZID=Europe/Berlin:20261130T161500",
             DAY_BEFORE,
         ),
         ev(
-            "1.14.0-rc2@herald",
-            "1.14.0: RC2",
+            "1.14.0-rc2@kyma.herald.invalid",
+            "Kyma 1.14.0: RC2",
             "VALUE=DATE:20261201",
             "VALUE=DATE:20261202",
             None,
         ),
         ev(
-            "1.14.0-event-upgrade-test-window@herald",
-            "1.14.0: Upgrade test window",
+            "1.14.0-event-upgrade-test-window@kyma.herald.invalid",
+            "Kyma 1.14.0: Upgrade test window",
             "VALUE=DATE:20261202",
             "VALUE=DATE:20261203",
             None,
         ),
         ev(
-            "1.14.0-cherry-pick-rc3@herald",
-            "1.14.0: Cherry-pick deadline for RC3",
+            "1.14.0-cherry-pick-rc3@kyma.herald.invalid",
+            "Kyma 1.14.0: Cherry-pick deadline for RC3",
             "TZID=Europe/Berlin:20261207T120000",
             "TZID=Europe/Berlin:20261207T121500",
             DAY_BEFORE,
         ),
         ev(
-            "1.14.0-event-release-notes-due@herald",
-            "1.14.0: Release notes due",
+            "1.14.0-event-release-notes-due@kyma.herald.invalid",
+            "Kyma 1.14.0: Release notes due",
             "VALUE=DATE:20261208",
             "VALUE=DATE:20261209",
             None,
         ),
         ev(
-            "1.14.0-rc3@herald",
-            "1.14.0: RC3",
+            "1.14.0-rc3@kyma.herald.invalid",
+            "Kyma 1.14.0: RC3",
             "VALUE=DATE:20261208",
             "VALUE=DATE:20261209",
             None,
         ),
         ev(
-            "1.14.0-release@herald",
-            "Release 1.14.0",
+            "1.14.0-release@kyma.herald.invalid",
+            "Kyma Release 1.14.0",
             "VALUE=DATE:20261210",
             "VALUE=DATE:20261211",
             None,
@@ -344,51 +345,51 @@ fn expected_114() -> Vec<Expected> {
 fn expected_115() -> Vec<Expected> {
     vec![
         ev(
-            "1.15.0-scrum-of-scrums@herald",
-            "1.15.0: Scrum of Scrums",
+            "1.15.0-scrum-of-scrums@kyma.herald.invalid",
+            "Kyma 1.15.0: Scrum of Scrums",
             "TZID=America/New_York:20261217T100000",
             "TZID=America/New_York:20261217T104500",
             None,
         ),
         // No announcement in the plan: the default, RC1 minus seven days, is a whole day.
         ev(
-            "1.15.0-deadlines-announcement@herald",
-            "1.15.0: Deadlines announcement",
+            "1.15.0-deadlines-announcement@kyma.herald.invalid",
+            "Kyma 1.15.0: Deadlines announcement",
             "VALUE=DATE:20270106",
             "VALUE=DATE:20270107",
             Some("-PT15H"),
         ),
         ev(
-            "1.15.0-freeze@herald",
-            "1.15.0: Freeze: release-1.15 is cut",
+            "1.15.0-freeze@kyma.herald.invalid",
+            "Kyma 1.15.0: Freeze: release-1.15 is cut",
             "TZID=America/New_York:20270111T090000",
             "TZID=America/New_York:20270111T091500",
             DAY_BEFORE,
         ),
         ev(
-            "1.15.0-cherry-pick-rc1@herald",
-            "1.15.0: Cherry-pick deadline for RC1",
+            "1.15.0-cherry-pick-rc1@kyma.herald.invalid",
+            "Kyma 1.15.0: Cherry-pick deadline for RC1",
             "TZID=America/New_York:20270112T160000",
             "TZID=America/New_York:20270112T161500",
             DAY_BEFORE,
         ),
         ev(
-            "1.15.0-rc1@herald",
-            "1.15.0: RC1",
+            "1.15.0-rc1@kyma.herald.invalid",
+            "Kyma 1.15.0: RC1",
             "VALUE=DATE:20270113",
             "VALUE=DATE:20270114",
             None,
         ),
         ev(
-            "1.15.0-rc2@herald",
-            "1.15.0: RC2",
+            "1.15.0-rc2@kyma.herald.invalid",
+            "Kyma 1.15.0: RC2",
             "VALUE=DATE:20270120",
             "VALUE=DATE:20270121",
             None,
         ),
         ev(
-            "1.15.0-release@herald",
-            "Release 1.15.0",
+            "1.15.0-release@kyma.herald.invalid",
+            "Kyma Release 1.15.0",
             "VALUE=DATE:20270128",
             "VALUE=DATE:20270129",
             None,
@@ -432,17 +433,14 @@ fn check_events(parsed: &Parsed, expected: &[Expected], version: &str) {
                 );
             }
         }
-        let description = text(event, "DESCRIPTION");
+        // Without a site URL, no site-relative path: it would open nothing in a calendar.
+        let description = prop(event, "DESCRIPTION").map(|_| text(event, "DESCRIPTION"));
+        let description = description.unwrap_or_default();
         assert!(
-            description.contains(&format!("MagicBox: releases/{version}/magicbox.html")),
+            !description.contains("releases/") && !description.contains("MagicBox"),
             "{uid}: {description}"
         );
-        assert!(
-            description.contains(&format!(
-                "Manual-test workbook: releases/{version}/manual-tests-{version}.xlsx"
-            )),
-            "{uid}: {description}"
-        );
+        assert_eq!(prop(event, "URL"), None, "{uid}");
         let busy = prop(event, "RRULE").is_some();
         assert_eq!(
             prop(event, "TRANSP").as_deref(),
@@ -477,13 +475,26 @@ fn every_event_of_every_example_release_is_in_its_feeds() {
     // Events the plan describes carry that description as plain text.
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
     let notes = text(
-        own.event("1.14.0-event-release-notes-due@herald"),
+        own.event("1.14.0-event-release-notes-due@kyma.herald.invalid"),
         "DESCRIPTION",
     );
-    assert!(
-        notes
-            .starts_with("Each team adds its highlights to the release notes draft. See the guide"),
-        "{notes}"
+    assert_eq!(
+        notes,
+        "Each team adds its highlights to the release notes draft. See the guide \
+         (https://kyma-project.io/docs/release-notes)."
+    );
+    // Events without a description of their own have none: no links to offer either.
+    assert_eq!(
+        prop(own.event("1.14.0-rc2@kyma.herald.invalid"), "DESCRIPTION"),
+        None
+    );
+    let sos = text(
+        own.event("1.14.0-scrum-of-scrums@kyma.herald.invalid"),
+        "DESCRIPTION",
+    );
+    assert_eq!(
+        sos,
+        "Every 2 weeks at 10:00 Europe/Berlin, 30 minutes, from 2026-10-15 to 2026-12-10 (5 meetings)."
     );
 }
 
@@ -499,7 +510,7 @@ fn feed_headers_say_what_the_feed_is() {
     assert_eq!(shared.prop("METHOD").as_deref(), Some("PUBLISH"));
     assert_eq!(
         shared.prop("X-WR-CALNAME").as_deref(),
-        Some("Release calendar")
+        Some("Kyma release calendar")
     );
     // Two zones among the releases: no single default zone to announce.
     assert_eq!(shared.prop("X-WR-TIMEZONE"), None);
@@ -513,7 +524,7 @@ fn feed_headers_say_what_the_feed_is() {
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
     assert_eq!(
         own.prop("X-WR-CALNAME").as_deref(),
-        Some("Release 1.14.0 (Ulm)")
+        Some("Kyma release 1.14.0 (Ulm)")
     );
     assert_eq!(own.prop("X-WR-TIMEZONE").as_deref(), Some("Europe/Berlin"));
     let zones: Vec<String> = own
@@ -522,9 +533,22 @@ fn feed_headers_say_what_the_feed_is() {
         .map(|z| prop(z, "TZID").unwrap())
         .collect();
     assert_eq!(zones, ["Europe/Berlin"]);
-    // DTSTAMP comes from the plan: midnight UTC of the release's earliest event.
-    for event in own.events() {
-        assert_eq!(prop(event, "DTSTAMP").as_deref(), Some("20261015T000000Z"));
+    // DTSTAMP comes from the plan: the start of the event's last occurrence, in UTC (whole
+    // days start at midnight in Berlin).
+    let stamp = |uid: &str| prop(own.event(uid), "DTSTAMP");
+    for (uid, stamp_utc) in [
+        ("1.14.0-rc2@kyma.herald.invalid", "20261130T230000Z"),
+        (
+            "1.14.0-cherry-pick-rc2@kyma.herald.invalid",
+            "20261130T150000Z",
+        ),
+        ("1.14.0-freeze@kyma.herald.invalid", "20261116T080000Z"),
+        (
+            "1.14.0-scrum-of-scrums@kyma.herald.invalid",
+            "20261210T090000Z",
+        ),
+    ] {
+        assert_eq!(stamp(uid).as_deref(), Some(stamp_utc), "{uid}");
     }
 }
 
@@ -628,7 +652,7 @@ fn expand_weekly(parsed: &Parsed, event: &Component) -> Vec<(DateTime, Timestamp
 fn scrum_of_scrums_keeps_its_local_time_across_the_daylight_saving_change() {
     let all = feeds(&examples(), TODAY, None);
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
-    let sos = own.event("1.14.0-scrum-of-scrums@herald");
+    let sos = own.event("1.14.0-scrum-of-scrums@kyma.herald.invalid");
     assert_eq!(
         prop(sos, "RRULE").as_deref(),
         Some("FREQ=WEEKLY;INTERVAL=2;UNTIL=20261210T090000Z")
@@ -652,7 +676,10 @@ fn scrum_of_scrums_keeps_its_local_time_across_the_daylight_saving_change() {
     ));
 
     let older = parse(feed(&all, &paths::release_ics("1.13.0")));
-    let meetings = expand_weekly(&older, older.event("1.13.0-scrum-of-scrums@herald"));
+    let meetings = expand_weekly(
+        &older,
+        older.event("1.13.0-scrum-of-scrums@kyma.herald.invalid"),
+    );
     let utc: Vec<String> = meetings.iter().map(|(_, at)| at.to_string()).collect();
     assert_eq!(
         utc,
@@ -664,7 +691,10 @@ fn scrum_of_scrums_keeps_its_local_time_across_the_daylight_saving_change() {
     );
 
     let newer = parse(feed(&all, &paths::release_ics("1.15.0")));
-    let meetings = expand_weekly(&newer, newer.event("1.15.0-scrum-of-scrums@herald"));
+    let meetings = expand_weekly(
+        &newer,
+        newer.event("1.15.0-scrum-of-scrums@kyma.herald.invalid"),
+    );
     let utc: Vec<String> = meetings.iter().map(|(_, at)| at.to_string()).collect();
     assert_eq!(
         utc,
@@ -684,7 +714,7 @@ fn the_recurrence_matches_the_timeline_meeting_by_meeting() {
     let all = feeds(&examples(), TODAY, None);
     let shared = parse(feed(&all, paths::CALENDAR_ICS));
     for release in &timeline.releases {
-        let uid = format!("{}-scrum-of-scrums@herald", release.version);
+        let uid = format!("{}-scrum-of-scrums@kyma.herald.invalid", release.version);
         let meetings = expand_weekly(&shared, shared.event(&uid));
         let from_feed: Vec<Timestamp> = meetings.iter().map(|m| m.1).collect();
         let from_plan: Vec<Timestamp> = release
@@ -777,14 +807,83 @@ fn every_line_is_crlf_terminated_and_at_most_75_octets() {
         assert!(text.contains("\r\n "), "{path} has folded lines");
     }
     let shared = parse(feed(&all, paths::CALENDAR_ICS));
-    let rc2 = shared.event("1.14.0-rc2@herald");
+    // With a site URL the UIDs are at its host, with its path in front.
+    let rc2 = shared.event("1.14.0-rc2@releases.example.github.io");
+    assert_eq!(text(rc2, "SUMMARY"), "Kyma 1.14.0: RC2");
     assert_eq!(
         prop(rc2, "URL").as_deref(),
         Some("https://example.github.io/releases/releases/1.14.0/magicbox.html")
     );
-    assert!(text(rc2, "DESCRIPTION").contains(
-        "Manual-test workbook: https://example.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx"
-    ));
+    assert_eq!(
+        text(rc2, "DESCRIPTION"),
+        "MagicBox: https://example.github.io/releases/releases/1.14.0/magicbox.html\n\
+         Manual-test workbook: https://example.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx"
+    );
+    let notes = shared.event("1.14.0-event-release-notes-due@releases.example.github.io");
+    assert!(
+        text(notes, "DESCRIPTION").starts_with(
+            "Each team adds its highlights to the release notes draft. See the guide \
+             (https://kyma-project.io/docs/release-notes).\n\n\
+             MagicBox: https://example.github.io/releases/releases/1.14.0/magicbox.html\n"
+        ),
+        "{}",
+        text(notes, "DESCRIPTION")
+    );
+}
+
+#[test]
+fn two_projects_in_one_calendar_never_share_a_uid() {
+    // Only 1.14.yaml is edited below: compare that release's feed.
+    let uids = |all: &[(String, String)]| -> Vec<String> {
+        parse(feed(all, &paths::release_ics("1.14.0")))
+            .events()
+            .iter()
+            .map(|e| prop(e, "UID").unwrap())
+            .collect()
+    };
+    let kyma = uids(&feeds(&examples(), TODAY, None));
+    // Another product's plans with the same versions and milestones.
+    let other = edited_examples(|t| t.replace("product: Kyma", "product: Open Cluster"));
+    let other_all = feeds(other.path(), TODAY, None);
+    let other_uids = uids(&other_all);
+    assert!(
+        other_uids.contains(&"1.14.0-rc2@open-cluster.herald.invalid".to_owned()),
+        "{other_uids:?}"
+    );
+    let own = parse(feed(&other_all, &paths::release_ics("1.14.0")));
+    assert_eq!(
+        text(
+            own.event("1.14.0-rc2@open-cluster.herald.invalid"),
+            "SUMMARY"
+        ),
+        "Open Cluster 1.14.0: RC2"
+    );
+    assert_eq!(
+        own.prop("X-WR-CALNAME").as_deref(),
+        Some("Open Cluster release 1.14.0 (Ulm)")
+    );
+    // Two sites on one host.
+    let site_a = uids(&feeds(&examples(), TODAY, Some("https://org.github.io/a/")));
+    let site_b = uids(&feeds(&examples(), TODAY, Some("https://org.github.io/b")));
+    assert!(
+        site_a.contains(&"1.14.0-rc2@a.org.github.io".to_owned()),
+        "{site_a:?}"
+    );
+    for (one, two) in [(&kyma, &other_uids), (&kyma, &site_a), (&site_a, &site_b)] {
+        assert!(one.iter().all(|uid| !two.contains(uid)), "{one:?} {two:?}");
+    }
+    // A release without a product keeps a summary without one, at the fallback domain.
+    let bare = edited_examples(|t| t.replace("product: Kyma\n", ""));
+    let all = feeds(bare.path(), TODAY, None);
+    let own = parse(feed(&all, &paths::release_ics("1.14.0")));
+    assert_eq!(
+        text(own.event("1.14.0-rc2@herald.invalid"), "SUMMARY"),
+        "1.14.0: RC2"
+    );
+    assert_eq!(
+        text(own.event("1.14.0-release@herald.invalid"), "SUMMARY"),
+        "Release 1.14.0"
+    );
 }
 
 #[test]
@@ -832,9 +931,23 @@ fn a_moved_candidate_keeps_its_uid_and_moves() {
     let dir = edited_examples(|t| t.replace("date: 2026-12-01", "date: 2026-12-02"));
     let all = feeds(dir.path(), TODAY, None);
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
-    let rc2 = own.event("1.14.0-rc2@herald");
+    let rc2 = own.event("1.14.0-rc2@kyma.herald.invalid");
     assert_eq!(when(rc2, "DTSTART"), "VALUE=DATE:20261202");
     assert_eq!(when(rc2, "DTEND"), "VALUE=DATE:20261203");
+    // Moving the event moves its DTSTAMP, so a client comparing stamps takes the new copy;
+    // the other events keep theirs.
+    assert_eq!(prop(rc2, "DTSTAMP").as_deref(), Some("20261201T230000Z"));
+    let original = feeds(&examples(), TODAY, None);
+    let original = parse(feed(&original, &paths::release_ics("1.14.0")));
+    for event in original.events() {
+        let uid = prop(event, "UID").unwrap();
+        let moved = own.event(&uid);
+        if uid.starts_with("1.14.0-rc2@") {
+            assert_ne!(prop(moved, "DTSTAMP"), prop(event, "DTSTAMP"));
+        } else {
+            assert_eq!(prop(moved, "DTSTAMP"), prop(event, "DTSTAMP"), "{uid}");
+        }
+    }
     let before = parse(feed(
         &feeds(&examples(), TODAY, None),
         &paths::release_ics("1.14.0"),
@@ -856,44 +969,59 @@ fn a_moved_candidate_keeps_its_uid_and_moves() {
 
 #[test]
 fn hostile_text_is_escaped_and_cannot_inject_a_property() {
-    let hostile = "Evil; one, two \\\\ back\\nATTENDEE:mailto:x@example.com\\r\\nEND:VEVENT \
-                   — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€";
+    // Titles are one line (`check` rejects line breaks), so the line breaks come through a
+    // Markdown description's code block, which keeps them.
+    let hostile_title = "Evil; one, two \\\\ back — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€";
+    let hostile_description =
+        "```\\nATTENDEE:mailto:x@example.com\\r\\nEND:VEVENT\\nBEGIN:VEVENT; x, y \\\\\\n```";
     let dir = edited_examples(|t| {
         t.replace(
-            "{ title: Upgrade test window, date: 2026-12-02,",
-            &format!("{{ title: \"{hostile}\", date: 2026-12-02,"),
+            "{ title: Upgrade test window, date: 2026-12-02, description: \"Framefrog runs the upgrade from 1.13 on the RC2 cluster.\" }",
+            &format!(
+                "{{ title: \"{hostile_title}\", date: 2026-12-02, description: \"{hostile_description}\" }}"
+            ),
         )
     });
     let all = feeds(dir.path(), TODAY, None);
     let raw = feed(&all, &paths::release_ics("1.14.0"));
     let own = parse(raw);
-    let expected_title = "Evil; one, two \\ back\nATTENDEE:mailto:x@example.com\r\nEND:VEVENT \
-                          — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€";
+    let expected_title = "Evil; one, two \\ back — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€";
     let event = own
         .events()
         .into_iter()
         .find(|e| text(e, "SUMMARY").contains("Evil"))
         .expect("the hostile event");
-    // CRLF inside a value is written as one escaped newline.
     assert_eq!(
         text(event, "SUMMARY"),
-        format!("1.14.0: {}", expected_title.replace("\r\n", "\n"))
+        format!("Kyma 1.14.0: {expected_title}")
+    );
+    // CRLF inside a value is written as one escaped newline.
+    assert_eq!(
+        text(event, "DESCRIPTION"),
+        "ATTENDEE:mailto:x@example.com\nEND:VEVENT\nBEGIN:VEVENT; x, y \\"
     );
     assert!(props(event, "ATTENDEE").is_empty());
     // The exact escaped form, and its unescaping done here without the parser.
     let unfolded = unfold(raw);
-    let summary_line = unfolded
-        .split("\r\n")
-        .find(|l| l.starts_with("SUMMARY:1.14.0: Evil"))
-        .expect("one SUMMARY line");
+    let line = |prefix: &str| {
+        unfolded
+            .split("\r\n")
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("one {prefix} line"))
+            .to_owned()
+    };
+    let summary_line = line("SUMMARY:Kyma 1.14.0: Evil");
     assert_eq!(
         summary_line,
-        "SUMMARY:1.14.0: Evil\\; one\\, two \\\\ back\\nATTENDEE:mailto:x@example.com\\nEND:VEVENT \
-         — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€"
+        "SUMMARY:Kyma 1.14.0: Evil\\; one\\, two \\\\ back — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€"
     );
     assert_eq!(
-        format!("1.14.0: {}", expected_title.replace("\r\n", "\n")),
+        format!("Kyma 1.14.0: {expected_title}"),
         unescape(summary_line.strip_prefix("SUMMARY:").unwrap())
+    );
+    assert_eq!(
+        line("DESCRIPTION:ATTENDEE"),
+        "DESCRIPTION:ATTENDEE:mailto:x@example.com\\nEND:VEVENT\\nBEGIN:VEVENT\\; x\\, y \\\\"
     );
     assert_eq!(
         own.events().len(),
@@ -917,10 +1045,10 @@ fn a_release_in_utc_is_written_in_utc_without_a_vtimezone() {
     let own = parse(feed(&all, &paths::release_ics("1.15.0")));
     assert!(own.timezones().is_empty());
     assert_eq!(own.prop("X-WR-TIMEZONE").as_deref(), Some("UTC"));
-    let freeze = own.event("1.15.0-freeze@herald");
+    let freeze = own.event("1.15.0-freeze@kyma.herald.invalid");
     assert_eq!(when(freeze, "DTSTART"), ":20270111T090000Z");
     assert_eq!(when(freeze, "DTEND"), ":20270111T091500Z");
-    let sos = own.event("1.15.0-scrum-of-scrums@herald");
+    let sos = own.event("1.15.0-scrum-of-scrums@kyma.herald.invalid");
     assert_eq!(when(sos, "DTSTART"), ":20261217T100000Z");
     assert_eq!(
         prop(sos, "RRULE").as_deref(),

@@ -106,7 +106,7 @@ fn magicbox_of_a_release_in_progress_lists_everything_in_order() {
     );
     find(
         &md,
-        "| <a id=\"rc2\"></a>RC2 | Tuesday | 2026-12-01 (all day) | 2026-11-30 23:00 – 2026-12-01 23:00 UTC | in 5 days |",
+        "| <a id=\"rc2\"></a>RC2 | Tuesday | 2026-12-01 (all day) | 2026-12-01 | in 5 days |",
     );
     find(
         &md,
@@ -128,7 +128,7 @@ fn magicbox_of_a_release_in_progress_lists_everything_in_order() {
         &md,
         "- URL: [https://console.rc-114.kyma.example.com](https://console.rc-114.kyma.example.com)",
     );
-    find(&md, "<li>Ask <strong>@hisarbalik</strong> for a kubeconfig");
+    find(&md, "2. Ask **@hisarbalik** for a kubeconfig");
 
     // 6. Manual testing: blockers first, then counts per team and candidate with a picture.
     let blockers = find(&md, "### Release blockers");
@@ -136,16 +136,18 @@ fn magicbox_of_a_release_in_progress_lists_everything_in_order() {
         &md,
         "| [Kafka channel delivers events in order](https://github.com/kyma-project/kyma/issues/8102) | Goat | RC1 | mnowak | Events 40-45 arrive out of order after a broker restart |",
     );
-    assert!(blockers < kafka && kafka < find(&md, "### RC1, 2026-11-18: 9 of 9 done"));
+    // Blocked is not done: Gophers' blocked pairing test keeps RC1 at 8 of 9.
+    assert!(blockers < kafka && kafka < find(&md, "### RC1, 2026-11-18: 8 of 9 done"));
     find(
         &md,
         "| Gophers | RC1 | blocked | gopher-anna | Mock commerce app image missing from the registry |",
     );
     find(&md, "![RC1 progress](manual-tests-rc1.svg)");
     find(&md, "| Goat | 1 | 1 | 0 | 0 | 0 | 2/2 (100%) |");
+    find(&md, "| Gophers | 1 | 0 | 1 | 0 | 0 | 1/2 (50%) |");
     find(
         &md,
-        "| **All teams** | **7** | **1** | **1** | **0** | **0** | **9/9 (100%)** |",
+        "| **All teams** | **7** | **1** | **1** | **0** | **0** | **8/9 (88%)** |",
     );
     find(&md, "### RC2, 2026-12-01: 0 of 9 done");
 
@@ -174,8 +176,8 @@ fn magicbox_of_a_release_in_progress_lists_everything_in_order() {
     );
     find(&md, "2 of 5 meetings still to come");
 
-    // 10. Notes, as HTML from Markdown.
-    find(&md, "<p><strong>RC2 is planned for 1 December.</strong>");
+    // 10. Notes, as Markdown.
+    find(&md, "**RC2 is planned for 1 December.**");
 }
 
 #[test]
@@ -465,15 +467,17 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     );
     // mdBook's include directive never sees plan text.
     assert!(!md.contains("{{#"), "{md}");
-    // A blank line in a code block does not end the HTML block around it: the newlines are
-    // character references, and brackets cannot start a link.
+    // Markdown fields arrive as plain Markdown that pastes into other wikis: raw HTML as
+    // text, a code block kept whole with its `[x](javascript:…)` inside, no HTML wrappers.
     find(
         &md,
-        "<pre><code>code&#10;&#10;&#91;x&#93;(javascript:alert(2))&#10;</code></pre>",
+        "```\ncode\n\n[x](javascript:alert(2))\n```\n\n## People and channels",
     );
-    let notes = &md[find(&md, "<div class=\"notes\">")..];
-    let notes = &notes[..find(notes, "</div>")];
-    assert!(!notes.contains("\n\n"), "{notes}");
+    find(
+        &md,
+        "How to get access:\n\n&lt;iframe src=https://evil.example&gt;&lt;/iframe&gt; \\{\\{#include /etc/passwd\\}\\}\n\n## Manual testing",
+    );
+    assert!(!md.contains("<div"), "{md}");
     let summary = read(out.path().join("wiki/SUMMARY.md"));
     find(
         &summary,
@@ -507,40 +511,32 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     // mdBook re-serialises the HTML, so the entities come back as braces: shown, not run.
     find(&html, "<p>{{#include /etc/passwd}}</p>");
     assert!(!html.contains("root:"), "a file was included");
-    // Each Markdown field reaches the page as the HTML herald made, whole: a code block keeps
-    // its blank line and its `[x](javascript:…)` as text, raw HTML shows as text.
-    let block = |class: &str| {
-        let start = find(&html, &format!("<div class=\"{class}\">"));
-        let len = find(&html[start..], "</div>");
-        html[start..start + len].to_owned()
-    };
-    let notes = block("notes");
+    // Each Markdown field reaches the page whole: a code block keeps its blank line and its
+    // `[x](javascript:…)` as text, raw HTML shows as text, no link or image is made.
+    let notes = &html[find(&html, "Notes</a></h2>") + 14..find(&html, "</main>")];
     for shown in [
-        "<p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>",
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
         "<p>x a | b</p>",
         "<p>{{#include /etc/passwd}}</p>",
         "<p>&lt;img src=x onerror=alert(1)&gt; after the image</p>",
         "<pre><code>notes code\n\n[y](javascript:alert(3))\n</code></pre>",
-        "<p>&lt;script&gt;\nalert(4)\n&lt;/script&gt;\n</p>",
+        "<p>&lt;script&gt;\nalert(4)\n&lt;/script&gt;</p>",
     ] {
-        find(&notes, shown);
+        find(notes, shown);
     }
     assert!(!notes.contains("<a ") && !notes.contains("<img"), "{notes}");
     find(
-        &block("milestone-description"),
-        "<pre><code>code\n\n[x](javascript:alert(2))\n</code></pre>",
+        &html,
+        "<pre><code>code\n\n[x](javascript:alert(2))\n</code></pre>\n<h2 id=\"people-and-channels\">",
     );
     find(
-        &block("access"),
+        &html,
         "<p>&lt;iframe src=https://evil.example&gt;&lt;/iframe&gt; {{#include /etc/passwd}}</p>",
     );
     // The page goes on as Markdown after each block.
     find(&html, "<h2 id=\"people-and-channels\">");
     find(&html, "<td>a | b</td>");
-    find(
-        &html,
-        "<a rel=\"noopener noreferrer\" href=\"https://ok.example/a_b\">ok</a>",
-    );
+    find(&html, "<a href=\"https://ok.example/a_b\">ok</a>");
     // The Markdown link with a javascript: target is dropped, its text kept.
     find(&html, "<p>click and <a");
     // The release master's row still has its five cells.

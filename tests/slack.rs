@@ -19,7 +19,11 @@ fn examples() -> PathBuf {
 
 /// What `herald build` writes for the drafts of a plans folder: path → text.
 fn render(dir: &Path, site_url: Option<&str>) -> BTreeMap<String, String> {
-    let checked = herald::check(dir, TODAY, false).expect("plans load");
+    render_on(dir, site_url, TODAY)
+}
+
+fn render_on(dir: &Path, site_url: Option<&str>, today: Date) -> BTreeMap<String, String> {
+    let checked = herald::check(dir, today, false).expect("plans load");
     assert!(
         !checked.diags.has_errors(),
         "{}",
@@ -27,7 +31,7 @@ fn render(dir: &Path, site_url: Option<&str>) -> BTreeMap<String, String> {
     );
     let templates =
         Templates::load(Some(&herald::build::user_templates_dir(dir))).expect("templates load");
-    let timeline = herald::plan::plan(&checked.plans, TODAY);
+    let timeline = herald::plan::plan(&checked.plans, today);
     let ctx = Context {
         timeline: &timeline,
         plans: &checked.plans,
@@ -285,8 +289,9 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
         "{rc1}"
     );
     assert!(rc1.contains("• :rotating_light: Kafka channel delivers events in order: failed, blocking the release (<!subteam^S01GOATXX>). Events 40-45 arrive out of order after a broker restart"), "{rc1}");
+    // Gophers' pairing test was blocked: it could not run, so Gophers are not thanked yet.
     assert!(
-        rc1.contains("Done, thank you: Framefrog, Goat, Gophers, Huskies, Skydivers."),
+        rc1.contains("Done, thank you: Framefrog, Goat, Huskies, Skydivers."),
         "{rc1}"
     );
     // Nobody is asked to test when everything has a result, but the owners of problems are.
@@ -630,11 +635,14 @@ fn hostile_plan_text_arrives_escaped_and_pings_nobody() {
         "a header would unescape the title"
     );
 
-    // The drafts page keeps the text literal for mdBook: no directive, no fence break.
+    // The drafts page keeps the text literal for mdBook: braces as entities, which the
+    // browser shows (and copies) as braces, with nothing invisible added. The `&amp;` is the
+    // draft's own Slack escape, shown as written.
     let page = file(&files, &paths::drafts_page("1.14.0"));
     assert!(!page.contains("{{#include"), "{page}");
+    assert!(!page.contains('\u{200B}'), "{page}");
     assert!(
-        page.contains("{\u{200B}{#include ../../Cargo.toml}}"),
+        page.contains("&amp;amp; &#123;&#123;#include ../../Cargo.toml&#125;&#125; *bold*"),
         "{page}"
     );
 }
@@ -645,22 +653,84 @@ fn drafts_page_lists_every_draft_with_channel_due_date_and_state() {
     let page = file(&files, &paths::drafts_page("1.14.0"));
     assert!(page.starts_with("# Slack drafts for 1.14.0\n"), "{page}");
     for row in [
-        "| [deadlines](#deadlines) | \\#kyma-team | Tue 10 Nov 2026 | yes |",
-        "| [cherry-pick-rc2](#cherry-pick-rc2) | \\#kyma-team | Thu 26 Nov 2026 | no |",
-        "| [manual-tests-rc2](#manual-tests-rc2) | \\#kyma-team | Tue 1 Dec 2026 | no |",
-        "| [approvals](#approvals) | \\#kyma-team | Thu 26 Nov 2026 | no |",
-        "| [release](#release) | \\#release | Thu 10 Dec 2026 | no |",
+        "| [deadlines](#deadlines) | \\#kyma-team | Tue 10 Nov 2026 | sent |",
+        "| [cherry-pick-rc2](#cherry-pick-rc2) | \\#kyma-team | Thu 26 Nov 2026 | to post |",
+        "| [manual-tests-rc2](#manual-tests-rc2) | \\#kyma-team | Tue 1 Dec 2026 | to post |",
+        "| [approvals](#approvals) | \\#kyma-team | Thu 26 Nov 2026 | to post |",
+        "| [release](#release) | \\#release | Thu 10 Dec 2026 | to post |",
     ] {
         assert!(page.lines().any(|l| l == row), "missing {row:?} in\n{page}");
     }
     assert_eq!(page.matches("\n## ").count(), 11);
-    // Each draft's text, as pasted, in a preformatted block.
+    // Each draft's text, as pasted, in a preformatted block that no text can close.
     let draft = md(&files, "1.14.0", "cherry-pick-rc2");
-    assert!(page.contains(&format!("```text\n{draft}```\n")), "{page}");
+    let html = draft
+        .trim_end()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    assert!(
+        page.contains(&format!(
+            "<pre><code class=\"language-text\">{html}</code></pre>\n"
+        )),
+        "{page}"
+    );
     assert!(
         page.contains("[cherry-pick-rc2.json](slack/cherry-pick-rc2.json)"),
         "{page}"
     );
+}
+
+#[test]
+fn a_draft_whose_moment_passed_is_listed_as_missed() {
+    let files = render_on(&examples(), None, jiff::civil::date(2026, 12, 4));
+    let page = file(&files, &paths::drafts_page("1.14.0"));
+    assert!(
+        page.lines().any(|l| l
+            == "| [cherry-pick-rc2](#cherry-pick-rc2) | \\#kyma-team | Thu 26 Nov 2026 | missed |"),
+        "{page}"
+    );
+    assert!(
+        page.contains("To **\\#kyma-team**, due **Thu 26 Nov 2026**, missed: its moment passed on Mon 30 Nov 2026."),
+        "{page}"
+    );
+    // Still due, three days late: RC3 has not come yet.
+    assert!(
+        page.lines().any(|l| l
+            == "| [manual-tests-rc2](#manual-tests-rc2) | \\#kyma-team | Tue 1 Dec 2026 | to post |"),
+        "{page}"
+    );
+    // A missed draft can still be printed.
+    assert!(md(&files, "1.14.0", "cherry-pick-rc2").contains("cherry-pick deadline for RC2"));
+}
+
+#[test]
+fn a_dated_sent_entry_silences_a_daily_draft_for_that_day_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_examples(tmp.path());
+    let plan = tmp.path().join("1.14.yaml");
+    let dir = tmp.path().to_str().unwrap();
+    let due_on = |day: &str| {
+        let (code, out, err) = herald(&["due", dir, "--today", day, "--days", "0"]);
+        assert_eq!((code, err.as_str()), (0, ""), "{out}");
+        out
+    };
+    assert!(due_on("2026-11-26").contains(" approvals "));
+
+    edit(
+        &plan,
+        "manual-tests-rc1]",
+        "manual-tests-rc1, approvals@2026-11-26]",
+    );
+    assert!(!due_on("2026-11-26").contains(" approvals "));
+    // The next day something may wait again: due again.
+    assert!(due_on("2026-11-27").contains(" approvals "));
+
+    edit(&plan, "approvals@2026-11-26]", "approvals]");
+    assert!(!due_on("2026-11-27").contains(" approvals "));
+    assert!(due_on("2026-11-27").contains(" failing-tests "));
 }
 
 #[test]
@@ -712,23 +782,35 @@ Tue 1 Dec 2026   in 5 days  1.14.0   manual-tests-rc2  #kyma-team
 Thu 3 Dec 2026   in 7 days  1.14.0   cherry-pick-rc3   #kyma-team
 
 Print one with `herald draft 1.14.0 approvals`; once posted, add its id to `sent:` in the release file.
+`approvals` and `failing-tests` are due daily while something waits: `approvals@2026-11-26` in `sent:` silences one day.
 "
     );
 
-    // Overdue drafts stay on the agenda until marked sent; sent ones never show.
+    // Overdue drafts stay on the agenda until sent or until their moment passes: the RC2
+    // cherry-pick deadline (30 Nov) is over, so its reminder is missed, not overdue. RC2's
+    // manual tests stay due until RC3 comes.
     let (code, out, _) = herald(&["due", "releases", "--today", "2026-12-04", "--days", "1"]);
     assert_eq!(code, 0);
-    assert!(
-        out.starts_with("5 drafts due from Fri 4 Dec 2026 to Sat 5 Dec 2026 (3 overdue):\n"),
-        "{out}"
+    assert_eq!(
+        out,
+        "4 drafts due from Fri 4 Dec 2026 to Sat 5 Dec 2026 (2 overdue):
+
+due                             release  draft             channel
+Tue 1 Dec 2026  overdue 3 days  1.14.0   manual-tests-rc2  #kyma-team
+Thu 3 Dec 2026  overdue 1 day   1.14.0   cherry-pick-rc3   #kyma-team
+Fri 4 Dec 2026  today           1.14.0   approvals         #kyma-team
+Fri 4 Dec 2026  today           1.14.0   failing-tests     #kyma-team
+
+Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, add its id to `sent:` in the release file.
+`approvals` and `failing-tests` are due daily while something waits: `approvals@2026-12-04` in `sent:` silences one day.
+"
     );
-    assert!(
-        out.contains("\nThu 26 Nov 2026  overdue 8 days  1.14.0   cherry-pick-rc2   #kyma-team\n"),
-        "{out}"
-    );
-    assert!(
-        !out.contains("cherry-pick-rc1") && !out.contains("1.13.0"),
-        "{out}"
+
+    // Months later nothing is due: every unsent draft of 1.14.0 and 1.15.0 was missed.
+    let (code, out, _) = herald(&["due", "releases", "--today", "2027-03-01", "--days", "3"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "Nothing due from Mon 1 Mar 2027 to Thu 4 Mar 2027.\n")
     );
 
     // Only 1.13.0, whose drafts were all sent.
@@ -742,6 +824,59 @@ Print one with `herald draft 1.14.0 approvals`; once posted, add its id to `sent
         (code, out.as_str()),
         (0, "Nothing due from Fri 9 Oct 2026 to Fri 9 Oct 2026.\n")
     );
+}
+
+#[test]
+fn the_agenda_orders_releases_by_version_value_in_due_and_on_the_overview() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_examples(tmp.path());
+    let plan = std::fs::read_to_string(tmp.path().join("1.14.yaml")).unwrap();
+    for (file, version) in [("1.9.yaml", "1.9.0"), ("1.10.yaml", "1.10.0")] {
+        std::fs::write(
+            tmp.path().join(file),
+            plan.replace("version: 1.14.0", &format!("version: {version}")),
+        )
+        .unwrap();
+    }
+    for file in ["1.13.yaml", "1.14.yaml", "1.15.yaml"] {
+        std::fs::remove_file(tmp.path().join(file)).unwrap();
+    }
+    let dir = tmp.path().to_str().unwrap();
+    let (code, out, err) = herald(&["due", dir, "--today", "2026-11-26", "--days", "0"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let releases: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("Thu 26 Nov"))
+        .map(|l| l.split_whitespace().nth(5).unwrap())
+        .collect();
+    // 1.9.0 before 1.10.0 (by value, not as text), then by draft id.
+    assert_eq!(
+        releases,
+        ["1.9.0", "1.9.0", "1.9.0", "1.10.0", "1.10.0", "1.10.0"],
+        "{out}"
+    );
+
+    // The overview's "Drafts due this week" reads the same agenda.
+    let checked = herald::check(tmp.path(), TODAY, false).unwrap();
+    let templates = Templates::load(None).unwrap();
+    let timeline = herald::plan::plan(&checked.plans, TODAY);
+    let ctx = Context {
+        timeline: &timeline,
+        plans: &checked.plans,
+        templates: &templates,
+        site_url: None,
+    };
+    let files = herald::render::wiki::render_shared(&ctx).unwrap();
+    let overview = String::from_utf8(files.get(paths::OVERVIEW).unwrap().to_vec()).unwrap();
+    let rows: Vec<&str> = overview
+        .lines()
+        .filter(|l| l.contains("/slack.md#"))
+        .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| "))
+        .collect();
+    let agenda = timeline.agenda(TODAY.checked_add(jiff::Span::new().days(7)).unwrap());
+    let expected: Vec<&str> = agenda.iter().map(|a| a.release.version.as_str()).collect();
+    assert_eq!(rows, expected, "{overview}");
+    assert_eq!(&rows[..2], ["1.9.0", "1.9.0"], "{overview}");
 }
 
 #[test]

@@ -76,6 +76,14 @@ pub fn run(args: Args) -> ExitCode {
     };
     match slack::draft(&ctx, release, &args.id) {
         Ok(draft) => {
+            if draft.missed {
+                eprintln!(
+                    "herald: note: `{}` was due on {}; its moment passed on {}, so `herald due` no longer lists it",
+                    draft.id,
+                    draft.due,
+                    draft.last_day.map_or_else(String::new, |d| d.to_string())
+                );
+            }
             emit(&if args.json {
                 draft.json()
             } else {

@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use herald::plan::days_between;
-use herald::render::slack::{Agendum, agenda};
+use herald::plan::{Agendum, days_between};
 use jiff::civil::Date;
 
 use super::{EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
@@ -36,7 +35,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     let timeline = herald::plan::plan(&checked.plans, today);
-    emit(&render(&agenda(&timeline, until), today, until));
+    emit(&render(&timeline.agenda(until), today, until));
     ExitCode::SUCCESS
 }
 
@@ -76,7 +75,7 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
             [
                 day(a.draft.due),
                 when(a.draft.due, today),
-                a.version.to_owned(),
+                a.release.version.clone(),
                 a.draft.id.clone(),
                 a.draft.channel.clone(),
             ]
@@ -101,7 +100,15 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
     let first = &items[0];
     out.push_str(&format!(
         "\nPrint one with `herald draft {} {}`; once posted, add its id to `sent:` in the release file.\n",
-        first.version, first.draft.id
+        first.release.version, first.draft.id
     ));
+    if items
+        .iter()
+        .any(|a| matches!(a.draft.id.as_str(), "approvals" | "failing-tests"))
+    {
+        out.push_str(&format!(
+            "`approvals` and `failing-tests` are due daily while something waits: `approvals@{today}` in `sent:` silences one day.\n"
+        ));
+    }
     out
 }

@@ -1,15 +1,22 @@
 //! ICS calendar feeds (RFC 5545): one per release and one for all, for calendars to subscribe to.
 //!
 //! Decisions a subscriber relies on:
-//! - UIDs are the milestone ids (`1.14.0/rc2` → `1.14.0-rc2@herald`; the Scrum of Scrums is
-//!   `1.14.0-scrum-of-scrums@herald`), so a re-published feed moves events instead of adding copies.
-//! - `DTSTAMP` is midnight UTC of the release's earliest event, a function of the plan alone:
-//!   the same plan gives byte-identical feeds on any day, and an unchanged plan rewrites nothing.
-//! - `SEQUENCE` is always 0: a monotonic sequence needs the plan's history, which a build does
-//!   not have, and subscribed feeds (`METHOD:PUBLISH`) are re-read whole, so clients update
-//!   events by UID anyway.
-//! - Summaries are `1.14.0: RC2` (the title alone when it already names the version, as
-//!   `Release 1.14.0` does): the plans name no product, so none is invented.
+//! - UIDs are the milestone ids at a domain naming the project (`1.14.0/rc2` →
+//!   `1.14.0-rc2@releases.org.github.io` for the site `https://org.github.io/releases/`; the
+//!   Scrum of Scrums is `1.14.0-scrum-of-scrums@…`), so a re-published feed moves events instead
+//!   of adding copies, and two projects' feeds in one calendar never share a UID. Without a site
+//!   URL the domain is `<product>.herald.invalid` (`kyma.herald.invalid`), or `herald.invalid`
+//!   when the release names no product.
+//! - `DTSTAMP` is the start of the event's last occurrence, in UTC: a function of the plan alone,
+//!   so the same plan gives byte-identical feeds on any day and an unchanged plan rewrites
+//!   nothing, while moving an event changes its `DTSTAMP` (moving it later raises it).
+//! - `SEQUENCE` is always 0: no function of the plan alone can grow with every edit (moving a
+//!   date and moving it back must give the first value again), and subscribed feeds
+//!   (`METHOD:PUBLISH`) are re-read whole, so clients update events by UID anyway.
+//! - Summaries are `Kyma 1.14.0: RC2` (`1.14.0: RC2` when the release names no product; the
+//!   product and title alone when the title already names the version: `Kyma Release 1.14.0`).
+//! - Descriptions link the MagicBox and the workbook only when the site URL is known: a path
+//!   relative to a site nobody named opens nothing in a calendar.
 //! - Deadlines given with a time are 15-minute events at that time, in the release's zone, with
 //!   a reminder a day before; a deadline given as a date is an all-day event reminded at 09:00
 //!   the day before. Candidates, the release and plan events are all-day (`DTEND` the next day).
@@ -30,8 +37,9 @@ use crate::model::Moment;
 use crate::plan::ReleaseTimeline;
 
 pub const PRODID: &str = "-//herald//release calendar//EN";
-/// The right-hand side of every UID.
-pub const UID_DOMAIN: &str = "herald";
+/// The right-hand side of UIDs when neither a site URL nor a product names the project; `.invalid`
+/// (RFC 2606) so it can never be someone's real domain.
+pub const FALLBACK_UID_DOMAIN: &str = "herald.invalid";
 /// How long a deadline with a time lasts in the calendar: short, but visible in every client.
 pub const DEADLINE_MINUTES: u32 = 15;
 /// How often subscribing clients should refresh the feed (RFC 7986 and its Outlook twin).
@@ -58,13 +66,14 @@ pub struct Weekly {
 /// One event of a feed; the calendar page can list these to show the same events as the feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarEvent {
-    /// `1.14.0-rc2@herald`.
+    /// `1.14.0-rc2@kyma.herald.invalid`.
     pub uid: String,
     /// The milestone it comes from (`1.14.0/rc2`); `None` for the Scrum of Scrums.
     pub milestone_id: Option<String>,
-    /// `1.14.0: RC2`.
+    /// `Kyma 1.14.0: RC2`.
     pub summary: String,
-    /// Plain text: the milestone's description and links to the MagicBox and the workbook.
+    /// Plain text: the milestone's description, and links to the MagicBox and the workbook when
+    /// the site URL is known; may be empty.
     pub description: String,
     /// The MagicBox page, when it is an absolute URL (the site URL is known).
     pub url: Option<String>,
@@ -72,20 +81,14 @@ pub struct CalendarEvent {
     pub repeat: Option<Weekly>,
     /// A reminder the day before (deadlines).
     pub reminder: bool,
-    /// `DTSTAMP`: derived from the plan, never the clock.
+    /// `DTSTAMP`: the start of the last occurrence, derived from the plan, never the clock.
     pub stamp: Timestamp,
 }
 
 impl CalendarEvent {
     /// The instant it starts; whole days start at midnight in the release's zone.
     pub fn start(&self, tz: &TimeZone) -> Timestamp {
-        match &self.when {
-            When::AllDay(d) => d
-                .to_zoned(tz.clone())
-                .map(|z| z.timestamp())
-                .unwrap_or(Timestamp::MIN),
-            When::Timed { start, .. } => start.timestamp(),
-        }
+        start_instant(&self.when, tz)
     }
 }
 
@@ -108,11 +111,23 @@ pub fn render_shared(ctx: &Context) -> Files {
 pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
     let version = &release.version;
     let tz = &release.release.timezone;
-    let stamp = plan_stamp(release);
-    let magicbox = ctx.link(&paths::html(&paths::magicbox(version)));
-    let workbook = ctx.link(&paths::workbook(version));
-    let links = format!("MagicBox: {magicbox}\nManual-test workbook: {workbook}");
-    let url = is_absolute_url(&magicbox).then(|| magicbox.clone());
+    let product = release.release.product.as_deref();
+    let domain = uid_domain(ctx.site_url.as_deref(), product);
+    // Site-relative paths open nothing in a calendar, so links need the site URL.
+    let (links, url) = match ctx.site_url {
+        Some(_) => {
+            let magicbox = ctx.link(&paths::html(&paths::magicbox(version)));
+            let workbook = ctx.link(&paths::workbook(version));
+            let links = format!("MagicBox: {magicbox}\nManual-test workbook: {workbook}");
+            (Some(links), is_absolute_url(&magicbox).then_some(magicbox))
+        }
+        None => (None, None),
+    };
+    let with_links = |text: String| match (&links, text.is_empty()) {
+        (Some(links), true) => links.clone(),
+        (Some(links), false) => format!("{text}\n\n{links}"),
+        (None, _) => text,
+    };
 
     let mut out: Vec<CalendarEvent> = release
         .milestones
@@ -126,14 +141,17 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
                 },
                 other => When::AllDay(other.date()),
             };
-            let description = match &m.description {
-                Some(md) => format!("{}\n\n{links}", markdown::to_plain(md)),
-                None => links.clone(),
-            };
+            let description = with_links(
+                m.description
+                    .as_deref()
+                    .map(markdown::to_plain)
+                    .unwrap_or_default(),
+            );
+            let stamp = start_instant(&when, tz);
             CalendarEvent {
-                uid: uid(&m.id),
+                uid: uid(&m.id, &domain),
                 milestone_id: Some(m.id.clone()),
-                summary: summary(version, &m.title),
+                summary: summary(product, version, &m.title),
                 description,
                 url: url.clone(),
                 when,
@@ -160,16 +178,16 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             n => format!("{n} meetings"),
         };
         out.push(CalendarEvent {
-            uid: uid(&format!("{version}/scrum-of-scrums")),
+            uid: uid(&format!("{version}/scrum-of-scrums"), &domain),
             milestone_id: None,
-            summary: summary(version, "Scrum of Scrums"),
-            description: format!(
-                "{every} at {} {zone}, {} minutes, from {} to {} ({meetings}).\n\n{links}",
+            summary: summary(product, version, "Scrum of Scrums"),
+            description: with_links(format!(
+                "{every} at {} {zone}, {} minutes, from {} to {} ({meetings}).",
                 first.strftime("%H:%M"),
                 sos.duration_minutes,
                 first.date(),
                 last.date(),
-            ),
+            )),
             url: url.clone(),
             when: When::Timed {
                 start: first.clone(),
@@ -181,7 +199,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
                 count,
             }),
             reminder: false,
-            stamp,
+            stamp: last.timestamp(),
         });
     }
     out.sort_by(|a, b| (a.start(tz), &a.uid).cmp(&(b.start(tz), &b.uid)));
@@ -216,11 +234,22 @@ pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     w.line("PRODID", &[], PRODID);
     w.line("CALSCALE", &[], "GREGORIAN");
     w.line("METHOD", &[], "PUBLISH");
-    let name = match releases {
-        [one] => match &one.release.codename {
-            Some(codename) => format!("Release {} ({codename})", one.version),
-            None => format!("Release {}", one.version),
-        },
+    let products: std::collections::BTreeSet<Option<&str>> = releases
+        .iter()
+        .map(|r| r.release.product.as_deref())
+        .collect();
+    let name = match (releases, &products.iter().collect::<Vec<_>>()[..]) {
+        ([one], _) => {
+            let release = match one.release.product.as_deref() {
+                Some(product) => format!("{product} release {}", one.version),
+                None => format!("Release {}", one.version),
+            };
+            match &one.release.codename {
+                Some(codename) => format!("{release} ({codename})"),
+                None => release,
+            }
+        }
+        (_, [Some(product)]) => format!("{product} release calendar"),
         _ => "Release calendar".to_owned(),
     };
     w.text("X-WR-CALNAME", &name);
@@ -244,33 +273,72 @@ pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     w.finish()
 }
 
-/// `1.14.0/rc2` → `1.14.0-rc2@herald`.
-pub fn uid(milestone_id: &str) -> String {
-    format!("{}@{UID_DOMAIN}", milestone_id.replace('/', "-"))
+/// `1.14.0/rc2` at `kyma.herald.invalid` → `1.14.0-rc2@kyma.herald.invalid`.
+pub fn uid(milestone_id: &str, domain: &str) -> String {
+    format!("{}@{domain}", milestone_id.replace('/', "-"))
 }
 
-/// `1.14.0: RC2`, or the title alone when it already names the version.
-pub fn summary(version: &str, title: &str) -> String {
-    if title.contains(version) {
-        title.to_owned()
-    } else {
-        format!("{version}: {title}")
+/// The right-hand side of a release's UIDs: the site's host with its path in front
+/// (`https://org.github.io/releases/` → `releases.org.github.io`), so two sites on one host
+/// differ; else `<product>.herald.invalid`; else [`FALLBACK_UID_DOMAIN`]. Only `a-z0-9-` labels.
+pub fn uid_domain(site_url: Option<&str>, product: Option<&str>) -> String {
+    let from_site = site_url.and_then(|url| {
+        let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = host.split(':').next().unwrap_or_default();
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let labels: Vec<String> = path
+            .split('/')
+            .rev()
+            .chain(host.split('.'))
+            .map(domain_label)
+            .filter(|label| !label.is_empty())
+            .collect();
+        (!host.is_empty() && !labels.is_empty()).then(|| labels.join("."))
+    });
+    from_site
+        .or_else(|| {
+            let product = domain_label(product?);
+            (!product.is_empty()).then(|| format!("{product}.{FALLBACK_UID_DOMAIN}"))
+        })
+        .unwrap_or_else(|| FALLBACK_UID_DOMAIN.to_owned())
+}
+
+/// `Kyma Release` → `kyma-release`: lower case, runs of other characters one `-`.
+fn domain_label(text: &str) -> String {
+    let mut label = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9') => label.push(c),
+            _ if !label.is_empty() && !label.ends_with('-') => label.push('-'),
+            _ => {}
+        }
+    }
+    label.trim_end_matches('-').to_owned()
+}
+
+/// `Kyma 1.14.0: RC2`; without a product `1.14.0: RC2`; the title alone after the product when
+/// it already names the version (`Kyma Release 1.14.0`), or alone when it names both.
+pub fn summary(product: Option<&str>, version: &str, title: &str) -> String {
+    let product = product.filter(|p| !p.trim().is_empty() && !title.contains(p.trim()));
+    match (product, title.contains(version)) {
+        (Some(product), true) => format!("{} {title}", product.trim()),
+        (Some(product), false) => format!("{} {version}: {title}", product.trim()),
+        (None, true) => title.to_owned(),
+        (None, false) => format!("{version}: {title}"),
     }
 }
 
-/// Midnight UTC of the release's earliest event (a milestone or the first Scrum of Scrums).
-fn plan_stamp(release: &ReleaseTimeline) -> Timestamp {
-    let earliest = release
-        .milestones
-        .iter()
-        .map(|m| m.date())
-        .chain(release.scrum_of_scrums.first().map(Zoned::date))
-        .min()
-        .unwrap_or(Date::constant(1970, 1, 1));
-    earliest
-        .to_zoned(TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .unwrap_or(Timestamp::UNIX_EPOCH)
+/// When an event starts: whole days at midnight in the release's zone.
+fn start_instant(when: &When, tz: &TimeZone) -> Timestamp {
+    match when {
+        When::AllDay(d) => d
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::MIN),
+        When::Timed { start, .. } => start.timestamp(),
+    }
 }
 
 fn is_absolute_url(link: &str) -> bool {
@@ -332,7 +400,9 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
         );
     }
     w.text("SUMMARY", &event.summary);
-    w.text("DESCRIPTION", &event.description);
+    if !event.description.is_empty() {
+        w.text("DESCRIPTION", &event.description);
+    }
     if let Some(url) = &event.url {
         w.line("URL", &[("VALUE", "URI")], url);
     }
@@ -431,17 +501,52 @@ mod tests {
 
     #[test]
     fn uid_replaces_the_slash_of_the_milestone_id() {
-        assert_eq!(uid("1.14.0/rc2"), "1.14.0-rc2@herald");
+        assert_eq!(uid("1.14.0/rc2", "a.example"), "1.14.0-rc2@a.example");
         assert_eq!(
-            uid("1.14.0/cherry-pick-rc2"),
-            "1.14.0-cherry-pick-rc2@herald"
+            uid("1.14.0/cherry-pick-rc2", "a.example"),
+            "1.14.0-cherry-pick-rc2@a.example"
         );
     }
 
     #[test]
-    fn summary_names_the_release_once() {
-        assert_eq!(summary("1.14.0", "RC2"), "1.14.0: RC2");
-        assert_eq!(summary("1.14.0", "Release 1.14.0"), "Release 1.14.0");
+    fn uid_domains_name_the_site_or_the_product() {
+        let domain = |url, product| uid_domain(url, product);
+        assert_eq!(
+            domain(Some("https://org.github.io/releases/"), Some("Kyma")),
+            "releases.org.github.io"
+        );
+        // Two sites on one host differ; user, port, query and case do not matter.
+        assert_eq!(
+            domain(Some("https://u:p@Org.GitHub.io:8443/a/b?x=1#y"), None),
+            "b.a.org.github.io"
+        );
+        assert_eq!(
+            domain(Some("https://kyma.example.io"), None),
+            "kyma.example.io"
+        );
+        assert_eq!(domain(None, Some("Kyma")), "kyma.herald.invalid");
+        assert_eq!(
+            domain(None, Some(" Big Product; 2 ")),
+            "big-product-2.herald.invalid"
+        );
+        assert_eq!(domain(None, Some("…")), "herald.invalid");
+        assert_eq!(domain(None, None), "herald.invalid");
+        assert_eq!(domain(Some("https:///x"), None), "herald.invalid");
+    }
+
+    #[test]
+    fn summary_names_the_product_and_the_release_once() {
+        assert_eq!(summary(None, "1.14.0", "RC2"), "1.14.0: RC2");
+        assert_eq!(summary(None, "1.14.0", "Release 1.14.0"), "Release 1.14.0");
+        assert_eq!(summary(Some("Kyma"), "1.14.0", "RC2"), "Kyma 1.14.0: RC2");
+        assert_eq!(
+            summary(Some("Kyma"), "1.14.0", "Release 1.14.0"),
+            "Kyma Release 1.14.0"
+        );
+        assert_eq!(
+            summary(Some("Kyma"), "1.14.0", "Kyma 1.14.0 ships"),
+            "Kyma 1.14.0 ships"
+        );
     }
 
     #[test]

@@ -123,6 +123,456 @@ fn inert_for_markdown(html: &str) -> String {
     block
 }
 
+/// Sanitized Markdown for a Markdown field, for `.md` pages that people also paste into other
+/// wikis: the field's own structure (paragraphs, lists, emphasis, code, tables, quotes, links)
+/// re-emitted from pulldown-cmark events, with raw HTML shown as text, only http, https and
+/// mailto links, images as their address, headings demoted to level 4 and below, and every
+/// construct closed, so nothing reaches the page around it. mdBook directives cannot form:
+/// braces in text are escaped, and in code a `{{` before a `#` gets a zero-width space.
+pub fn to_markdown(md: &str) -> String {
+    let mut events: Vec<Event<'_>> = Vec::new();
+    // Adjacent text (split by the parser at escapes and entities) becomes one run, so escaping
+    // at the start of a line sees the whole line.
+    for event in safe_events(md) {
+        match (events.last_mut(), event) {
+            (Some(Event::Text(prev)), Event::Text(next)) => {
+                *prev = CowStr::from(format!("{prev}{next}"));
+            }
+            (_, Event::Start(Tag::HtmlBlock)) => events.push(Event::Start(Tag::Paragraph)),
+            (_, Event::End(TagEnd::HtmlBlock)) => events.push(Event::End(TagEnd::Paragraph)),
+            (_, event) => events.push(event),
+        }
+    }
+    let mut w = MarkdownWriter::default();
+    let mut code_block: Option<(String, String)> = None;
+    let mut table_alignments: Vec<pulldown_cmark::Alignment> = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        if let Some((_, body)) = &mut code_block {
+            match event {
+                Event::Text(t) => body.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((info, body)) = code_block.take() {
+                        w.code_block(&info, &body);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => w.block_start(),
+            Event::End(TagEnd::Paragraph) => w.block_end(),
+            Event::Start(Tag::Heading { level, .. }) => {
+                w.block_start();
+                let demoted = (*level as usize + 3).min(6);
+                w.raw(&format!("{} ", "#".repeat(demoted)));
+                w.in_heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                w.in_heading = false;
+                w.block_end();
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                w.block_start();
+                w.containers.push(Container::Quote);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                w.containers.pop();
+                w.block_end();
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => code_info(info),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code_block = Some((info, String::new()));
+            }
+            Event::Start(Tag::List(start)) => {
+                // A loose list's items hold paragraphs; a tight list's items hold text.
+                let loose = matches!(events.get(i + 2), Some(Event::Start(Tag::Paragraph)));
+                w.list_start(*start, loose);
+            }
+            Event::End(TagEnd::List(_)) => w.list_end(),
+            Event::Start(Tag::Item) => w.item_start(),
+            Event::End(TagEnd::Item) => w.item_end(),
+            Event::Start(Tag::Table(alignments)) => {
+                w.block_start();
+                table_alignments = alignments.clone();
+                w.in_table = true;
+            }
+            Event::End(TagEnd::Table) => {
+                w.in_table = false;
+                w.block_end();
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) => w.raw("|"),
+            Event::End(TagEnd::TableHead) => {
+                w.raw("\n");
+                w.line_open = false;
+                w.raw("|");
+                for alignment in &table_alignments {
+                    w.raw(match alignment {
+                        pulldown_cmark::Alignment::None => " --- |",
+                        pulldown_cmark::Alignment::Left => " :-- |",
+                        pulldown_cmark::Alignment::Center => " :-: |",
+                        pulldown_cmark::Alignment::Right => " --: |",
+                    });
+                }
+                w.end_line();
+            }
+            Event::End(TagEnd::TableRow) => w.end_line(),
+            Event::Start(Tag::TableCell) => w.raw(" "),
+            Event::End(TagEnd::TableCell) => w.raw(" |"),
+            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => w.raw("*"),
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => w.raw("**"),
+            Event::Start(Tag::Strikethrough) | Event::End(TagEnd::Strikethrough) => w.raw("~~"),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                w.raw("[");
+                w.links.push(md_url(dest_url).unwrap_or_default());
+            }
+            Event::End(TagEnd::Link) => {
+                let url = w.links.pop().unwrap_or_default();
+                w.raw(&format!("]({url})"));
+            }
+            Event::Text(t) => w.text(t),
+            Event::Code(c) => w.code_span(c),
+            Event::SoftBreak | Event::HardBreak if w.in_heading || w.in_table => w.raw(" "),
+            Event::SoftBreak => w.end_line(),
+            Event::HardBreak => {
+                w.raw("\\");
+                w.end_line();
+            }
+            Event::Rule => {
+                w.block_start();
+                w.raw("***");
+                w.block_end();
+            }
+            _ => {}
+        }
+    }
+    w.finish()
+}
+
+/// A fenced code block's language: its first word, only if it is a plain name.
+fn code_info(info: &str) -> String {
+    let word = info.split_whitespace().next().unwrap_or_default();
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+-._#".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// Code text with every `{{` that could open an mdBook directive (`{{`, blanks, `#`) split by a
+/// zero-width space: code has no escapes, and mdBook expands directives even inside code.
+fn defuse_directives(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    let mut out = String::with_capacity(code.len());
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        if c == '{' && chars.get(i + 1) == Some(&'{') {
+            let next = chars[i + 2..].iter().find(|c| !c.is_whitespace());
+            if next == Some(&'#') {
+                out.push('\u{200B}');
+            }
+        }
+    }
+    out
+}
+
+/// A block that holds others: each of its lines starts with its prefix.
+#[derive(Debug)]
+enum Container {
+    Quote,
+    /// A list item: `marker` until its first line is written, then `indent` spaces.
+    Item {
+        indent: usize,
+        marker: Option<String>,
+        tight: bool,
+    },
+}
+
+/// An open list: its next number (`None` for bullets) and whether it uses the second marker.
+#[derive(Debug)]
+struct OpenList {
+    next: Option<u64>,
+    alternate: bool,
+    loose: bool,
+    has_items: bool,
+}
+
+/// Writes Markdown line by line, with the prefixes of the open containers.
+#[derive(Debug, Default)]
+struct MarkdownWriter {
+    out: String,
+    containers: Vec<Container>,
+    lists: Vec<OpenList>,
+    links: Vec<String>,
+    /// The current line's prefix is written.
+    line_open: bool,
+    /// Nothing but the prefix is on the current line yet.
+    at_line_start: bool,
+    in_heading: bool,
+    in_table: bool,
+    /// A list just ended at this depth and output length, using the second marker or not: a
+    /// list right after it takes the other marker, so the two stay two lists.
+    list_ended: Option<(usize, usize, bool)>,
+}
+
+impl MarkdownWriter {
+    fn open_line(&mut self) {
+        if self.line_open {
+            return;
+        }
+        for container in &mut self.containers {
+            match container {
+                Container::Quote => self.out.push_str("> "),
+                Container::Item { indent, marker, .. } => match marker.take() {
+                    Some(marker) => self.out.push_str(&marker),
+                    None => self.out.push_str(&" ".repeat(*indent)),
+                },
+            }
+        }
+        self.line_open = true;
+        self.at_line_start = true;
+    }
+
+    /// Text in the output's own syntax (markers, fences), on the current line.
+    fn raw(&mut self, text: &str) {
+        self.open_line();
+        self.out.push_str(text);
+        self.at_line_start = false;
+    }
+
+    fn end_line(&mut self) {
+        if !self.line_open {
+            self.open_line();
+        }
+        let trimmed = self.out.trim_end_matches([' ', '\t']).len();
+        self.out.truncate(trimmed);
+        self.out.push('\n');
+        self.line_open = false;
+    }
+
+    /// An empty line inside the open containers (`>` in a quote).
+    fn blank_line(&mut self) {
+        if self.line_open {
+            self.end_line();
+        }
+        let mut prefix = String::new();
+        for container in &self.containers {
+            match container {
+                Container::Quote => prefix.push_str("> "),
+                Container::Item { indent, .. } => prefix.push_str(&" ".repeat(*indent)),
+            }
+        }
+        self.out.push_str(prefix.trim_end());
+        self.out.push('\n');
+    }
+
+    fn pending_marker(&self) -> bool {
+        matches!(
+            self.containers.last(),
+            Some(Container::Item {
+                marker: Some(_),
+                ..
+            })
+        )
+    }
+
+    /// Separates a new block from what came before: a blank line, or a line end inside a tight
+    /// list item, or nothing right after an item's marker.
+    fn block_start(&mut self) {
+        if self.out.is_empty() || self.pending_marker() {
+            return;
+        }
+        match self.containers.last() {
+            Some(Container::Item { tight: true, .. }) => {
+                if self.line_open {
+                    self.end_line();
+                }
+            }
+            _ => self.blank_line(),
+        }
+    }
+
+    fn block_end(&mut self) {
+        if self.line_open {
+            self.end_line();
+        }
+    }
+
+    fn list_start(&mut self, start: Option<u64>, loose: bool) {
+        let depth = self.containers.len();
+        let alternate = match self.list_ended {
+            Some((d, len, alternate)) if d == depth && len == self.out.len() => !alternate,
+            _ => false,
+        };
+        self.block_start();
+        self.lists.push(OpenList {
+            next: start,
+            alternate,
+            loose,
+            has_items: false,
+        });
+    }
+
+    fn list_end(&mut self) {
+        if let Some(list) = self.lists.pop() {
+            self.block_end();
+            self.list_ended = Some((self.containers.len(), self.out.len(), list.alternate));
+        }
+    }
+
+    fn item_start(&mut self) {
+        let Some(list) = self.lists.last_mut() else {
+            return;
+        };
+        let marker = match (&mut list.next, list.alternate) {
+            (Some(n), alternate) => {
+                let marker = format!("{n}{} ", if alternate { ')' } else { '.' });
+                *n += 1;
+                marker
+            }
+            (None, false) => "- ".to_owned(),
+            (None, true) => "* ".to_owned(),
+        };
+        let (loose, first) = (list.loose, !list.has_items);
+        list.has_items = true;
+        if !first && loose {
+            self.blank_line();
+        } else if self.line_open {
+            self.end_line();
+        }
+        self.containers.push(Container::Item {
+            indent: marker.len(),
+            marker: Some(marker),
+            tight: !loose,
+        });
+    }
+
+    fn item_end(&mut self) {
+        if self.pending_marker() {
+            // An empty item still shows its marker.
+            self.open_line();
+        }
+        self.block_end();
+        self.containers.pop();
+    }
+
+    /// Plan text: every character that could start Markdown syntax is escaped, and so is
+    /// anything at the start of a line that would begin a block.
+    fn text(&mut self, text: &str) {
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                if self.in_heading || self.in_table {
+                    self.raw(" ");
+                } else if self.line_open && !self.at_line_start {
+                    self.end_line();
+                }
+            }
+            let at_line_start = !self.line_open || self.at_line_start;
+            let line = if at_line_start {
+                line.trim_start()
+            } else {
+                line
+            };
+            if line.is_empty() {
+                continue;
+            }
+            self.open_line();
+            let mut escaped = escape_inline(line);
+            if self.at_line_start && !self.in_table {
+                escaped = escape_line_start(&escaped);
+            }
+            self.out.push_str(&escaped);
+            self.at_line_start = false;
+        }
+    }
+
+    fn code_span(&mut self, code: &str) {
+        let mut code = defuse_directives(code);
+        if self.in_table {
+            code = code.replace('|', "\\|");
+        }
+        let ticks = "`".repeat(longest_run(&code, '`') + 1);
+        let pad = (code.starts_with([' ', '`']) || code.ends_with([' ', '`']))
+            && !code.chars().all(|c| c == ' ');
+        let pad = if pad { " " } else { "" };
+        self.raw(&format!("{ticks}{pad}{code}{pad}{ticks}"));
+    }
+
+    fn code_block(&mut self, info: &str, body: &str) {
+        self.block_start();
+        let body = defuse_directives(body);
+        let fence = "`".repeat((longest_run(&body, '`') + 1).max(3));
+        self.raw(&format!("{fence}{info}"));
+        self.end_line();
+        let body = body.strip_suffix('\n').unwrap_or(&body);
+        if !body.is_empty() {
+            for line in body.split('\n') {
+                if line.is_empty() {
+                    self.blank_line();
+                } else {
+                    self.open_line();
+                    self.out.push_str(line);
+                    self.out.push('\n');
+                    self.line_open = false;
+                }
+            }
+        }
+        self.raw(&fence);
+        self.end_line();
+    }
+
+    fn finish(mut self) -> String {
+        self.block_end();
+        let end = self.out.trim_end().len();
+        self.out.truncate(end);
+        self.out
+    }
+}
+
+/// The longest run of `c` in `text`.
+fn longest_run(text: &str, c: char) -> usize {
+    text.split(|x| x != c).map(str::len).max().unwrap_or(0)
+}
+
+/// Escapes the characters that start inline syntax or raw HTML, or that could split a table
+/// cell or start an mdBook directive.
+fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '{' | '}' | '~' | '|' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes what would begin a block at the start of a line: a heading `#`, a list marker
+/// (`-`, `+`, `1.`, `1)`), a setext underline `=`, a definition-list `:`.
+fn escape_line_start(escaped: &str) -> String {
+    let digits = escaped.chars().take_while(char::is_ascii_digit).count();
+    if (1..=9).contains(&digits) && escaped[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &escaped[..digits], &escaped[digits..]);
+    }
+    if escaped.starts_with(['#', '-', '+', '=', ':']) {
+        return format!("\\{escaped}");
+    }
+    escaped.to_owned()
+}
+
 /// A link destination for Markdown, or `None` when the URL may not be clickable (only http,
 /// https and mailto). Characters that end a destination, split a table cell or start an
 /// mdBook directive are percent-encoded.
@@ -288,12 +738,25 @@ pub fn to_mrkdwn(md: &str) -> String {
 }
 
 /// Readable plain text for a Markdown field: lists stay lists (`•` or numbers), emphasis
-/// markers are gone, links show their address in brackets.
+/// markers are gone, web links show their address in brackets after their text.
 pub fn to_plain(md: &str) -> String {
     let mut out = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
+    // Each open link: its address and where its text starts in `out`.
+    let mut links: Vec<(String, usize)> = Vec::new();
     for event in parser(md) {
         match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                links.push((dest_url.to_string(), out.len()))
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((url, start)) = links.pop()
+                    && is_safe_url(&url)
+                    && out[start..] != *url
+                {
+                    out.push_str(&format!(" ({url})"));
+                }
+            }
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => {
                 out.push_str(if lists.is_empty() { "\n\n" } else { "\n" });
             }
@@ -332,13 +795,18 @@ pub fn to_plain(md: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// Tera filters: `markdown` (safe HTML, also inside an mdBook page), `mrkdwn` (Slack),
+/// Tera filters: `markdown` (safe HTML, also inside an mdBook page), `markdown_md` (sanitized
+/// Markdown for `.md` pages that get pasted into other wikis), `mrkdwn` (Slack),
 /// `md_escape` (plain text into Markdown), `md_url` (a link destination; empty when the URL
 /// may not be clickable or is `none`), `slack_escape` (plain text into Slack).
 pub fn register(tera: &mut tera::Tera) {
     tera.register_filter("markdown", |s: &str, _: tera::Kwargs, _: &tera::State| {
         tera::Value::safe_string(&to_html(s))
     });
+    tera.register_filter(
+        "markdown_md",
+        |s: &str, _: tera::Kwargs, _: &tera::State| tera::Value::safe_string(&to_markdown(s)),
+    );
     // An optional field's `none` gives no link, like an unsafe URL.
     tera.register_filter(
         "md_url",
@@ -479,6 +947,13 @@ mod tests {
     fn plain_keeps_lists_and_drops_markers() {
         let p = to_plain("1. Deploy **orders**.\n2. Call it *three* times.\n");
         assert_eq!(p, "1. Deploy orders.\n2. Call it three times.");
+        let p = to_plain(
+            "See [the guide](https://a.example/g), <https://b.example> and [x](javascript:alert(1)).",
+        );
+        assert_eq!(
+            p,
+            "See the guide (https://a.example/g), https://b.example and x."
+        );
     }
 
     #[test]
@@ -487,5 +962,162 @@ mod tests {
             escape_markdown("a | b\n<i>*x*</i>"),
             "a &#124; b &lt;i&gt;\\*x\\*&lt;/i&gt;"
         );
+    }
+
+    /// What a Markdown parser with every extension makes of a page holding `field` between a
+    /// heading and a paragraph, as the wiki pages do: the events, checked to hold no HTML, no
+    /// link but a web one, no image, and the page's own heading and last paragraph intact.
+    fn embedded_events(field: &str) -> Vec<Event<'static>> {
+        let page = format!("# Notes\n\n{field}\n\nAfter.\n");
+        let events: Vec<Event<'static>> = Parser::new_ext(&page, Options::all())
+            .map(Event::into_static)
+            .collect();
+        let mut depth = 0usize;
+        for event in &events {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in {page}"),
+                Event::Start(Tag::Image { .. }) => panic!("image in {page}"),
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    assert!(is_safe_url(dest_url), "link {dest_url} in {page}")
+                }
+                Event::Start(Tag::Heading { level, .. }) if depth == 0 && event != &events[0] => {
+                    assert!(*level as usize >= 4, "heading {level} in {page}")
+                }
+                Event::Start(Tag::FootnoteDefinition(_) | Tag::MetadataBlock(_)) => {
+                    panic!("{event:?} in {page}")
+                }
+                Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
+                    panic!("{event:?} in {page}")
+                }
+                Event::InlineMath(_) | Event::DisplayMath(_) => panic!("{event:?} in {page}"),
+                _ => {}
+            }
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                _ => {}
+            }
+        }
+        assert!(
+            matches!(&events[0], Event::Start(Tag::Heading { level, .. }) if *level as usize == 1),
+            "{page}"
+        );
+        let n = events.len();
+        assert_eq!(
+            &events[n - 3..],
+            &[
+                Event::Start(Tag::Paragraph),
+                Event::Text("After.".into()),
+                Event::End(TagEnd::Paragraph)
+            ],
+            "{page}"
+        );
+        events
+    }
+
+    /// Whether mdBook's link preprocessor would see a directive: `{{`, blanks, `#`.
+    fn has_directive(text: &str) -> bool {
+        text.match_indices("{{")
+            .any(|(i, _)| text[i + 2..].trim_start().starts_with('#'))
+    }
+
+    #[test]
+    fn markdown_keeps_hostile_fields_as_text_in_their_block() {
+        let md = to_markdown(HOSTILE);
+        assert_eq!(
+            md,
+            "```\ncode\n\n[x](javascript:alert(1))\n```\n\n\
+             \\{\\{#include /etc/passwd\\}\\}\n\n\
+             &lt;script&gt;\nalert(1)\n&lt;/script&gt;\n\n\
+             &lt;img src=x onerror=alert(1)&gt; [ok](https://a.example/[b]) \
+             \\[image: https://a.example/i.png\\] i"
+        );
+        assert!(!has_directive(&md), "{md}");
+        let events = embedded_events(&md);
+        let text: String = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains("{{#include /etc/passwd}}"), "{text}");
+        assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
+    }
+
+    #[test]
+    fn markdown_fields_cannot_break_out_or_inject() {
+        for field in [
+            // An unterminated fence, a fence inside a longer one, a directive in code.
+            "```\nnever closed {{#include /etc/passwd}}\n",
+            "````\n```\n````\n\n` {{ #include x}} `",
+            "text {{\n#include /etc/passwd}}",
+            // An unclosed HTML comment and raw blocks.
+            "<!-- open\n\nstill open",
+            "<div>\n\n*x*\n\n</div>",
+            "<pre>\n\n</pre>\n<style>a{}</style>",
+            // Headings of every level, setext headings, rules.
+            "# h1\n## h2\n###### h6\nSetext\n---\n\n***",
+            // Reference definitions and footnotes, task lists, definition lists, math, wikilinks.
+            "[x]: javascript:alert(1)\n\n[x] [^1] [[wiki]]\n\n[^1]: note\n\n- [ ] task\n\nterm\n: definition\n\n$x$ $$y$$",
+            // Text that looks like blocks once its escapes are gone.
+            "\\- a\n\\+ b\n1\\. c\n2\\) d\n\\# e\n\\> f\n\\= g\n: h\n&#32;&#32;&#32;&#32;code?",
+            // Containers left open at the end: a list, a quote, a table.
+            "- a\n  - b\n\n    > c",
+            "> quote\n> - x",
+            "| a | b |\n| - | - |\n| 1 | 2 |",
+            // Links with hostile targets and text.
+            "[a](javascript:alert(1)) [b](<https://x.example/a b>) [c](https://x.example/\"onclick=) <javascript:alert(1)> [d](data:text/html,x) ![e](https://x.example/e.png \"t\")",
+            // Autolinks and mentions for other wikis.
+            "<https://x.example/a|b> www.x.example @all :emoji: ~~gone~~ ~sub~ ^sup^",
+        ] {
+            let md = to_markdown(field);
+            assert!(!has_directive(&md), "{field:?} → {md}");
+            assert!(!md.contains('<'), "{field:?} → {md}");
+            embedded_events(&md);
+        }
+    }
+
+    /// The HTML pulldown-cmark makes of a field's safe events and of its re-emitted Markdown.
+    fn html_before_and_after(md: &str) -> (String, String) {
+        let mut before = String::new();
+        pulldown_cmark::html::push_html(&mut before, safe_events(md).into_iter());
+        let mut after = String::new();
+        pulldown_cmark::html::push_html(&mut after, parser(&to_markdown(md)));
+        (before, after)
+    }
+
+    #[test]
+    fn markdown_keeps_the_fields_structure() {
+        for field in [
+            "1. Deploy **orders** with `kubectl`.\n2. Call it *three* times.\n",
+            "- a\n- b\n  - nested *x*\n  - y\n- c\n",
+            "- loose\n\n- list\n\n  second paragraph\n",
+            "1. one\n1. two\n\n\n- bullets after\n- numbers\n",
+            "- first list\n\n\n* second list\n",
+            "3. starts at three\n4. four\n",
+            "> a quote with **bold**\n> - and a list\n>\n> ```sh\n> echo a\n>\n> echo b\n> ```\n",
+            "| Team | Result |\n| :-- | --: |\n| `goat` | passed ~~failed~~ |\n",
+            "See [the docs](https://kyma.example/docs?a=1&b=2#x) or mail <mailto:rm@kyma.example>.\nLine two  \nafter a hard break.",
+            "Text with * stars _under_ [brackets] {braces} `code` | pipes $5 and 50% & 1 < 2 > 0 \\ done",
+            "````md\n```\nnested fence\n```\n````\n\n``a ` b``",
+            "***\n\nafter a rule",
+            "2024. A year, not a list.\n\n- item\n\n  ```\n  code in an item\n  ```\n",
+        ] {
+            let (before, after) = html_before_and_after(field);
+            assert_eq!(before, after, "{field:?} → {}", to_markdown(field));
+            embedded_events(&to_markdown(field));
+        }
+    }
+
+    #[test]
+    fn markdown_reads_like_the_field() {
+        assert_eq!(
+            to_markdown(
+                "1. Ask in #kyma-team.\n2. Run `kubectl get pods`.\n\n**Note:** _keep_ it [short](https://a.example)."
+            ),
+            "1. Ask in #kyma-team.\n2. Run `kubectl get pods`.\n\n**Note:** *keep* it [short](https://a.example)."
+        );
+        assert_eq!(to_markdown("# Heading\n\ntext"), "#### Heading\n\ntext");
     }
 }

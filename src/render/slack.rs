@@ -11,10 +11,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::markdown::{escape_markdown, escape_slack, to_mrkdwn};
+use super::markdown::{escape_html, escape_markdown, escape_slack, to_mrkdwn};
 use super::{Context, Files, TemplateError, paths};
-use crate::model::{Moment, Person, Status, TeamId};
-use crate::plan::{DraftDue, MilestoneKind, ReleaseTimeline, Timeline};
+use crate::model::{Moment, Person, TeamId};
+use crate::plan::{DraftDue, MilestoneKind, ReleaseTimeline};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -84,7 +84,11 @@ pub struct Draft {
     pub id: String,
     pub channel: String,
     pub due: Date,
+    /// The last day on which posting it still makes sense.
+    pub last_day: Option<Date>,
     pub sent: bool,
+    /// Not sent while its moment lasted.
+    pub missed: bool,
     /// Slack mrkdwn, ready to paste; ends with a newline.
     pub mrkdwn: String,
     /// What `chat.postMessage` accepts.
@@ -92,6 +96,15 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// `sent`, `missed` or `to post`.
+    pub fn state_word(&self) -> &'static str {
+        match (self.sent, self.missed) {
+            (true, _) => "sent",
+            (false, true) => "missed",
+            (false, false) => "to post",
+        }
+    }
+
     /// The Block Kit payload as pretty JSON, ending with a newline.
     pub fn json(&self) -> String {
         let mut s = serde_json::to_string_pretty(&self.payload)
@@ -187,35 +200,6 @@ pub fn draft(ctx: &Context, release: &ReleaseTimeline, id: &str) -> Result<Draft
     Ok(render_draft(ctx, release, due)?)
 }
 
-/// A draft on the agenda: due within the window or overdue, and not sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Agendum<'t> {
-    pub version: &'t str,
-    pub draft: &'t DraftDue,
-}
-
-/// The drafts not sent whose due date is on or before `until` (so overdue ones too),
-/// soonest first, then by release and id.
-pub fn agenda<'t>(timeline: &'t Timeline, until: Date) -> Vec<Agendum<'t>> {
-    let mut out: Vec<Agendum> = timeline
-        .releases
-        .iter()
-        .flat_map(|r| {
-            r.drafts
-                .iter()
-                .filter(move |d| !d.sent && d.due <= until)
-                .map(move |d| Agendum {
-                    version: &r.version,
-                    draft: d,
-                })
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.draft.due, a.version, &a.draft.id).cmp(&(b.draft.due, b.version, &b.draft.id))
-    });
-    out
-}
-
 /// What a draft id is about; candidate drafts carry the candidate's index.
 enum Kind {
     Deadlines,
@@ -307,7 +291,9 @@ fn render_draft(
         id: due.id.clone(),
         channel: due.channel.clone(),
         due: due.due,
+        last_day: due.last_day,
         sent: due.sent,
+        missed: due.missed,
         mrkdwn,
         payload,
     })
@@ -456,21 +442,22 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
     page.push_str(
         "Each draft is ready to paste into Slack; its Block Kit payload (`.json`) can be posted \
          with `chat.postMessage`. Once a draft is posted, add its id to `sent:` in the release \
-         file and `herald due` stops listing it.\n\n",
+         file and `herald due` stops listing it. A draft whose moment has passed unsent is \
+         missed: it stays here, but `herald due` no longer lists it.\n\n",
     );
     if drafts.is_empty() {
         page.push_str("This release has no drafts.\n");
         return page;
     }
-    page.push_str("| Draft | Channel | Due | Sent |\n| --- | --- | --- | --- |\n");
+    page.push_str("| Draft | Channel | Due | State |\n| --- | --- | --- | --- |\n");
     for d in drafts {
         page.push_str(&format!(
-            "| [{id}](#{anchor}) | {channel} | {due} | {sent} |\n",
+            "| [{id}](#{anchor}) | {channel} | {due} | {state} |\n",
             id = escape_markdown(&d.id),
             anchor = d.id,
             channel = escape_markdown(&d.channel),
             due = day(d.due),
-            sent = if d.sent { "yes" } else { "no" },
+            state = d.state_word(),
         ));
     }
     for d in drafts {
@@ -480,7 +467,14 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
             id = escape_markdown(&d.id),
             channel = escape_markdown(&d.channel),
             due = day(d.due),
-            sent = if d.sent { ", already sent" } else { "" },
+            sent = match (d.sent, d.missed) {
+                (true, _) => ", already sent".to_owned(),
+                (false, true) => format!(
+                    ", missed: its moment passed on {}",
+                    d.last_day.map_or_else(String::new, day)
+                ),
+                (false, false) => String::new(),
+            },
             json = escape_markdown(&json_name),
         ));
         page.push_str(&preformatted(&d.mrkdwn));
@@ -488,33 +482,19 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
     page
 }
 
-/// A fenced block that no line of `text` can close, and that mdBook's `{{#include}}`-style
-/// directives cannot reach.
+/// A preformatted block as HTML: a fence could be closed by the text, and mdBook expands
+/// `{{#include}}`-style directives even inside fences, but not in braces written as entities.
+/// The text reads (and copies) exactly as pasted; mdBook still gives it a copy button.
 fn preformatted(text: &str) -> String {
-    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run.max(2) + 1);
-    format!(
-        "{fence}text\n{}\n{fence}\n",
-        defuse_mdbook_directives(text.trim_end())
-    )
-}
-
-/// mdBook expands `{{#include …}}` and friends even inside code blocks; a zero-width space
-/// between the braces keeps the text as written without running it.
-fn defuse_mdbook_directives(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("{{") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        if after.trim_start().starts_with('#') {
-            out.push_str("{\u{200B}{");
-        } else {
-            out.push_str("{{");
+    let mut out = String::from("<pre><code class=\"language-text\">");
+    for c in escape_html(text.trim_end()).chars() {
+        match c {
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            c => out.push(c),
         }
-        rest = after;
     }
-    out.push_str(rest);
+    out.push_str("</code></pre>\n");
     out
 }
 
@@ -755,7 +735,7 @@ struct CandidateInfo {
     blocking_not_run: u32,
     /// Teams with tests not run yet, in team order.
     teams: Vec<TeamTests>,
-    /// Teams whose tests all have a result.
+    /// Teams whose tests were all run or skipped (none not run, none blocked).
     done: Vec<TeamInfo>,
     /// Tests that failed or were blocked on this candidate, blocking first.
     problems: Vec<Problem>,
@@ -860,7 +840,6 @@ impl DraftContext {
             Some(c) => format!("{v} \"{c}\""),
             None => v.clone(),
         };
-        let announcement = r.deadlines_announcement().date();
         let milestones = release
             .milestones
             .iter()
@@ -878,31 +857,22 @@ impl DraftContext {
             every_weeks: sos.every_weeks,
             duration_minutes: sos.duration_minutes,
             meetings: release
-                .scrum_of_scrums
+                .announced_meetings()
                 .iter()
-                .filter(|z| z.date() >= announcement)
                 .map(|z| When::instant(z, tz, block_kit))
                 .collect(),
         });
-        let candidates = &r.schedule.candidates;
-        let test_environment = r.test_environment.as_ref().map(|env| {
-            let ready = env
-                .ready
-                .clone()
-                .unwrap_or(Moment::Day(r.first_candidate().date.value));
-            let candidate = candidates
-                .iter()
-                .find(|c| c.date.value >= ready.date())
-                .or(candidates.last())
-                .map_or(String::new(), |c| {
-                    escape_slack(&c.name.value.to_uppercase())
-                });
-            EnvInfo {
+        let test_environment = r.test_environment.as_ref().and_then(|env| {
+            let ready = release.environment_ready()?;
+            let candidate = release.environment_candidate().map_or(String::new(), |c| {
+                escape_slack(&c.name.value.to_uppercase())
+            });
+            Some(EnvInfo {
                 url: env.url.clone(),
                 access: env.access.as_deref().map(to_mrkdwn),
                 ready: When::moment(&ready, tz, block_kit),
                 candidate,
-            }
+            })
         });
         let candidate = kind
             .candidate()
@@ -939,14 +909,10 @@ impl DraftContext {
                 }),
             }
         }
-        let next_cherry_pick = release
-            .milestones
-            .iter()
-            .find(|m| !m.past && matches!(m.kind, MilestoneKind::CherryPickDeadline { .. }))
-            .map(|m| NextDeadline {
-                title: escape_slack(&m.title),
-                when: When::moment(&m.when, tz, block_kit),
-            });
+        let next_cherry_pick = release.next_cherry_pick().map(|m| NextDeadline {
+            title: escape_slack(&m.title),
+            when: When::moment(&m.when, tz, block_kit),
+        });
         let site = |path: String| ctx.link(&path);
         DraftContext {
             block_kit,
@@ -1004,18 +970,20 @@ fn candidate_info(
     let totals = release.tests.totals.get(index).copied().unwrap_or_default();
     let mut teams = Vec::new();
     let mut done = Vec::new();
-    for (team_id, counts) in &release.tests.by_team {
-        let counts = counts.get(index).copied().unwrap_or_default();
+    for team_id in release.tests.by_team.keys() {
+        let counts = release.tests.team_counts(team_id, index);
         let team = TeamInfo::new(ctx, team_id);
-        if counts.not_run == 0 {
+        // Thanked only with every test run or skipped: a blocked test still needs work.
+        if counts.open() == 0 {
             done.push(team);
+            continue;
+        }
+        if counts.not_run == 0 {
             continue;
         }
         let mut tests: Vec<TestInfo> = release
             .tests
-            .rows
-            .iter()
-            .filter(|row| &row.test.team == team_id && row.statuses[index] == Status::NotRun)
+            .not_run(index, team_id)
             .map(|row| TestInfo {
                 id: escape_slack(&row.test.id.0),
                 title: escape_slack(&row.test.title),
@@ -1036,16 +1004,16 @@ fn candidate_info(
     }
     let mut problems: Vec<Problem> = release
         .tests
-        .rows
+        .problems
         .iter()
-        .filter(|row| matches!(row.statuses[index], Status::Failed | Status::Blocked))
-        .map(|row| Problem {
-            title: escape_slack(&row.test.title),
-            team: TeamInfo::new(ctx, &row.test.team),
-            status: row.statuses[index].as_str(),
-            blocking: row.test.blocking,
+        .filter(|p| p.candidate == index)
+        .map(|p| Problem {
+            title: escape_slack(&p.test.title),
+            team: TeamInfo::new(ctx, &p.test.team),
+            status: p.status.as_str(),
+            blocking: p.test.blocking,
             note: r
-                .result(&row.test.id, &c.name.value)
+                .result(&p.test.id, &c.name.value)
                 .and_then(|res| res.note.as_deref())
                 .map(inline_mrkdwn),
         })
@@ -1114,11 +1082,14 @@ mod tests {
     }
 
     #[test]
-    fn fences_outlast_backticks_and_directives_are_defused() {
-        let p = preformatted("a ```` b\n{{#include /etc/passwd}} {{ x }}");
-        assert!(p.starts_with("`````text\n"), "{p}");
-        assert!(!p.contains("{{#include"), "{p}");
-        assert!(p.contains("{{ x }}"), "{p}");
+    fn preformatted_text_cannot_close_its_block_or_reach_mdbook() {
+        let p = preformatted("a ```` b </code></pre> <b>\n{{#include /etc/passwd}} {{ x }}");
+        assert_eq!(
+            p,
+            "<pre><code class=\"language-text\">a ```` b &lt;/code&gt;&lt;/pre&gt; &lt;b&gt;\n\
+             &#123;&#123;#include /etc/passwd&#125;&#125; &#123;&#123; x &#125;&#125;</code></pre>\n"
+        );
+        assert!(!p.contains('\u{200B}'), "{p}");
     }
 
     #[test]

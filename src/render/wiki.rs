@@ -14,7 +14,9 @@ use serde::Serialize;
 use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
-use crate::plan::{Counts, MilestoneKind, ReleaseStatus, ReleaseTimeline, days_between};
+use crate::plan::{
+    Counts, MilestoneKind, ReleaseStatus, ReleaseTimeline, days_between, relative_day,
+};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -44,7 +46,7 @@ pub fn progress_svg(version: &str, candidate: &str) -> String {
 /// How many upcoming Scrum of Scrums meetings a MagicBox lists.
 const NEXT_MEETINGS: usize = 3;
 /// Drafts due within this many days show on the overview.
-const DRAFTS_WINDOW_DAYS: i32 = 7;
+const DRAFTS_WINDOW_DAYS: i16 = 7;
 
 pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
     let today = ctx.timeline.today;
@@ -124,13 +126,7 @@ fn long_date(d: Date) -> String {
 
 /// `today`, `tomorrow`, `in 4 days`, `yesterday`, `3 days ago`.
 fn days_away(today: Date, date: Date) -> String {
-    match days_between(today, date) {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        -1 => "yesterday".to_owned(),
-        n if n > 1 => format!("in {n} days"),
-        n => format!("{} days ago", -n),
-    }
+    relative_day(days_between(today, date))
 }
 
 /// A moment in the release's zone, for prose: `Monday 30 November 2026, 16:00 CET`.
@@ -395,25 +391,16 @@ fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
     }
 }
 
-/// A milestone's date and time in the release's zone and in UTC; a whole day spans its
-/// midnight-to-midnight range in UTC.
+/// A milestone's date and time in the release's zone and in UTC. A whole day has no UTC
+/// instant: it is the same date everywhere, so the UTC column shows the date alone.
 fn milestone_times(when: &Moment, tz: &TimeZone) -> (String, String, String) {
     match when {
         Moment::Day(d) => {
-            let start = d.to_zoned(tz.clone()).ok();
-            let end = d.tomorrow().ok().and_then(|t| t.to_zoned(tz.clone()).ok());
-            let utc = match (start, end) {
-                (Some(s), Some(e)) => format!(
-                    "{} – {} UTC",
-                    s.timestamp().strftime("%Y-%m-%d %H:%M"),
-                    e.timestamp().strftime("%Y-%m-%d %H:%M")
-                ),
-                _ => String::new(),
-            };
+            let date = d.strftime("%Y-%m-%d").to_string();
             (
                 d.strftime("%A").to_string(),
-                format!("{} (all day)", d.strftime("%Y-%m-%d")),
-                utc,
+                format!("{date} (all day)"),
+                date,
             )
         }
         Moment::At(z) => {
@@ -435,8 +422,8 @@ impl MagicBox {
             title: m.title.clone(),
             anchor: m.slug.clone(),
             when: long_moment(&m.when, tz),
-            days: days_between(today, m.date()),
-            days_away: days_away(today, m.date()),
+            days: m.days,
+            days_away: relative_day(m.days),
         });
         let milestones = r
             .milestones
@@ -445,15 +432,6 @@ impl MagicBox {
             .map(|(i, m)| {
                 let (weekday, local, utc) = milestone_times(&m.when, tz);
                 let is_next = r.next == Some(i);
-                let state = if m.past {
-                    "past".to_owned()
-                } else if m.date() == today {
-                    "today".to_owned()
-                } else if is_next {
-                    format!("next, {}", days_away(today, m.date()))
-                } else {
-                    days_away(today, m.date())
-                };
                 MilestoneRow {
                     anchor: m.slug.clone(),
                     id: m.id.clone(),
@@ -464,7 +442,7 @@ impl MagicBox {
                     utc,
                     past: m.past,
                     next: is_next,
-                    state,
+                    state: m.state_word(),
                 }
             })
             .collect();
@@ -517,11 +495,7 @@ impl MagicBox {
             });
 
         let scrum_of_scrums = {
-            let upcoming: Vec<&Zoned> = r
-                .scrum_of_scrums
-                .iter()
-                .filter(|z| z.date() >= today)
-                .collect();
+            let upcoming = r.upcoming_meetings();
             let duration = release
                 .scrum_of_scrums
                 .as_ref()
@@ -623,31 +597,26 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
             }
         })
         .collect();
-    let mut problems = Vec::new();
-    for row in &r.tests.rows {
-        for (c, status) in candidates.iter().zip(&row.statuses) {
-            let name = &c.name.value;
-            let is_blocker = r
-                .tests
-                .blockers
-                .iter()
-                .any(|b| b.test.id == row.test.id && &b.candidate == name);
-            if !matches!(status, Status::Failed | Status::Blocked) || is_blocker {
-                continue;
-            }
-            let result = r.release.result(&row.test.id, name);
-            problems.push(ResultRow {
-                test: row.test.id.0.clone(),
-                title: row.test.title.clone(),
-                team: team_name(plans, &row.test.team),
+    let problems = r
+        .tests
+        .problems
+        .iter()
+        .filter(|p| !p.blocker)
+        .map(|p| {
+            let name = &candidates[p.candidate].name.value;
+            let result = r.release.result(&p.test.id, name);
+            ResultRow {
+                test: p.test.id.0.clone(),
+                title: p.test.title.clone(),
+                team: team_name(plans, &p.test.team),
                 candidate: name.to_uppercase(),
-                status: status_word(*status),
+                status: status_word(p.status),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
-                issue: row.test.issue.clone(),
-            });
-        }
-    }
+                issue: p.test.issue.clone(),
+            }
+        })
+        .collect();
     let v = &r.version;
     let candidates = candidates
         .iter()
@@ -751,7 +720,7 @@ struct Overview {
     today: String,
     releases: Vec<OverviewRow>,
     drafts: Vec<DraftRow>,
-    drafts_window_days: i32,
+    drafts_window_days: i16,
     calendar_ics: &'static str,
     calendar_subscribe: Option<String>,
     calendar_page: &'static str,
@@ -831,22 +800,14 @@ impl Overview {
                 }
             })
             .collect();
-        let mut due: Vec<(&ReleaseTimeline, &crate::plan::DraftDue)> = ctx
+        let until = today
+            .checked_add(jiff::Span::new().days(DRAFTS_WINDOW_DAYS))
+            .unwrap_or(today);
+        let drafts = ctx
             .timeline
-            .releases
-            .iter()
-            .flat_map(|r| r.drafts.iter().map(move |d| (r, d)))
-            .filter(|(_, d)| !d.sent && days_between(today, d.due) <= DRAFTS_WINDOW_DAYS)
-            .collect();
-        due.sort_by(|(ra, a), (rb, b)| {
-            (a.due, &ra.release.version.value, &a.id).cmp(&(
-                b.due,
-                &rb.release.version.value,
-                &b.id,
-            ))
-        });
-        let drafts = due
+            .agenda(until)
             .into_iter()
+            .map(|a| (a.release, a.draft))
             .map(|(r, d)| DraftRow {
                 version: r.version.clone(),
                 id: d.id.clone(),
@@ -954,7 +915,7 @@ impl CalendarPage {
                         title: "Scrum of Scrums".to_owned(),
                         kind: "scrum-of-scrums",
                         link: format!("{page}#scrum-of-scrums"),
-                        past: date < today,
+                        past: r.is_past_meeting(z),
                         today: date == today,
                     },
                 ));
