@@ -114,6 +114,7 @@ fn tests_sheet_holds_every_test_and_result() {
             "",
             "",
             "",
+            "",
             "RC1 · 2030-03-05",
             "",
             "",
@@ -124,6 +125,7 @@ fn tests_sheet_holds_every_test_and_result() {
         &[
             "ID",
             "Team",
+            "Team name",
             "Area",
             "Title",
             "Steps",
@@ -140,6 +142,7 @@ fn tests_sheet_holds_every_test_and_result() {
         &[
             "a-login",
             "alpha",
+            "Alpha",
             "console",
             "=HYPERLINK(\"http://evil\",\"x\")",
             "1. Open the console.\n2. Log in.",
@@ -156,6 +159,7 @@ fn tests_sheet_holds_every_test_and_result() {
         &[
             "a-logs",
             "alpha",
+            "Alpha",
             "",
             "+cmd|' /C calc'!A0",
             "• Deploy orders.\n• Read the logs.",
@@ -172,6 +176,7 @@ fn tests_sheet_holds_every_test_and_result() {
         &[
             "b-api",
             "beta",
+            "Beta",
             "api",
             "@SUM(1)",
             "Call the API.",
@@ -201,7 +206,7 @@ fn tests_sheet_holds_every_test_and_result() {
 
     let links = wb.hyperlinks_by_sheet_name("Tests").unwrap();
     assert_eq!(links.len(), 1);
-    assert_eq!(links[0].range.start, (2, 7));
+    assert_eq!(links[0].range.start, (2, 8));
     assert_eq!(
         links[0].target.as_deref(),
         Some("https://example.com/issues/1")
@@ -213,13 +218,14 @@ fn summary_counts_are_formulas_with_the_plans_counts_cached() {
     let mut wb = open(&render(&fixture(), "2.0.0").bytes);
     let header = [
         "Team",
+        "Team name",
         "Candidate",
         "Total",
         "Passed",
         "Failed",
         "Blocked",
-        "Skipped",
         "Not run",
+        "Skipped",
         "Done %",
     ];
     let pad = |cells: &[&str]| {
@@ -231,19 +237,19 @@ fn summary_counts_are_formulas_with_the_plans_counts_cached() {
         pad(&["Manual tests of release 2.0.0 (Fixture)"]),
         pad(&[]),
         pad(&["Release Master", "Rita Master (@rita)"]),
-        pad(&["Scrum master", "Ada Lovelace (@ada)"]),
+        pad(&["Scrum Master", "Ada Lovelace (@ada)"]),
         pad(&["Branch", "release-2.0"]),
         pad(&["Time zone", "Europe/Berlin"]),
         pad(&[]),
         pad(&["Key dates", "When", "Milestone"]),
         pad(&[
             "Deadlines announcement",
-            "2030-02-20 10:00",
+            "2030-02-20 10:00 CET",
             "2.0.0/deadlines-announcement",
         ]),
         pad(&[
             "Cherry-pick deadline for RC1",
-            "2030-03-04 16:00",
+            "2030-03-04 16:00 CET",
             "2.0.0/cherry-pick-rc1",
         ]),
         pad(&["RC1", "2030-03-05", "2.0.0/rc1"]),
@@ -251,42 +257,44 @@ fn summary_counts_are_formulas_with_the_plans_counts_cached() {
         pad(&["Release 2.0.0", "2030-03-14", "2.0.0/release"]),
         pad(&[]),
         header.iter().map(|h| (*h).to_owned()).collect(),
-        pad(&["alpha", "RC1", "2", "1", "0", "0", "1", "0", "100"]),
-        pad(&["alpha", "RC2", "2", "0", "1", "0", "0", "1", "50"]),
-        pad(&["beta", "RC1", "1", "0", "0", "1", "0", "0", "100"]),
-        pad(&["beta", "RC2", "1", "0", "0", "0", "0", "1", "0"]),
-        pad(&["All teams", "RC1", "3", "1", "0", "1", "1", "0", "100"]),
-        pad(&["All teams", "RC2", "3", "0", "1", "0", "0", "2", "33"]),
+        // Blocked is not done: beta's one test was blocked on RC1, so beta is at 0 %.
+        pad(&["alpha", "Alpha", "RC1", "2", "1", "0", "0", "0", "1", "100"]),
+        pad(&["alpha", "Alpha", "RC2", "2", "0", "1", "0", "1", "0", "50"]),
+        pad(&["beta", "Beta", "RC1", "1", "0", "0", "1", "0", "0", "0"]),
+        pad(&["beta", "Beta", "RC2", "1", "0", "0", "0", "1", "0", "0"]),
+        pad(&["All teams", "", "RC1", "3", "1", "0", "1", "0", "1", "66"]),
+        pad(&["All teams", "", "RC2", "3", "0", "1", "0", "2", "0", "33"]),
     ];
     assert_eq!(values(&mut wb, "Summary"), expected);
 
+    // Structured references to the tests table: rows a team adds are counted too.
     let f = formulas(&mut wb, "Summary");
-    let team = "Tests!$B$3:$B$5";
-    assert_eq!(f[15][2], format!("COUNTIFS({team},\"alpha\")"));
+    let team = "ManualTests[Team]";
+    assert_eq!(f[15][3], format!("COUNTIFS({team},\"alpha\")"));
     assert_eq!(
-        f[15][3],
-        format!("COUNTIFS({team},\"alpha\",Tests!$I$3:$I$5,\"passed\")")
+        f[15][4],
+        format!("COUNTIFS({team},\"alpha\",ManualTests[RC1 Status],\"passed\")")
     );
     assert_eq!(
-        f[16][4],
-        format!("COUNTIFS({team},\"alpha\",Tests!$L$3:$L$5,\"failed\")")
+        f[16][5],
+        format!("COUNTIFS({team},\"alpha\",ManualTests[RC2 Status],\"failed\")")
     );
     assert_eq!(
-        f[17][5],
-        format!("COUNTIFS({team},\"beta\",Tests!$I$3:$I$5,\"blocked\")")
+        f[17][6],
+        format!("COUNTIFS({team},\"beta\",ManualTests[RC1 Status],\"blocked\")")
     );
     assert_eq!(
-        f[15][6],
-        format!("COUNTIFS({team},\"alpha\",Tests!$I$3:$I$5,\"skipped\")")
+        f[15][8],
+        format!("COUNTIFS({team},\"alpha\",ManualTests[RC1 Status],\"skipped\")")
     );
-    assert_eq!(f[15][7], "C16-D16-E16-F16-G16");
-    assert_eq!(f[15][8], "IF(C16=0,100,INT((C16-H16)*100/C16))");
-    assert_eq!(f[19][2], "COUNTA(Tests!$A$3:$A$5)");
-    assert_eq!(f[20][3], "COUNTIFS(Tests!$L$3:$L$5,\"passed\")");
+    assert_eq!(f[15][7], "D16-E16-F16-G16-I16");
+    assert_eq!(f[15][9], "IF(D16=0,100,INT((E16+F16+I16)*100/D16))");
+    assert_eq!(f[19][3], "COUNTA(ManualTests[ID])");
+    assert_eq!(f[20][4], "COUNTIFS(ManualTests[RC2 Status],\"passed\")");
     // Every count is a formula; the labels are not.
     for row in &f[15..=20] {
-        assert!(row[..2].iter().all(String::is_empty), "{row:?}");
-        assert!(row[2..].iter().all(|c| !c.is_empty()), "{row:?}");
+        assert!(row[..3].iter().all(String::is_empty), "{row:?}");
+        assert!(row[3..].iter().all(|c| !c.is_empty()), "{row:?}");
     }
     assert!(f[..15].iter().flatten().all(String::is_empty));
 }
@@ -301,7 +309,7 @@ fn teams_sheet_lists_every_team_with_its_test_count() {
                 "Team",
                 "Name",
                 "Slack channel",
-                "Scrum master",
+                "Scrum Master",
                 "Tests in this release"
             ],
             &["alpha", "Alpha", "#team-alpha", "Ada Lovelace (@ada)", "2"],
@@ -310,8 +318,8 @@ fn teams_sheet_lists_every_team_with_its_test_count() {
         ])
     );
     let f = formulas(&mut wb, "Teams");
-    assert_eq!(f[1][4], "COUNTIF(Tests!$B$3:$B$5,\"alpha\")");
-    assert_eq!(f[3][4], "COUNTIF(Tests!$B$3:$B$5,\"gamma\")");
+    assert_eq!(f[1][4], "COUNTIF(ManualTests[Team],\"alpha\")");
+    assert_eq!(f[3][4], "COUNTIF(ManualTests[Team],\"gamma\")");
 }
 
 #[test]
@@ -323,7 +331,7 @@ fn status_cells_offer_exactly_the_valid_statuses_and_are_coloured() {
         validations.starts_with(r#"<dataValidations count="2">"#),
         "{validations}"
     );
-    for range in ["I3:I5", "L3:L5"] {
+    for range in ["J3:J5", "M3:M5"] {
         let rule = format!(
             r#"<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" errorTitle="Not a status" error="Choose one of: not-run, passed, failed, blocked, skipped." sqref="{range}"><formula1>"not-run,passed,failed,blocked,skipped"</formula1></dataValidation>"#
         );
@@ -333,7 +341,7 @@ fn status_cells_offer_exactly_the_valid_statuses_and_are_coloured() {
     assert!(!validations.contains("errorStyle"));
 
     // Both candidates share the three colour formats; priorities run on across them.
-    for (range, first_priority) in [("I3:I5", 1), ("L3:L5", 4)] {
+    for (range, first_priority) in [("J3:J5", 1), ("M3:M5", 4)] {
         let block = between(
             &sheet,
             &format!(r#"<conditionalFormatting sqref="{range}">"#),
@@ -371,9 +379,9 @@ fn formula_looking_text_has_a_quote_prefix() {
         .split("<xf ")
         .skip(1)
         .collect();
-    // The titles (D3..D5), notes that look like formulas (N3, K5) and empty tester and note
-    // cells that teams will fill in (M4, N4).
-    for cell in ["D3", "D4", "D5", "N3", "K5", "M4", "N4"] {
+    // The titles (E3..E5), notes that look like formulas (O3, L5) and empty tester and note
+    // cells that teams will fill in (N4, O4).
+    for cell in ["E3", "E4", "E5", "O3", "L5", "N4", "O4"] {
         let start = format!(r#"<c r="{cell}" s=""#);
         let at = sheet
             .find(&start)
@@ -391,7 +399,9 @@ fn formula_looking_text_has_a_quote_prefix() {
         );
     }
     let summary = xlsx_part(&bytes, "xl/worksheets/sheet2.xml");
-    assert!(summary.contains(r#"<c r="C16"><f>COUNTIFS(Tests!$B$3:$B$5,"alpha")</f><v>2</v></c>"#));
+    assert!(
+        summary.contains(r#"<c r="D16"><f>COUNTIFS(ManualTests[Team],"alpha")</f><v>2</v></c>"#)
+    );
 }
 
 #[test]
@@ -401,11 +411,11 @@ fn layout_freezes_the_header_and_id_and_uses_a_styled_table() {
     assert!(sheet.contains(
         r#"<pane xSplit="1" ySplit="2" topLeftCell="B3" activePane="bottomRight" state="frozen"/>"#
     ));
-    assert!(sheet.contains(r#"<mergeCell ref="I1:K1"/>"#));
-    assert!(sheet.contains(r#"<col min="5" max="5" width="60.7109375" customWidth="1"/>"#));
+    assert!(sheet.contains(r#"<mergeCell ref="J1:L1"/>"#));
+    assert!(sheet.contains(r#"<col min="6" max="6" width="60.7109375" customWidth="1"/>"#));
     let table = xlsx_part(&bytes, "xl/tables/table1.xml");
-    assert!(table.contains(r#"ref="A2:N5""#), "{table}");
-    assert!(table.contains(r#"<autoFilter ref="A2:N5"/>"#), "{table}");
+    assert!(table.contains(r#"ref="A2:O5""#), "{table}");
+    assert!(table.contains(r#"<autoFilter ref="A2:O5"/>"#), "{table}");
     assert!(table.contains(r#"<tableStyleInfo name="TableStyleMedium2""#));
     let styles = xlsx_part(&bytes, "xl/styles.xml");
     assert!(styles.contains(r#"wrapText="1""#));
@@ -445,23 +455,23 @@ fn cells_over_excels_limit_are_cut_with_a_marker_and_reported() {
     assert_eq!(
         rendered.truncated,
         [workbook::Truncated {
-            cell: "Tests!E6".into(),
+            cell: "Tests!F6".into(),
             field: "steps of test `b-long`".into(),
             length: 40_000,
         }]
     );
     assert_eq!(
         rendered.truncated[0].to_string(),
-        "Tests!E6 (steps of test `b-long`) has 40000 characters; it was cut to Excel's limit of 32767"
+        "Tests!F6 (steps of test `b-long`) has 40000 characters; it was cut to Excel's limit of 32767"
     );
     let mut wb = open(&rendered.bytes);
     let tests = values(&mut wb, "Tests");
     assert_eq!(tests[5][0], "b-long");
-    let steps = &tests[5][4];
+    let steps = &tests[5][5];
     assert_eq!(steps.encode_utf16().count(), 32_767);
     assert!(steps.ends_with("x… [truncated]"));
     assert_eq!(
-        values(&mut wb, "Summary")[18][2],
+        values(&mut wb, "Summary")[18][3],
         "2",
         "beta owns two tests"
     );
@@ -481,8 +491,8 @@ fn a_release_without_tests_still_makes_a_valid_workbook() {
     let tests = values(&mut wb, "Tests");
     assert_eq!(tests.len(), 2, "the group row and the header: {tests:?}");
     let summary = values(&mut wb, "Summary");
-    assert_eq!(summary[15][..3], ["All teams", "RC1", "0"]);
-    assert_eq!(summary[15][8], "100");
+    assert_eq!(summary[15][..4], ["All teams", "", "RC1", "0"]);
+    assert_eq!(summary[15][9], "100");
 }
 
 fn herald() -> Command {
@@ -549,9 +559,9 @@ fn the_example_release_matches_the_timeline() {
     let mut wb = open(&render(&dir, "1.14.0").bytes);
     let summary = values(&mut wb, "Summary");
     let totals: Vec<&Vec<String>> = summary.iter().filter(|r| r[0] == "All teams").collect();
-    // 9 tests (jaeger-traces skipped); RC1: 7 passed, 1 failed, 1 blocked.
-    assert_eq!(totals[0][1..], ["RC1", "9", "7", "1", "1", "0", "0", "100"]);
-    assert_eq!(totals[1][1..], ["RC2", "9", "0", "0", "0", "0", "9", "0"]);
+    // 9 tests (jaeger-traces skipped); RC1: 7 passed, 1 failed, 1 blocked (not done): 8 of 9.
+    assert_eq!(totals[0][2..], ["RC1", "9", "7", "1", "1", "0", "0", "88"]);
+    assert_eq!(totals[1][2..], ["RC2", "9", "0", "0", "0", "9", "0", "0"]);
     assert_eq!(totals.len(), 3);
     let tests = values(&mut wb, "Tests");
     assert_eq!(tests.len(), 2 + 9);

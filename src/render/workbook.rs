@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 
 use super::markdown::{is_safe_url, to_plain};
 use super::{Context, Files, RenderError, paths};
-use crate::model::{Moment, Person, Status};
+use crate::model::{Candidate, Moment, Person, Status, TeamId};
 use crate::plan::{Counts, ReleaseTimeline};
 
 pub const TESTS_SHEET: &str = "Tests";
@@ -24,9 +24,10 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 pub const TRUNCATION_MARKER: &str = "… [truncated]";
 
 /// The columns of "Tests" before the candidate groups: header and width.
-pub const TEST_COLUMNS: [(&str, f64); 8] = [
+pub const TEST_COLUMNS: [(&str, f64); 9] = [
     ("ID", 26.0),
     ("Team", 12.0),
+    ("Team name", 20.0),
     ("Area", 18.0),
     ("Title", 40.0),
     ("Steps", 60.0),
@@ -38,24 +39,28 @@ pub const TEST_COLUMNS: [(&str, f64); 8] = [
 pub const CANDIDATE_COLUMNS: [(&str, f64); 3] =
     [("Status", 12.0), ("Tester", 16.0), ("Note", 36.0)];
 /// The header of the results table in "Summary".
-pub const SUMMARY_COLUMNS: [&str; 9] = [
+pub const SUMMARY_COLUMNS: [&str; 10] = [
     "Team",
+    "Team name",
     "Candidate",
     "Total",
     "Passed",
     "Failed",
     "Blocked",
-    "Skipped",
     "Not run",
+    "Skipped",
     "Done %",
 ];
 pub const TEAMS_COLUMNS: [(&str, f64); 5] = [
     ("Team", 16.0),
     ("Name", 20.0),
     ("Slack channel", 22.0),
-    ("Scrum master", 30.0),
+    ("Scrum Master", 30.0),
     ("Tests in this release", 20.0),
 ];
+
+/// The name of the tests table, which the Summary and Teams formulas refer to.
+const TESTS_TABLE: &str = "ManualTests";
 
 /// Row of the candidate group labels above the table in "Tests".
 const GROUP_ROW: RowNum = 0;
@@ -111,11 +116,13 @@ pub fn workbook_bytes(
 
 fn build(ctx: &Context, release: &ReleaseTimeline) -> Result<RenderedWorkbook, XlsxError> {
     let mut cells = Cells::new();
-    let tests = tests_sheet(&mut cells, release)?;
-    let summary = summary_sheet(&mut cells, release)?;
+    let tests = tests_sheet(&mut cells, ctx, release)?;
+    let summary = summary_sheet(&mut cells, ctx, release)?;
     let teams = teams_sheet(&mut cells, ctx, release)?;
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(release)?);
+    // Level 1 writes ~40% faster (200 books of 1,000 tests: 8.9 s to 5.5 s CPU), files ~1.6x larger.
+    workbook.set_zip_compression_level(1);
     workbook.push_worksheet(tests);
     workbook.push_worksheet(summary);
     workbook.push_worksheet(teams);
@@ -254,8 +261,18 @@ fn person(p: &Person) -> String {
     }
 }
 
+/// The team's display name, or nothing for a team the plans do not list.
+fn team_name<'a>(ctx: &Context<'a>, team: &TeamId) -> &'a str {
+    ctx.plans.team(team).map_or("", |t| t.name.as_str())
+}
+
 fn status_column(candidate: usize) -> ColNum {
     (TEST_COLUMNS.len() + CANDIDATE_COLUMNS.len() * candidate) as ColNum
+}
+
+/// `RC1 Status`: the header of a candidate's column in the tests table.
+fn candidate_header(candidate: &Candidate, suffix: &str) -> String {
+    format!("{} {suffix}", candidate.name.value.to_uppercase())
 }
 
 /// The last row of the tests table: an Excel table has at least one data row.
@@ -263,17 +280,31 @@ fn last_test_row(release: &ReleaseTimeline) -> RowNum {
     FIRST_TEST_ROW + release.tests.rows.len().max(1) as RowNum - 1
 }
 
-/// `Tests!$B$3:$B$12`: a column of the tests table's data, for formulas.
-fn tests_range(release: &ReleaseTimeline, col: ColNum) -> String {
-    let name = column_number_to_name(col);
-    format!(
-        "{TESTS_SHEET}!${name}${}:${name}${}",
-        FIRST_TEST_ROW + 1,
-        last_test_row(release) + 1
-    )
+/// `ManualTests[Team]`: a column of the tests table's data, for formulas, so rows a team adds
+/// to the table are counted too. A header with characters other than letters, digits and
+/// spaces is bracketed (`ManualTests[[RC-1 Status]]`), with `[ ] # '` escaped by a quote.
+fn tests_column(header: &str) -> String {
+    if header
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == ' ')
+    {
+        return format!("{TESTS_TABLE}[{header}]");
+    }
+    let mut escaped = String::new();
+    for c in header.chars() {
+        if matches!(c, '[' | ']' | '#' | '\'') {
+            escaped.push('\'');
+        }
+        escaped.push(c);
+    }
+    format!("{TESTS_TABLE}[[{escaped}]]")
 }
 
-fn tests_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Worksheet, XlsxError> {
+fn tests_sheet(
+    cells: &mut Cells,
+    ctx: &Context,
+    release: &ReleaseTimeline,
+) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(TESTS_SHEET)?;
     let candidates = &release.release.schedule.candidates;
@@ -311,10 +342,7 @@ fn tests_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Worksheet
     for (i, candidate) in candidates.iter().enumerate() {
         for (j, (suffix, width)) in CANDIDATE_COLUMNS.iter().enumerate() {
             sheet.set_column_width(status_column(i) + j as ColNum, *width)?;
-            columns.push(
-                TableColumn::new()
-                    .set_header(format!("{} {suffix}", candidate.name.value.to_uppercase())),
-            );
+            columns.push(TableColumn::new().set_header(candidate_header(candidate, suffix)));
         }
     }
 
@@ -329,24 +357,28 @@ fn tests_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Worksheet
         cells.write(&mut sheet, (r, 1), &test.team.0, Style::Text, || {
             format!("team of test `{id}`")
         })?;
+        let name = team_name(ctx, &test.team);
+        cells.write(&mut sheet, (r, 2), name, Style::Text, || {
+            format!("team name of test `{id}`")
+        })?;
         let area = test.area.as_deref().unwrap_or("");
-        cells.write(&mut sheet, (r, 2), area, Style::Text, || {
+        cells.write(&mut sheet, (r, 3), area, Style::Text, || {
             format!("area of test `{id}`")
         })?;
-        cells.write(&mut sheet, (r, 3), &test.title, Style::Wrapped, || {
+        cells.write(&mut sheet, (r, 4), &test.title, Style::Wrapped, || {
             format!("title of test `{id}`")
         })?;
         let steps = to_plain(&test.steps);
-        cells.write(&mut sheet, (r, 4), &steps, Style::Wrapped, || {
+        cells.write(&mut sheet, (r, 5), &steps, Style::Wrapped, || {
             format!("steps of test `{id}`")
         })?;
         let expected = to_plain(&test.expected);
-        cells.write(&mut sheet, (r, 5), &expected, Style::Wrapped, || {
+        cells.write(&mut sheet, (r, 6), &expected, Style::Wrapped, || {
             format!("expected result of test `{id}`")
         })?;
         let blocking = if test.blocking { "yes" } else { "no" };
-        sheet.write_string_with_format(r, 6, blocking, &cells.text)?;
-        write_issue(cells, &mut sheet, (r, 7), test.issue.as_deref(), id)?;
+        sheet.write_string_with_format(r, 7, blocking, &cells.text)?;
+        write_issue(cells, &mut sheet, (r, 8), test.issue.as_deref(), id)?;
         for (i, (candidate, status)) in candidates.iter().zip(&row.statuses).enumerate() {
             let col = status_column(i);
             sheet.write_string_with_format(r, col, status.as_str(), &status_format)?;
@@ -364,7 +396,7 @@ fn tests_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Worksheet
     }
 
     let table = Table::new()
-        .set_name("ManualTests")
+        .set_name(TESTS_TABLE)
         .set_style(TableStyle::Medium2)
         .set_autofilter(true)
         .set_columns(&columns);
@@ -428,48 +460,42 @@ fn write_issue(
     })
 }
 
-fn summary_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Worksheet, XlsxError> {
+fn summary_sheet(
+    cells: &mut Cells,
+    ctx: &Context,
+    release: &ReleaseTimeline,
+) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(SUMMARY_SHEET)?;
     let r = release.release;
-    let date = Format::new()
-        .set_align(FormatAlign::Left)
-        .set_num_format("yyyy-mm-dd");
-    let datetime = date.clone().set_num_format("yyyy-mm-dd hh:mm");
     let header = Format::new()
         .set_bold()
         .set_background_color("D9E1F2")
         .set_border_bottom(FormatBorder::Thin);
-    for (col, width) in [28.0, 18.0, 24.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0]
+    for (col, width) in [28.0, 22.0, 30.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0]
         .into_iter()
         .enumerate()
     {
         sheet.set_column_width(col as ColNum, width)?;
     }
 
-    let mut heading = format!("Manual tests of release {}", release.version);
-    if let Some(codename) = &r.codename {
-        heading.push_str(&format!(" ({codename})"));
-    }
-    cells.write(&mut sheet, (0, 0), &heading, Style::Title, || {
+    cells.write(&mut sheet, (0, 0), &heading(release), Style::Title, || {
         "title".into()
     })?;
     let mut row: RowNum = 2;
     let mut people: Vec<(&str, String)> =
         vec![("Release Master", person(&r.people.release_master))];
     if let Some(p) = &r.people.release_manager {
-        people.push(("Release manager", person(p)));
+        people.push(("Release Manager", person(p)));
     }
     if let Some(p) = &r.people.scrum_master {
-        people.push(("Scrum master", person(p)));
+        people.push(("Scrum Master", person(p)));
     }
     people.push(("Branch", r.branch.clone()));
     people.push(("Time zone", r.timezone_name.clone()));
     for (label, value) in people {
         sheet.write_string_with_format(row, 0, label, &cells.bold)?;
-        cells.write(&mut sheet, (row, 1), &value, Style::Text, || {
-            label.to_lowercase()
-        })?;
+        cells.write(&mut sheet, (row, 1), &value, Style::Text, || label.into())?;
         row += 1;
     }
 
@@ -482,22 +508,15 @@ fn summary_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Workshe
         cells.write(&mut sheet, (row, 0), &m.title, Style::Text, || {
             format!("title of milestone `{}`", m.id)
         })?;
-        let (when, format) = match &m.when {
-            Moment::Day(d) => (excel_datetime(*d, None), &date),
-            Moment::At(z) => {
-                let local = z.with_time_zone(r.timezone.clone());
-                (excel_datetime(local.date(), Some(local.time())), &datetime)
-            }
+        // Text, not an Excel date: a date cell cannot show the zone a deadline is in.
+        let when = match &m.when {
+            Moment::Day(d) => d.strftime("%Y-%m-%d").to_string(),
+            Moment::At(z) => z
+                .with_time_zone(r.timezone.clone())
+                .strftime("%Y-%m-%d %H:%M %Z")
+                .to_string(),
         };
-        match when {
-            Ok(when) => {
-                sheet.write_datetime_with_format(row, 1, &when, format)?;
-            }
-            // Excel has no dates before 1900: show those as text.
-            Err(_) => {
-                sheet.write_string_with_format(row, 1, m.date().to_string(), &cells.text)?;
-            }
-        }
+        sheet.write_string_with_format(row, 1, &when, &cells.text)?;
         sheet.write_string_with_format(row, 2, &m.id, &cells.text)?;
         row += 1;
     }
@@ -508,20 +527,27 @@ fn summary_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Workshe
     }
     row += 1;
     let candidates = &release.release.schedule.candidates;
-    let team_range = tests_range(release, 1);
-    let id_range = tests_range(release, 0);
+    let status_refs: Vec<String> = candidates
+        .iter()
+        .map(|c| tests_column(&candidate_header(c, CANDIDATE_COLUMNS[0].0)))
+        .collect();
+    let team_ref = tests_column(TEST_COLUMNS[1].0);
     for (team, counts) in &release.tests.by_team {
+        let name = team_name(ctx, team);
         for (i, count) in counts.iter().enumerate() {
             cells.write(&mut sheet, (row, 0), &team.0, Style::Text, || "team".into())?;
+            cells.write(&mut sheet, (row, 1), name, Style::Text, || {
+                format!("name of team `{}`", team.0)
+            })?;
             let candidate = candidates[i].name.value.to_uppercase();
-            sheet.write_string_with_format(row, 1, &candidate, &cells.text)?;
+            sheet.write_string_with_format(row, 2, &candidate, &cells.text)?;
             // Team ids are lowercase letters, digits and dashes: safe inside a criterion.
-            let total = format!("COUNTIFS({team_range},\"{}\")", team.0);
+            let total = format!("COUNTIFS({team_ref},\"{}\")", team.0);
             let status = |s: Status| {
                 format!(
-                    "COUNTIFS({team_range},\"{}\",{},\"{}\")",
+                    "COUNTIFS({team_ref},\"{}\",{},\"{}\")",
                     team.0,
-                    tests_range(release, status_column(i)),
+                    status_refs[i],
                     s.as_str()
                 )
             };
@@ -529,26 +555,24 @@ fn summary_sheet(cells: &mut Cells, release: &ReleaseTimeline) -> Result<Workshe
             row += 1;
         }
     }
+    let total = format!("COUNTA({})", tests_column(TEST_COLUMNS[0].0));
     for (i, count) in release.tests.totals.iter().enumerate() {
         sheet.write_string_with_format(row, 0, "All teams", &cells.bold)?;
         let candidate = candidates[i].name.value.to_uppercase();
-        sheet.write_string_with_format(row, 1, &candidate, &cells.bold)?;
-        let total = format!("COUNTA({id_range})");
-        let status = |s: Status| {
-            format!(
-                "COUNTIFS({},\"{}\")",
-                tests_range(release, status_column(i)),
-                s.as_str()
-            )
-        };
+        sheet.write_string_with_format(row, 2, &candidate, &cells.bold)?;
+        let status = |s: Status| format!("COUNTIFS({},\"{}\")", status_refs[i], s.as_str());
         counts_row(&mut sheet, row, &total, &status, count, Some(&cells.bold))?;
         row += 1;
     }
     Ok(sheet)
 }
 
-/// Total, passed, failed, blocked, skipped, not run and done % of one row of the summary, as
-/// formulas with the plan's counts as cached values. A blank status counts as not run.
+/// The first column of the counts in the Summary's results table (Total).
+const COUNTS_COLUMN: ColNum = 3;
+
+/// Total, passed, failed, blocked, not run, skipped and done % of one row of the summary, as
+/// formulas with the Timeline's counts as cached values. A blank status counts as not run;
+/// done is passed, failed and skipped (a blocked test could not run), as in [`Counts::done`].
 fn counts_row(
     sheet: &mut Worksheet,
     row: RowNum,
@@ -559,36 +583,26 @@ fn counts_row(
 ) -> Result<(), XlsxError> {
     let plain = Format::new();
     let format = format.unwrap_or(&plain);
-    let cell = |col: ColNum| format!("{}{}", column_number_to_name(col), row + 1);
+    let cell = |k: ColNum| format!("{}{}", column_number_to_name(COUNTS_COLUMN + k), row + 1);
+    let (t, passed, failed, blocked, skipped) = (cell(0), cell(1), cell(2), cell(3), cell(5));
     let formulas = [
         (total.to_owned(), counts.total),
         (status(Status::Passed), counts.passed),
         (status(Status::Failed), counts.failed),
         (status(Status::Blocked), counts.blocked),
-        (status(Status::Skipped), counts.skipped),
         (
-            format!(
-                "{}-{}-{}-{}-{}",
-                cell(2),
-                cell(3),
-                cell(4),
-                cell(5),
-                cell(6)
-            ),
+            format!("{t}-{passed}-{failed}-{blocked}-{skipped}"),
             counts.not_run,
         ),
+        (status(Status::Skipped), counts.skipped),
         (
-            format!(
-                "IF({t}=0,100,INT(({t}-{n})*100/{t}))",
-                t = cell(2),
-                n = cell(7)
-            ),
+            format!("IF({t}=0,100,INT(({passed}+{failed}+{skipped})*100/{t}))"),
             counts.percent_done(),
         ),
     ];
     for (k, (formula, value)) in formulas.into_iter().enumerate() {
         let formula = Formula::new(format!("={formula}")).set_result(value.to_string());
-        sheet.write_formula_with_format(row, 2 + k as ColNum, formula, format)?;
+        sheet.write_formula_with_format(row, COUNTS_COLUMN + k as ColNum, formula, format)?;
     }
     Ok(())
 }
@@ -602,7 +616,7 @@ fn teams_sheet(
     sheet.set_name(TEAMS_SHEET)?;
     let mut teams: Vec<&crate::model::Team> = ctx.plans.teams.iter().collect();
     teams.sort_by(|a, b| a.id.cmp(&b.id));
-    let team_range = tests_range(release, 1);
+    let team_ref = tests_column(TEST_COLUMNS[1].0);
     let count = Format::new().set_align(FormatAlign::Top);
     for (n, team) in teams.iter().enumerate() {
         let r = 1 + n as RowNum;
@@ -617,16 +631,12 @@ fn teams_sheet(
         })?;
         let scrum_master = team.scrum_master.as_ref().map(person).unwrap_or_default();
         cells.write(&mut sheet, (r, 3), &scrum_master, Style::Text, || {
-            format!("scrum master of team `{id}`")
+            format!("Scrum Master of team `{id}`")
         })?;
-        let owned = release
-            .tests
-            .by_team
-            .get(&team.id)
-            .and_then(|c| c.first())
-            .map_or(0, |c| c.total);
+        // Every candidate runs the same tests: the first one's total is the team's count.
+        let owned = release.tests.team_counts(&team.id, 0).total;
         let formula =
-            Formula::new(format!("=COUNTIF({team_range},\"{id}\")")).set_result(owned.to_string());
+            Formula::new(format!("=COUNTIF({team_ref},\"{id}\")")).set_result(owned.to_string());
         sheet.write_formula_with_format(r, 4, formula, &count)?;
     }
     let columns: Vec<TableColumn> = TEAMS_COLUMNS
@@ -649,6 +659,13 @@ fn teams_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_columns_with_other_characters_are_bracketed_and_escaped() {
+        assert_eq!(tests_column("RC1 Status"), "ManualTests[RC1 Status]");
+        assert_eq!(tests_column("RC-1 Status"), "ManualTests[[RC-1 Status]]");
+        assert_eq!(tests_column("a#b'c[d]"), "ManualTests[[a'#b''c'[d']]]");
+    }
 
     #[test]
     fn cut_keeps_the_limit_and_shows_the_marker() {
