@@ -2,6 +2,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod diag;
 pub mod init;

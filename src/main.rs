@@ -55,6 +55,9 @@ enum Command {
         /// Write the wiki only, not the HTML site
         #[arg(long)]
         no_site: bool,
+        /// Print where the time went, to stderr
+        #[arg(long)]
+        timings: bool,
     },
     /// Print a JSON Schema for the plan files, for editor completion and validation
     Schema(cli::schema::Args),
@@ -100,13 +103,17 @@ fn main() -> ExitCode {
             today,
             site_url,
             no_site,
-        } => run_build(herald::build::BuildOptions {
-            dir,
-            out,
-            today: today_or_now(today),
-            site_url,
-            site: !no_site,
-        }),
+            timings,
+        } => run_build(
+            herald::build::BuildOptions {
+                dir,
+                out,
+                today: today_or_now(today),
+                site_url,
+                site: !no_site,
+            },
+            timings,
+        ),
         Command::Schema(args) => cli::schema::run(args),
         Command::Init(args) => cli::init::run(args),
         Command::Workbook(args) => cli::workbook::run(args),
@@ -141,32 +148,63 @@ fn run_check(dir: &std::path::Path, format: Format, strict: bool, today: Date) -
     }
 }
 
-fn run_build(opts: herald::build::BuildOptions) -> ExitCode {
+fn run_build(opts: herald::build::BuildOptions, show_timings: bool) -> ExitCode {
     use herald::build::BuildError;
     match herald::build::build(&opts) {
         Ok(report) => {
-            let site = if report.site_built {
-                format!(", site in {}", opts.out.join("site").display())
-            } else if opts.site {
-                ", site unchanged".to_owned()
-            } else {
-                String::new()
-            };
+            let wiki = opts.out.join("wiki");
             let warnings = match report.warnings {
                 0 => String::new(),
+                1 => " (1 warning: run `herald check`)".to_owned(),
                 n => format!(" ({n} warnings: run `herald check`)"),
             };
-            emit(&format!(
-                "built {} releases: {} files, {} KiB in {} ({} written, {} unchanged, {} removed){site} in {:.2}s{warnings}\n",
-                report.releases,
-                report.files,
-                report.bytes / 1024,
-                opts.out.join("wiki").display(),
-                report.wiki.written,
-                report.wiki.unchanged,
-                report.wiki.removed,
-                report.elapsed.as_secs_f64(),
-            ));
+            let line = if report.up_to_date {
+                format!(
+                    "up to date: {} releases, {} files in {}; nothing changed since the last build ({:.2}s){warnings}\n",
+                    report.releases,
+                    report.files,
+                    wiki.display(),
+                    report.elapsed.as_secs_f64(),
+                )
+            } else {
+                let site = if report.site_built {
+                    format!(", site rebuilt in {}", opts.out.join("site").display())
+                } else if opts.site {
+                    ", site unchanged".to_owned()
+                } else {
+                    String::new()
+                };
+                format!(
+                    "built {} releases ({} rendered, {} unchanged): {} files in {} ({} written, {} unchanged, {} removed){site} in {:.2}s{warnings}\n",
+                    report.releases,
+                    report.rendered,
+                    report.releases - report.rendered,
+                    report.files,
+                    wiki.display(),
+                    report.wiki.written,
+                    report.wiki.unchanged,
+                    report.wiki.removed,
+                    report.elapsed.as_secs_f64(),
+                )
+            };
+            if show_timings {
+                let t = report.timings;
+                let cpu = t.render_cpu;
+                eprintln!(
+                    "timings: fingerprint {:.3}s, check {:.3}s, plan {:.3}s, render {:.3}s (cpu: pages {:.3}s, workbooks {:.3}s, calendars {:.3}s, drafts {:.3}s), write {:.3}s, site {:.3}s",
+                    t.fingerprint.as_secs_f64(),
+                    t.check.as_secs_f64(),
+                    t.plan.as_secs_f64(),
+                    t.render.as_secs_f64(),
+                    cpu.pages.as_secs_f64(),
+                    cpu.workbooks.as_secs_f64(),
+                    cpu.calendars.as_secs_f64(),
+                    cpu.drafts.as_secs_f64(),
+                    t.write.as_secs_f64(),
+                    t.site.as_secs_f64(),
+                );
+            }
+            emit(&line);
             ExitCode::SUCCESS
         }
         Err(BuildError::Plans(checked)) => {

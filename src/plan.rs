@@ -270,8 +270,10 @@ pub struct ReleaseTimeline<'p> {
     pub release: &'p Release,
     /// `1.14.0`
     pub version: String,
-    /// The day the facts were derived for.
+    /// The day the facts were derived for: today, or the day the release settled.
     pub today: Date,
+    /// Over: nothing about it depends on today any more (see [`settled_on`]).
+    pub settled: bool,
     pub status: ReleaseStatus,
     /// Sorted by start, then id.
     pub milestones: Vec<Milestone>,
@@ -397,11 +399,59 @@ pub fn plan(plans: &Plans, today: Date) -> Timeline<'_> {
     }
 }
 
+/// The first day on which nothing about a release depends on today any more: after its
+/// last date, its release notice's week and its last meeting. A release is planned as of
+/// `min(today, settled_on)`, so its pages stop changing (and are not rendered again) once
+/// it is over; failing tests then show how long they had failed when it settled, and pages
+/// show no today marker.
+pub fn settled_on(release: &Release) -> Date {
+    let s = &release.schedule;
+    let mut last = s
+        .release
+        .value
+        .saturating_add(Span::new().days(RELEASE_NOTICE_DAYS));
+    let mut later = |d: Date| last = last.max(d);
+    later(release.deadlines_announcement().date());
+    if let Some(f) = &s.freeze {
+        later(f.value.date());
+    }
+    for c in &s.candidates {
+        later(c.date.value);
+        if let Some(d) = &c.cherry_pick_deadline {
+            later(d.value.date());
+        }
+    }
+    s.events.iter().for_each(|e| later(e.date));
+    if let Some(env) = release
+        .test_environment
+        .as_ref()
+        .and_then(|e| e.ready.as_ref())
+    {
+        later(env.date());
+    }
+    release
+        .failing_tests
+        .iter()
+        .for_each(|f| later(f.since.date()));
+    release
+        .sent
+        .iter()
+        .filter_map(|s| s.on)
+        .for_each(&mut later);
+    if let Some(sos) = &release.scrum_of_scrums {
+        later(sos.until.unwrap_or(s.release.value));
+        later(sos.first.date());
+    }
+    last.saturating_add(Span::new().days(1))
+}
+
 pub fn plan_release<'p>(
     plans: &'p Plans,
     release: &'p Release,
     today: Date,
 ) -> ReleaseTimeline<'p> {
+    let settled = today >= settled_on(release);
+    let today = today.min(settled_on(release));
     let version = release.version.value.to_string();
     let milestones = milestones(release, &version, today);
     let next = milestones.iter().position(|m| !m.past);
@@ -451,6 +501,7 @@ pub fn plan_release<'p>(
         release,
         version,
         today,
+        settled,
         status,
         milestones,
         next,

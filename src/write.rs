@@ -5,6 +5,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use crate::cache::{FileEntry, Fingerprint, Manifest};
 use crate::render::Files;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -28,50 +31,131 @@ fn sibling(root: &Path, suffix: &str) -> PathBuf {
     root.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// Makes `root` hold exactly `files`.
+/// Makes `root` hold exactly `files`, with nothing known about its previous content.
 pub fn write_tree(root: &Path, files: &Files) -> io::Result<WriteStats> {
+    write_tree_incremental(root, files, &[], &Manifest::default()).map(|(stats, _)| stats)
+}
+
+/// Makes `root` hold exactly `files` plus the `carried` files already in it (left as they
+/// are), knowing from `previous` what each existing file holds, so unchanged files need not
+/// be read. Returns what it did and the manifest entry of every file now in `root`.
+pub fn write_tree_incremental(
+    root: &Path,
+    files: &Files,
+    carried: &[String],
+    previous: &Manifest,
+) -> io::Result<(WriteStats, BTreeMap<String, FileEntry>)> {
     let mut stats = WriteStats::default();
-    let existing = list_files(root)?;
-    for (path, bytes) in files.iter() {
-        match std::fs::read(root.join(path)) {
-            Ok(old) if old == *bytes => stats.unchanged += 1,
-            _ => stats.written += 1,
-        }
+    let mut entries: BTreeMap<String, FileEntry> = BTreeMap::new();
+    // Files whose bytes are already in `root`, carried over by hard link.
+    let mut keep: Vec<&str> = Vec::new();
+    let mut write: Vec<(&str, &[u8])> = Vec::new();
+    for path in carried {
+        let entry = previous.files.get(path).cloned().ok_or_else(|| {
+            io::Error::other(format!("{path} is carried over but was never written"))
+        })?;
+        entries.insert(path.clone(), entry);
+        keep.push(path);
+        stats.unchanged += 1;
     }
+    for (path, bytes) in files.iter() {
+        let path = path
+            .to_str()
+            .ok_or_else(|| io::Error::other("output paths are UTF-8"))?;
+        let hash = Fingerprint::of(bytes);
+        let same = match previous.known_hash(root, path) {
+            Some(known) => known == hash,
+            // Nothing recorded: compare with the file itself, so its time is kept too.
+            None => std::fs::read(root.join(path)).is_ok_and(|old| old == *bytes),
+        };
+        if same {
+            keep.push(path);
+            stats.unchanged += 1;
+        } else {
+            write.push((path, bytes));
+            stats.written += 1;
+        }
+        entries.insert(
+            path.to_owned(),
+            FileEntry {
+                len: bytes.len() as u64,
+                hash,
+                modified: 0,
+            },
+        );
+    }
+    let existing: Vec<String> = if previous.files.is_empty() {
+        list_files(root)?
+            .into_iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect()
+    } else {
+        previous.files.keys().cloned().collect()
+    };
     stats.removed = existing
         .iter()
-        .filter(|p| files.get(&p.to_string_lossy()).is_none())
+        .filter(|p| !entries.contains_key(*p))
         .count();
-    if !stats.changed() && root.is_dir() {
-        return Ok(stats);
-    }
 
-    let stage = sibling(root, "new");
-    let old = sibling(root, "old");
-    remove_if_exists(&stage)?;
-    remove_if_exists(&old)?;
-    for (path, bytes) in files.iter() {
-        let target = stage.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+    if stats.changed() || !root.is_dir() {
+        let stage = sibling(root, "new");
+        let old = sibling(root, "old");
+        remove_if_exists(&stage)?;
+        remove_if_exists(&old)?;
+        std::fs::create_dir_all(&stage)?;
+        let mut dirs = std::collections::BTreeSet::new();
+        let mut ensure_parent = |target: &Path| -> io::Result<()> {
+            if let Some(parent) = target.parent()
+                && dirs.insert(parent.to_path_buf())
+            {
+                std::fs::create_dir_all(parent)?;
+            }
+            Ok(())
+        };
+        for path in &keep {
+            let target = stage.join(path);
+            ensure_parent(&target)?;
+            if std::fs::hard_link(root.join(path), &target).is_err() {
+                std::fs::copy(root.join(path), &target)?;
+            }
         }
-        let previous = root.join(path);
-        let same = std::fs::read(&previous).is_ok_and(|b| b == *bytes);
-        if !(same && std::fs::hard_link(&previous, &target).is_ok()) {
+        for (path, bytes) in &write {
+            let target = stage.join(path);
+            ensure_parent(&target)?;
             std::fs::write(&target, bytes)?;
         }
+        if root.exists() {
+            std::fs::rename(root, &old)?;
+        }
+        if let Err(e) = std::fs::rename(&stage, root) {
+            // Put the previous tree back rather than leave nothing.
+            let _ = std::fs::rename(&old, root);
+            return Err(e);
+        }
+        remove_if_exists(&old)?;
     }
-    std::fs::create_dir_all(&stage)?;
-    if root.exists() {
-        std::fs::rename(root, &old)?;
+    let written: std::collections::BTreeSet<&str> = write.iter().map(|(p, _)| *p).collect();
+    for (path, entry) in &mut entries {
+        entry.modified = match previous.files.get(path) {
+            Some(known)
+                if known.hash == entry.hash
+                    && known.modified != 0
+                    && !written.contains(path.as_str()) =>
+            {
+                known.modified
+            }
+            _ => modified_ns(&root.join(path))?,
+        };
     }
-    if let Err(e) = std::fs::rename(&stage, root) {
-        // Put the previous tree back rather than leave nothing.
-        let _ = std::fs::rename(&old, root);
-        return Err(e);
-    }
-    remove_if_exists(&old)?;
-    Ok(stats)
+    Ok((stats, entries))
+}
+
+/// A file's modification time in nanoseconds since 1970, to notice a file changed by hand.
+pub fn modified_ns(path: &Path) -> io::Result<u64> {
+    let modified = std::fs::metadata(path)?.modified()?;
+    Ok(modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)))
 }
 
 /// Writes one file atomically: beside it first, then renamed over it.

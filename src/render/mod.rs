@@ -13,8 +13,10 @@ pub mod workbook;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use std::time::{Duration, Instant};
+
 use crate::model::Plans;
-use crate::plan::Timeline;
+use crate::plan::{ReleaseTimeline, Timeline};
 pub use templates::{TemplateError, Templates};
 
 /// Files an artifact renderer made, keyed by their path relative to `OUT/wiki/`.
@@ -126,27 +128,74 @@ pub enum RenderError {
     Workbook { version: String, message: String },
 }
 
+/// CPU time spent per artifact, summed over the threads that rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderTimes {
+    pub pages: Duration,
+    pub workbooks: Duration,
+    pub calendars: Duration,
+    pub drafts: Duration,
+}
+
+impl RenderTimes {
+    pub fn add(&mut self, other: RenderTimes) {
+        self.pages += other.pages;
+        self.workbooks += other.workbooks;
+        self.calendars += other.calendars;
+        self.drafts += other.drafts;
+    }
+}
+
+fn timed<T>(slot: &mut Duration, work: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = work();
+    *slot += started.elapsed();
+    out
+}
+
+/// Every artifact of one release: its pages, workbook, calendar and drafts.
+pub fn render_release(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+) -> Result<(Files, RenderTimes), RenderError> {
+    let mut times = RenderTimes::default();
+    let mut files = Files::default();
+    files.extend(timed(&mut times.pages, || {
+        wiki::render_release(ctx, release)
+    })?);
+    files.extend(timed(&mut times.workbooks, || {
+        workbook::render_release(ctx, release)
+    })?);
+    files.extend(timed(&mut times.calendars, || {
+        calendar::render_release(ctx, release)
+    }));
+    files.extend(timed(&mut times.drafts, || {
+        slack::render_release(ctx, release)
+    })?);
+    Ok((files, times))
+}
+
+/// The files about all releases: SUMMARY, overview, calendar page and feed.
+pub fn render_shared(ctx: &Context) -> Result<(Files, RenderTimes), RenderError> {
+    let mut times = RenderTimes::default();
+    let mut files = timed(&mut times.pages, || wiki::render_shared(ctx))?;
+    files.extend(timed(&mut times.calendars, || calendar::render_shared(ctx)));
+    Ok((files, times))
+}
+
 /// Renders every artifact of every release. Releases are independent, so they render in parallel.
 pub fn render_all(ctx: &Context) -> Result<Files, RenderError> {
     use rayon::prelude::*;
-    let per_release: Vec<Result<Files, RenderError>> = ctx
+    let per_release: Vec<Result<(Files, RenderTimes), RenderError>> = ctx
         .timeline
         .releases
         .par_iter()
-        .map(|release| {
-            let mut files = Files::default();
-            files.extend(wiki::render_release(ctx, release)?);
-            files.extend(workbook::render_release(ctx, release)?);
-            files.extend(calendar::render_release(ctx, release));
-            files.extend(slack::render_release(ctx, release)?);
-            Ok(files)
-        })
+        .map(|release| render_release(ctx, release))
         .collect();
     let mut files = Files::default();
     for f in per_release {
-        files.extend(f?);
+        files.extend(f?.0);
     }
-    files.extend(wiki::render_shared(ctx)?);
-    files.extend(calendar::render_shared(ctx));
+    files.extend(render_shared(ctx)?.0);
     Ok(files)
 }

@@ -6,43 +6,32 @@ use mdbook_driver::MDBook;
 use mdbook_driver::config::Config;
 
 use super::paths::SUMMARY;
+use crate::cache::Fingerprint;
 
 /// The title of a book without a `book.toml`.
 const DEFAULT_TITLE: &str = "Releases";
 
-/// A file in the site naming what it was built from, so a site whose build failed or whose
-/// `book.toml` changed is rebuilt even when the wiki did not change.
-const SOURCE_STAMP: &str = ".herald-source";
-
-/// A digest of everything the site is built from: the wiki files, the `book.toml` and the
-/// herald version (which fixes the mdBook version).
-fn source_digest(wiki_dir: &Path, plans_dir: &Path) -> Result<String, String> {
-    use std::hash::{DefaultHasher, Hasher};
-    // Fixed keys: the same inputs give the same digest on every run.
-    let mut hasher = DefaultHasher::new();
-    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
-    let book_toml = book_root(plans_dir).join("book.toml");
+/// A fingerprint of what the site's look is made from besides the wiki: `book.toml`, the
+/// `theme/` folder beside it, and every file its `additional-css`/`additional-js` name.
+pub fn inputs_fingerprint(plans_dir: &Path) -> Result<String, String> {
+    let root = book_root(plans_dir);
+    let mut fp = Fingerprint::default();
+    let book_toml = root.join("book.toml");
     if let Ok(bytes) = std::fs::read(&book_toml) {
-        hasher.write(&bytes);
+        fp.bytes(&bytes);
+        let cfg =
+            Config::from_disk(&book_toml).map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
+        for key in ["output.html.additional-css", "output.html.additional-js"] {
+            let files: Vec<String> = cfg.get(key).ok().flatten().unwrap_or_default();
+            for file in files {
+                fp.text(&file);
+                fp.bytes(&std::fs::read(root.join(&file)).unwrap_or_default());
+            }
+        }
     }
-    let files = crate::write::list_files(wiki_dir)
-        .map_err(|e| format!("cannot read {}: {e}", wiki_dir.display()))?;
-    for rel in files {
-        let bytes = std::fs::read(wiki_dir.join(&rel))
-            .map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
-        hasher.write(rel.to_string_lossy().as_bytes());
-        hasher.write_usize(bytes.len());
-        hasher.write(&bytes);
-    }
-    Ok(format!("{:016x}\n", hasher.finish()))
-}
-
-/// Whether `site_dir` was built from exactly the current wiki and `book.toml`.
-pub fn is_current(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> bool {
-    let Ok(stamp) = std::fs::read_to_string(site_dir.join(SOURCE_STAMP)) else {
-        return false;
-    };
-    source_digest(wiki_dir, plans_dir).is_ok_and(|d| d == stamp)
+    crate::cache::fingerprint_tree(&mut fp, &root.join("theme"))
+        .map_err(|e| format!("cannot read {}: {e}", root.join("theme").display()))?;
+    Ok(fp.hex())
 }
 
 /// The folder of the `book.toml` that configures the site: beside the plans folder, where
@@ -148,9 +137,6 @@ pub fn build_site(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> Result<
         let _ = remove_dir_if_exists(&stage);
         return Err(e);
     }
-    let digest = source_digest(wiki_dir, plans_dir)?;
-    std::fs::write(html.join(SOURCE_STAMP), digest)
-        .map_err(|e| format!("cannot write {}: {e}", html.join(SOURCE_STAMP).display()))?;
     if site_dir.exists() {
         std::fs::rename(site_dir, &old)
             .map_err(|e| format!("cannot move the previous {} aside: {e}", site_dir.display()))?;

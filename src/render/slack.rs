@@ -916,7 +916,7 @@ impl DraftContext {
         let site = |path: String| ctx.link(&path);
         DraftContext {
             block_kit,
-            today: When::day(ctx.timeline.today),
+            today: When::day(release.today),
             draft: DraftInfo {
                 id: due.id.clone(),
                 channel: escape_slack(&due.channel),

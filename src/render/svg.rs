@@ -255,9 +255,14 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"img\" aria-labelledby=\"title\" {FONT} font-size=\"11\">"
     );
+    let as_of = if release.settled {
+        String::new()
+    } else {
+        format!(", as of {today}")
+    };
     let _ = writeln!(
         out,
-        "<title id=\"title\">Timeline of release {version}, as of {today}</title>"
+        "<title id=\"title\">Timeline of release {version}{as_of}</title>"
     );
     let _ = writeln!(
         out,
@@ -267,7 +272,9 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
     // Today: a band over the whole day, or an arrow at the edge when it is off the axis.
     let today_offset = f64::from(days_between(origin, today));
     let today_label = format!("today {}", short_date(today));
-    if (0.0..span_days).contains(&today_offset) {
+    if release.settled {
+        // Over: the picture no longer changes with the day, so it marks no today.
+    } else if (0.0..span_days).contains(&today_offset) {
         let x = x_of(today_offset);
         let _ = writeln!(
             out,

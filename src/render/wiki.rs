@@ -49,7 +49,7 @@ const NEXT_MEETINGS: usize = 3;
 const DRAFTS_WINDOW_DAYS: i16 = 7;
 
 pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
-    let today = ctx.timeline.today;
+    let today = release.today;
     let page = MagicBox::new(ctx, release);
     let mut files = Files::default();
     files.insert(
@@ -172,6 +172,8 @@ struct MagicBox {
     timezone: String,
     branch: String,
     today: String,
+    /// The release is over: the page says so instead of "as of today".
+    settled: bool,
     next: Option<NextMilestone>,
     /// Sibling files, relative to the page.
     timeline_svg: String,
@@ -412,7 +414,7 @@ fn milestone_times(when: &Moment, tz: &TimeZone) -> (String, String, String) {
 
 impl MagicBox {
     fn new(ctx: &Context, r: &ReleaseTimeline) -> MagicBox {
-        let today = ctx.timeline.today;
+        let today = r.today;
         let plans = ctx.plans;
         let release = r.release;
         let tz = &release.timezone;
@@ -542,6 +544,7 @@ impl MagicBox {
             timezone: release.timezone_name.clone(),
             branch: release.branch.clone(),
             today: long_date(today),
+            settled: r.settled,
             next,
             timeline_svg: beside(v, &paths::timeline_svg(v)),
             workbook: beside(v, &paths::workbook(v)),

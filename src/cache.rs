@@ -1,0 +1,171 @@
+//! What the last build was made from, so the next one redoes only what changed.
+//!
+//! `OUT/.herald/manifest.json` records a fingerprint of every input, a key per release (its
+//! file, the team registry, the catalogue, the templates, the site URL, herald's version and
+//! the release's own view of today), the fingerprint of every file written to `OUT/wiki`, and
+//! the key the site was built from. A build whose inputs all match and whose output is intact
+//! does nothing; otherwise only releases whose key changed are rendered again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever the meaning of a recorded key changes, so old manifests are ignored.
+const FORMAT: u32 = 1;
+
+/// FNV-1a, 64 bits: a named, stable hash for cache keys (a changed input changes the key;
+/// not meant to resist deliberate collisions).
+#[derive(Debug, Clone, Copy)]
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        // The length first, so ("ab", "c") and ("a", "bc") differ.
+        for b in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
+    }
+
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        self.bytes(text.as_bytes())
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    pub fn of(bytes: &[u8]) -> String {
+        Fingerprint::default().bytes(bytes).hex()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub len: u64,
+    pub hash: String,
+    /// Modification time in nanoseconds since 1970, as last written or seen.
+    pub modified: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReleaseEntry {
+    pub key: String,
+    /// Files the release rendered, relative to `OUT/wiki`.
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    /// Everything the build read, and the options it ran with.
+    pub build_key: String,
+    pub releases_built: usize,
+    pub warnings: usize,
+    /// Release version → what it was rendered from and what it wrote.
+    pub releases: BTreeMap<String, ReleaseEntry>,
+    /// Every file of `OUT/wiki`.
+    pub files: BTreeMap<String, FileEntry>,
+    /// What `OUT/site` was built from, if it was.
+    pub site_key: Option<String>,
+}
+
+impl Manifest {
+    pub fn path(out: &Path) -> PathBuf {
+        out.join(".herald").join("manifest.json")
+    }
+
+    /// The previous build's manifest; a missing, unreadable or older one is an empty one,
+    /// which makes the build start from scratch.
+    pub fn read(out: &Path) -> Manifest {
+        std::fs::read(Manifest::path(out))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .filter(|m| m.format == FORMAT)
+            .unwrap_or_default()
+    }
+
+    pub fn write(&self, out: &Path) -> std::io::Result<()> {
+        let mut m = self.clone();
+        m.format = FORMAT;
+        let bytes = serde_json::to_vec_pretty(&m).map_err(std::io::Error::other)?;
+        crate::write::write_file(&Manifest::path(out), &bytes).map(|_| ())
+    }
+
+    /// Whether every recorded wiki file is still there as it was written.
+    pub fn wiki_intact(&self, wiki_dir: &Path) -> bool {
+        !self.files.is_empty()
+            && self
+                .files
+                .iter()
+                .all(|(path, entry)| unchanged_on_disk(&wiki_dir.join(path), entry))
+    }
+
+    /// The fingerprint recorded for a wiki file, if the file on disk is still as recorded.
+    pub fn known_hash(&self, wiki_dir: &Path, path: &str) -> Option<&str> {
+        let entry = self.files.get(path)?;
+        unchanged_on_disk(&wiki_dir.join(path), entry).then_some(entry.hash.as_str())
+    }
+}
+
+/// Same size and modification time as recorded: nobody touched the file since.
+fn unchanged_on_disk(path: &Path, entry: &FileEntry) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == entry.len)
+        && crate::write::modified_ns(path).is_ok_and(|t| t == entry.modified)
+}
+
+/// Fingerprints every file under `dir` (sorted, names included) into `fp`; a missing
+/// folder adds nothing.
+pub fn fingerprint_tree(fp: &mut Fingerprint, dir: &Path) -> std::io::Result<()> {
+    for rel in crate::write::list_files(dir)? {
+        fp.text(&rel.to_string_lossy());
+        fp.bytes(&std::fs::read(dir.join(&rel))?);
+    }
+    Ok(())
+}
+
+/// The fingerprints of a plans folder's YAML files, by path.
+pub fn fingerprint_plans(dir: &Path) -> std::io::Result<BTreeMap<PathBuf, String>> {
+    use rayon::prelude::*;
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if (name.ends_with(".yaml") || name.ends_with(".yml")) && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths
+        .into_par_iter()
+        .map(|p| std::fs::read(&p).map(|b| (p, Fingerprint::of(&b))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_fnv1a_with_length_prefix_and_stable() {
+        assert_eq!(Fingerprint::of(b""), Fingerprint::of(b""));
+        assert_ne!(Fingerprint::of(b"a"), Fingerprint::of(b"b"));
+        let mut ab_c = Fingerprint::default();
+        ab_c.text("ab").text("c");
+        let mut a_bc = Fingerprint::default();
+        a_bc.text("a").text("bc");
+        assert_ne!(ab_c.hex(), a_bc.hex());
+        // A fixed value: the same input gives the same key on every machine and run.
+        assert_eq!(Fingerprint::of(b"herald"), "16099f96e424d179");
+    }
+}
