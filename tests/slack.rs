@@ -218,9 +218,9 @@ fn a_release_in_new_york_shows_its_zone_and_names_people_without_slack_ids() {
     );
     assert!(d.contains("Release Master: Tomasz Smelcerz."), "{d}");
     assert!(mentions(d).is_empty(), "{d}");
-    // Without a site URL, links are site paths Slack cannot open, so they are shown as code.
+    // Without a site URL a path from the site root means nothing in Slack: the site is named.
     assert!(
-        d.contains("MagicBox (`releases/1.15.0/magicbox.html`)"),
+        d.contains("\nThe MagicBox, the manual-test workbook and the release calendar are on the release site. Subscribe to the calendar to keep these dates in your own.\n"),
         "{d}"
     );
     // No community channel: the release notice goes to the internal one.
@@ -375,6 +375,161 @@ fn release_notice_goes_to_the_community_and_mentions_nobody() {
     assert_eq!(json(&files, "1.14.0", "release")["channel"], "#release");
 }
 
+/// The draft files (`.md` and `.json`) of every release, without the drafts pages.
+fn drafts(files: &BTreeMap<String, String>) -> impl Iterator<Item = (&String, &String)> {
+    files.iter().filter(|(p, _)| p.contains("/slack/"))
+}
+
+#[test]
+fn without_a_site_url_drafts_name_the_release_site_instead_of_giving_paths() {
+    let files = render(&examples(), None);
+    let mut n = 0;
+    for (path, text) in drafts(&files) {
+        for site_path in ["releases/", ".html", ".xlsx", ".ics"] {
+            assert!(
+                !text.contains(site_path),
+                "{path} has {site_path:?}:\n{text}"
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 2 * 23);
+    let d = md(&files, "1.14.0", "deadlines");
+    assert!(
+        d.contains("\n\nThe MagicBox, the manual-test workbook and the release calendar are on the release site. Subscribe to the calendar to keep these dates in your own.\n\n"),
+        "{d}"
+    );
+    for id in ["manual-tests-rc2", "test-environment"] {
+        let d = md(&files, "1.14.0", id);
+        assert!(
+            d.contains("record each result in the manual-test workbook on the release site."),
+            "{id}:\n{d}"
+        );
+    }
+    // Addresses the plan gives are still links.
+    assert!(md(&files, "1.14.0", "test-environment").contains(
+        "<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"
+    ));
+}
+
+/// Every `<url|text>` link of a text, as (url, text).
+fn links(text: &str) -> Vec<(&str, &str)> {
+    tokens(text)
+        .into_iter()
+        .filter(|t| !t.starts_with("<@") && !t.starts_with("<!"))
+        .map(|t| {
+            t[1..t.len() - 1]
+                .split_once('|')
+                .unwrap_or_else(|| panic!("link without text: {t}"))
+        })
+        .collect()
+}
+
+#[test]
+fn with_a_site_url_site_links_are_absolute_and_name_the_published_files() {
+    // A trailing slash on the site URL changes nothing.
+    for site in [SITE, "https://org.github.io/releases/"] {
+        let files = render(&examples(), Some(site));
+        for (path, text) in drafts(&files) {
+            for (url, _) in links(text) {
+                assert!(url.starts_with("https://"), "{path}: {url}");
+                assert!(!url.contains("releases//"), "{path}: {url}");
+            }
+        }
+        for v in ["1.13.0", "1.14.0", "1.15.0"] {
+            let site_link = |p: &str| format!("{SITE}/{p}");
+            let magicbox = site_link(&paths::html(&paths::magicbox(v)));
+            let workbook = site_link(&paths::workbook(v));
+            let calendar = site_link(&paths::release_ics(v));
+            let d = md(&files, v, "deadlines");
+            let site_links: Vec<(&str, &str)> = links(d)
+                .into_iter()
+                .filter(|(url, _)| url.starts_with(SITE))
+                .collect();
+            assert_eq!(
+                site_links,
+                [
+                    (magicbox.as_str(), "MagicBox"),
+                    (workbook.as_str(), "manual-test workbook"),
+                    (calendar.as_str(), "release calendar"),
+                ],
+                "{d}"
+            );
+            assert!(!d.contains("on the release site"), "{d}");
+            let tests = md(&files, v, "manual-tests-rc1");
+            assert_eq!(
+                links(tests),
+                [(workbook.as_str(), "manual-test workbook")],
+                "{tests}"
+            );
+        }
+        let env = md(&files, "1.14.0", "test-environment");
+        assert!(
+            env.contains(&format!(
+                "record each result in the <{SITE}/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>."
+            )),
+            "{env}"
+        );
+    }
+}
+
+/// A draft as Slack shows it: links reduced to their text.
+fn visible(text: &str) -> String {
+    let mut out = text.to_owned();
+    for t in tokens(text) {
+        if let Some((_, label)) = t[1..t.len() - 1].split_once('|') {
+            out = out.replacen(t, label, 1);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_draft_of_1_14_reads_cleanly_as_slack_mrkdwn() {
+    const DAYS: [&str; 7] = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "];
+    let mut dates = 0;
+    for site in [None, Some(SITE)] {
+        let files = render(&examples(), site);
+        for (path, text) in
+            drafts(&files).filter(|(p, _)| p.starts_with("releases/1.14.0/") && p.ends_with(".md"))
+        {
+            let shown = visible(text);
+            // Markdown that Slack would show as is.
+            for marker in [
+                "**", "__", "](", "\\", "&amp;", "&lt;", "<p>", "<strong>", "<br",
+            ] {
+                assert!(!text.contains(marker), "{path} has {marker:?}:\n{text}");
+            }
+            assert!(!text.lines().any(|l| l.starts_with('#')), "{path}:\n{text}");
+            // Short paragraphs: a line of prose (not a list item) stays readable on a phone.
+            for line in shown.lines().filter(|l| !l.starts_with("• ")) {
+                assert!(line.chars().count() <= 240, "{path}: long line {line:?}");
+            }
+            // Every date is bold.
+            for day in DAYS {
+                for (i, _) in shown.match_indices(day) {
+                    let next = shown[i + day.len()..].chars().next();
+                    if next.is_some_and(|c| c.is_ascii_digit()) {
+                        assert!(
+                            shown[..i].ends_with('*'),
+                            "{path}: date not bold at {:?}",
+                            &shown[i..]
+                        );
+                        dates += 1;
+                    }
+                }
+            }
+            // Bold and code markers come in pairs on each line.
+            for line in shown.lines() {
+                assert_eq!(line.matches('*').count() % 2, 0, "{path}: {line:?}");
+                assert_eq!(line.matches('`').count() % 2, 0, "{path}: {line:?}");
+            }
+        }
+    }
+    // Every draft shows dates, in each of the two renderings.
+    assert!(dates > 2 * 20, "{dates} dates checked");
+}
+
 /// Checks a payload against the shape `chat.postMessage` accepts and Block Kit's limits.
 fn assert_valid_payload(path: &str, p: &Value) {
     let keys: Vec<&String> = p.as_object().expect("object").keys().collect();
@@ -511,6 +666,14 @@ fn long_lists_are_split_or_truncated_within_the_limits() {
     assert!(last.ends_with(
         "more lines: the full draft is on the <https://org.github.io/releases/releases/1.14.0/slack.html|drafts page>_"
     ), "{last}");
+    // Without a site URL the drafts page is named, not linked by a path.
+    let unlinked = json(&render(&dir, None), "1.14.0", "manual-tests-rc2");
+    let last_unlinked = unlinked["blocks"][49]["text"]["text"].as_str().unwrap();
+    assert!(
+        last_unlinked
+            .ends_with("more lines: the full draft is on the drafts page of the release site_"),
+        "{last_unlinked}"
+    );
     // Every line of the draft is either in a block or counted as dropped.
     let kept: usize = blocks[..49]
         .iter()
@@ -756,6 +919,7 @@ fn a_user_template_replaces_one_draft_and_keeps_the_mentions_escaped_data() {
 fn herald(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(args)
+        .env_remove("HERALD_SITE_URL")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("herald runs");
@@ -881,10 +1045,35 @@ fn the_agenda_orders_releases_by_version_value_in_due_and_on_the_overview() {
 
 #[test]
 fn draft_prints_one_draft_or_names_the_valid_ones() {
-    let (code, out, _) = herald(&["draft", "1.14", "cherry-pick-rc2", "--today", "2026-11-26"]);
+    let (code, out, err) = herald(&["draft", "1.14", "cherry-pick-rc2", "--today", "2026-11-26"]);
     assert_eq!(code, 0);
     let files = render(&examples(), None);
     assert_eq!(out, md(&files, "1.14.0", "cherry-pick-rc2"));
+    // It links nothing on the site, so no site URL is missed.
+    assert_eq!(err, "");
+
+    // A draft that would link the site says how to get the links, on stderr only.
+    let (code, out, err) = herald(&["draft", "1.14.0", "deadlines", "--today", "2026-11-26"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, md(&files, "1.14.0", "deadlines"));
+    assert_eq!(
+        err,
+        "herald: note: this draft names the release site instead of linking it; --site-url (or HERALD_SITE_URL) makes its links absolute\n"
+    );
+    let (code, out, err) = herald(&[
+        "draft",
+        "1.14.0",
+        "deadlines",
+        "--today",
+        "2026-11-26",
+        "--site-url",
+        SITE,
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        md(&render(&examples(), Some(SITE)), "1.14.0", "deadlines")
+    );
 
     let (code, out, _) = herald(&[
         "draft",

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use herald::build::user_templates_dir;
+use herald::plan::ReleaseTimeline;
 use herald::render::{Context, Templates, slack};
 use jiff::civil::Date;
 
@@ -76,6 +77,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     match slack::draft(&ctx, release, &args.id) {
         Ok(draft) => {
+            if ctx.site_url.is_none() && would_link_site(&ctx, release, &draft) {
+                eprintln!(
+                    "herald: note: this draft names the release site instead of linking it; \
+                     --site-url (or HERALD_SITE_URL) makes its links absolute"
+                );
+            }
             if draft.missed {
                 eprintln!(
                     "herald: note: `{}` was due on {}; its moment passed on {}, so `herald due` no longer lists it",
@@ -100,4 +107,15 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::from(EXIT_ERRORS)
         }
     }
+}
+
+/// Whether the draft differs once a site URL is known, i.e. its template links the site.
+fn would_link_site(ctx: &Context, release: &ReleaseTimeline, draft: &slack::Draft) -> bool {
+    let with_site = Context {
+        timeline: ctx.timeline,
+        plans: ctx.plans,
+        templates: ctx.templates,
+        site_url: Some("https://site.invalid".to_owned()),
+    };
+    slack::draft(&with_site, release, &draft.id).is_ok_and(|d| d.mrkdwn != draft.mrkdwn)
 }

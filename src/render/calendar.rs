@@ -114,10 +114,10 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
     let product = release.release.product.as_deref();
     let domain = uid_domain(ctx.site_url.as_deref(), product);
     // Site-relative paths open nothing in a calendar, so links need the site URL.
-    let (links, url) = match ctx.site_url {
-        Some(_) => {
-            let magicbox = ctx.link(&paths::html(&paths::magicbox(version)));
-            let workbook = ctx.link(&paths::workbook(version));
+    let magicbox = ctx.site_link(&paths::html(&paths::magicbox(version)));
+    let workbook = ctx.site_link(&paths::workbook(version));
+    let (links, url) = match magicbox.zip(workbook) {
+        Some((magicbox, workbook)) => {
             let links = format!("MagicBox: {magicbox}\nManual-test workbook: {workbook}");
             (Some(links), is_absolute_url(&magicbox).then_some(magicbox))
         }

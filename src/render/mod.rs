@@ -60,18 +60,17 @@ pub struct Context<'a> {
     pub timeline: &'a Timeline<'a>,
     pub plans: &'a Plans,
     pub templates: &'a Templates,
-    /// Where the site is published (`https://org.github.io/releases/`), for absolute links in
-    /// drafts and calendars; `None` gives paths relative to the site root.
+    /// Where the site is published (`https://org.github.io/releases/`), for links in drafts
+    /// and calendars; without it those carry no links (a site-relative path opens nothing
+    /// in Slack or a calendar app).
     pub site_url: Option<String>,
 }
 
 impl Context<'_> {
-    /// An absolute URL when the site URL is known, else the path from the site root.
-    pub fn link(&self, site_path: &str) -> String {
-        match &self.site_url {
-            Some(base) => format!("{}/{}", base.trim_end_matches('/'), site_path),
-            None => site_path.to_owned(),
-        }
+    /// The absolute URL of a file of the site, when the site URL is known.
+    pub fn site_link(&self, site_path: &str) -> Option<String> {
+        let base = self.site_url.as_ref()?;
+        Some(format!("{}/{}", base.trim_end_matches('/'), site_path))
     }
 }
 

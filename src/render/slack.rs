@@ -54,8 +54,8 @@ pub const MAX_SECTION_TEXT: usize = 3000;
 pub const MAX_HEADER_TEXT: usize = 150;
 
 /// Registers the filters and functions the draft templates use:
-/// `slack_link(url=…, text=…)` makes `<url|text>` for an absolute URL, and `text (`path`)` for a
-/// site path (no site URL known), which Slack could not open. `text` must already be mrkdwn.
+/// `slack_link(url=…, text=…)` makes `<url|text>` for an http(s) URL, and `text (`url`)` for
+/// any other address a plan gives, which Slack could not open. `text` must already be mrkdwn.
 pub fn register(tera: &mut tera::Tera) {
     tera.register_function("slack_link", |kw: tera::Kwargs, _: &tera::State| {
         let url: String = kw.must_get("url")?;
@@ -275,17 +275,16 @@ fn render_draft(
     )?;
     let mrkdwn = tidy(&pasted);
     let posted = tidy(&posted);
-    let drafts_page = slack_link(
-        &ctx.link(&paths::html(&paths::drafts_page(&release.version))),
-        "drafts page",
-    );
+    let drafts_page = ctx
+        .site_link(&paths::html(&paths::drafts_page(&release.version)))
+        .map(|url| slack_link(&url, "drafts page"));
     let payload = Payload {
         channel: due.channel.clone(),
         text: truncate(
             mrkdwn.split("\n\n").next().unwrap_or_default().trim(),
             MAX_SECTION_TEXT,
         ),
-        blocks: blocks(&posted, &drafts_page),
+        blocks: blocks(&posted, drafts_page.as_deref()),
     };
     Ok(Draft {
         id: due.id.clone(),
@@ -333,10 +332,12 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The absolute URL of a site page, or `None` without a site URL: a path from the site root
+/// means nothing in Slack.
 /// Block Kit blocks for mrkdwn text: a bold first line becomes the header, `───` a divider,
 /// each other paragraph a section. Long paragraphs are split at line ends; beyond the block
-/// limit the rest is summarised as "…and N more lines".
-fn blocks(text: &str, full_draft_link: &str) -> Vec<Block> {
+/// limit the rest is summarised as "…and N more lines", linking the drafts page when known.
+fn blocks(text: &str, drafts_page: Option<&str>) -> Vec<Block> {
     let mut out = Vec::new();
     for (i, paragraph) in paragraphs(text).into_iter().enumerate() {
         if i == 0
@@ -367,10 +368,14 @@ fn blocks(text: &str, full_draft_link: &str) -> Vec<Block> {
             })
             .sum();
         out.truncate(MAX_BLOCKS - 1);
+        let rest = match drafts_page {
+            Some(link) => format!("_…and {dropped} more lines: the full draft is on the {link}_"),
+            None => format!(
+                "_…and {dropped} more lines: the full draft is on the drafts page of the release site_"
+            ),
+        };
         out.push(Block::Section {
-            text: Text::mrkdwn(format!(
-                "_…and {dropped} more lines: the full draft is on the {full_draft_link}_"
-            )),
+            text: Text::mrkdwn(rest),
         });
     }
     out
@@ -661,13 +666,14 @@ struct PeopleInfo {
     scrum_master: Option<PersonInfo>,
 }
 
-/// Site addresses: absolute with a site URL, else paths from the site root.
+/// Absolute site addresses, all `None` without a site URL: templates then name the release
+/// site in words instead.
 #[derive(Debug, Serialize)]
 struct Links {
-    magicbox: String,
-    workbook: String,
-    calendar: String,
-    drafts: String,
+    magicbox: Option<String>,
+    workbook: Option<String>,
+    calendar: Option<String>,
+    drafts: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -913,7 +919,7 @@ impl DraftContext {
             title: escape_slack(&m.title),
             when: When::moment(&m.when, tz, block_kit),
         });
-        let site = |path: String| ctx.link(&path);
+        let site = |path: String| ctx.site_link(&path);
         DraftContext {
             block_kit,
             today: When::day(release.today),
@@ -1060,24 +1066,35 @@ mod tests {
             .map(|i| format!("para {i}"))
             .collect::<Vec<_>>()
             .join("\n\n");
-        let b = blocks(&text, "drafts page");
-        assert_eq!(b.len(), MAX_BLOCKS);
-        let Block::Section { text } = &b[MAX_BLOCKS - 1] else {
-            panic!("last block is not a section")
+        let last = |b: &[Block]| match &b[MAX_BLOCKS - 1] {
+            Block::Section { text } => text.text.clone(),
+            other => panic!("last block is not a section: {other:?}"),
         };
-        assert!(text.text.contains("and 11 more lines"), "{}", text.text);
+        let b = blocks(&text, Some("<https://s.example/slack.html|drafts page>"));
+        assert_eq!(b.len(), MAX_BLOCKS);
+        assert_eq!(
+            last(&b),
+            "_…and 11 more lines: the full draft is on the <https://s.example/slack.html|drafts page>_"
+        );
+        // Without a site URL the page is named, not linked by a path Slack cannot open.
+        let b = blocks(&text, None);
+        assert_eq!(b.len(), MAX_BLOCKS);
+        assert_eq!(
+            last(&b),
+            "_…and 11 more lines: the full draft is on the drafts page of the release site_"
+        );
     }
 
     #[test]
     fn bold_first_line_becomes_a_plain_header_unless_escaped() {
-        let b = blocks("*:tada: 1.0 is out*\n\nBody", "x");
+        let b = blocks("*:tada: 1.0 is out*\n\nBody", None);
         assert_eq!(
             b[0],
             Block::Header {
                 text: Text::plain(":tada: 1.0 is out".into())
             }
         );
-        let b = blocks("*R&amp;D 1.0 is out*\n\nBody", "x");
+        let b = blocks("*R&amp;D 1.0 is out*\n\nBody", None);
         assert!(matches!(b[0], Block::Section { .. }), "{b:?}");
     }
 
@@ -1098,9 +1115,10 @@ mod tests {
             slack_link("https://a.example/x|y", "X"),
             "<https://a.example/x%7Cy|X>"
         );
+        // A plan may give an address without a scheme; it is shown, not linked.
         assert_eq!(
-            slack_link("releases/1.0.0/magicbox.html", "MagicBox"),
-            "MagicBox (`releases/1.0.0/magicbox.html`)"
+            slack_link("console.rc.example.com", "Console"),
+            "Console (`console.rc.example.com`)"
         );
     }
 }

@@ -152,13 +152,6 @@ fn beside(version: &str, path: &str) -> String {
     path.strip_prefix(&dir).unwrap_or(path).to_owned()
 }
 
-/// The address calendars subscribe to: only known when the site URL is, since a path
-/// relative to the site root means nothing to a calendar app.
-fn subscription(ctx: &Context, site_path: &str) -> Option<String> {
-    ctx.site_url.as_ref()?;
-    Some(ctx.link(site_path))
-}
-
 // ---------------------------------------------------------------------------------------------
 // The MagicBox.
 
@@ -549,7 +542,7 @@ impl MagicBox {
             timeline_svg: beside(v, &paths::timeline_svg(v)),
             workbook: beside(v, &paths::workbook(v)),
             calendar_ics: beside(v, &paths::release_ics(v)),
-            calendar_subscribe: subscription(ctx, &paths::release_ics(v)),
+            calendar_subscribe: ctx.site_link(&paths::release_ics(v)),
             drafts_page: beside(v, &paths::drafts_page(v)),
             milestones,
             descriptions,
@@ -827,7 +820,7 @@ impl Overview {
             drafts,
             drafts_window_days: DRAFTS_WINDOW_DAYS,
             calendar_ics: paths::CALENDAR_ICS,
-            calendar_subscribe: subscription(ctx, paths::CALENDAR_ICS),
+            calendar_subscribe: ctx.site_link(paths::CALENDAR_ICS),
             calendar_page: paths::CALENDAR_PAGE,
         }
     }
@@ -952,7 +945,7 @@ impl CalendarPage {
         CalendarPage {
             today: long_date(today),
             calendar_ics: paths::CALENDAR_ICS,
-            calendar_subscribe: subscription(ctx, paths::CALENDAR_ICS),
+            calendar_subscribe: ctx.site_link(paths::CALENDAR_ICS),
             upcoming,
             past,
             past_count,
