@@ -100,9 +100,10 @@ impl Manifest {
         crate::write::write_file(&Manifest::path(out), &bytes).map(|_| ())
     }
 
-    /// Whether every recorded wiki file is still there as it was written.
+    /// Whether the wiki holds exactly the recorded files, as they were written.
     pub fn wiki_intact(&self, wiki_dir: &Path) -> bool {
         !self.files.is_empty()
+            && crate::write::list_files(wiki_dir).is_ok_and(|files| files.len() == self.files.len())
             && self
                 .files
                 .iter()

@@ -84,14 +84,11 @@ pub fn write_tree_incremental(
             },
         );
     }
-    let existing: Vec<String> = if previous.files.is_empty() {
-        list_files(root)?
-            .into_iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect()
-    } else {
-        previous.files.keys().cloned().collect()
-    };
+    // What is there now, also files nobody recorded (put there by hand): they go too.
+    let existing: Vec<String> = list_files(root)?
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     stats.removed = existing
         .iter()
         .filter(|p| !entries.contains_key(*p))

@@ -85,6 +85,32 @@ fn config(root: &Path, wiki_dir: &Path, stage: &Path) -> Result<Config, String> 
     Ok(cfg)
 }
 
+/// Replaces each staged file whose bytes equal the published one by a hard link to it, so
+/// files that did not change keep their modification time when the staged site is swapped in.
+fn keep_unchanged(staged: &Path, site_dir: &Path) -> Result<(), String> {
+    if !site_dir.is_dir() {
+        return Ok(());
+    }
+    let files = crate::write::list_files(staged)
+        .map_err(|e| format!("cannot read {}: {e}", staged.display()))?;
+    for rel in files {
+        let (new, old) = (staged.join(&rel), site_dir.join(&rel));
+        let same_len = match (std::fs::metadata(&new), std::fs::metadata(&old)) {
+            (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
+            _ => false,
+        };
+        if same_len && std::fs::read(&new).ok() == std::fs::read(&old).ok() {
+            let linked = std::fs::remove_file(&new).and_then(|()| std::fs::hard_link(&old, &new));
+            if linked.is_err() {
+                // Fall back to a copy: the bytes are right, only the time is new.
+                std::fs::copy(&old, &new)
+                    .map_err(|e| format!("cannot write {}: {e}", new.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Copies into the built site, byte for byte, every wiki file that is neither a chapter nor
 /// already there: mdBook copies only files that are not `.md`, so Markdown downloads such as
 /// the Slack drafts (`releases/<v>/slack/<id>.md`) would be missing. `SUMMARY.md` stays out,
@@ -134,6 +160,10 @@ pub fn build_site(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> Result<
     // With several renderers in book.toml, the HTML is in its own subfolder.
     let html = book.build_dir_for("html");
     if let Err(e) = copy_downloads(&book, wiki_dir, &html) {
+        let _ = remove_dir_if_exists(&stage);
+        return Err(e);
+    }
+    if let Err(e) = keep_unchanged(&html, site_dir) {
         let _ = remove_dir_if_exists(&stage);
         return Err(e);
     }

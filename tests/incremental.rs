@@ -1,0 +1,1162 @@
+//! Incremental builds (issue 7): every kind of input change reaches the output, a rebuild
+//! renders only the releases whose inputs changed, and output files whose bytes did not change
+//! keep their modification time. Each case checks the new text in the artifact, the files
+//! left alone (bytes and time), the build's report, and that the result equals a build from
+//! scratch — a cache that can be wrong is worse than none.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use calamine::{Data, Reader, Xlsx};
+use herald::build::{BuildError, BuildOptions, BuildReport, build};
+use herald::cache::{Fingerprint, Manifest};
+use jiff::civil::{Date, date};
+use tempfile::TempDir;
+
+const TODAY: Date = date(2026, 11, 26);
+
+/// Long enough that a file written again would get a different modification time.
+const TICK: Duration = Duration::from_millis(20);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `root` (the build's cache `.herald/` included when under `root`) with its
+/// bytes and modification time.
+type Tree = BTreeMap<PathBuf, (Vec<u8>, SystemTime)>;
+
+fn tree(root: &Path) -> Tree {
+    herald::write::list_files(root)
+        .unwrap()
+        .into_iter()
+        .map(|rel| {
+            let path = root.join(&rel);
+            let bytes = std::fs::read(&path).unwrap();
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            (rel, (bytes, modified))
+        })
+        .collect()
+}
+
+fn bytes_of(tree: &Tree) -> BTreeMap<PathBuf, Vec<u8>> {
+    tree.iter()
+        .map(|(p, (b, _))| (p.clone(), b.clone()))
+        .collect()
+}
+
+/// What a rebuild did to a tree, as seen on disk.
+#[derive(Debug, Default)]
+struct Changes {
+    /// Files with new bytes, or new files.
+    written: BTreeSet<PathBuf>,
+    removed: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    fn paths(&self) -> Vec<String> {
+        self.written
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// Every written file is under one of `prefixes` (a folder `releases/1.15.0/` or a file).
+    fn assert_written_only_under(&self, prefixes: &[&str]) {
+        for path in self.paths() {
+            assert!(
+                prefixes.iter().any(|p| path.starts_with(p)),
+                "{path} was written, but only {prefixes:?} should have been: {:?}",
+                self.paths()
+            );
+        }
+    }
+}
+
+/// Compares two states of a tree: a file whose bytes did not change must keep its time.
+fn compare(before: &Tree, after: &Tree) -> Changes {
+    let mut changes = Changes::default();
+    for (path, (bytes, modified)) in after {
+        match before.get(path) {
+            Some((old_bytes, old_modified)) if old_bytes == bytes => assert_eq!(
+                modified,
+                old_modified,
+                "{} kept its bytes but was written again",
+                path.display()
+            ),
+            _ => {
+                changes.written.insert(path.clone());
+            }
+        }
+    }
+    changes.removed = before
+        .keys()
+        .filter(|p| !after.contains_key(*p))
+        .cloned()
+        .collect();
+    changes
+}
+
+/// A copy of the example plans in a temporary folder: `<tmp>/releases`, with `templates/` and
+/// `book.toml` beside it belonging to the copy, and the output in `<tmp>/out`.
+struct Project {
+    tmp: TempDir,
+    today: Date,
+    site_url: Option<String>,
+    site: bool,
+}
+
+impl Project {
+    fn new() -> Project {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("releases"), &tmp.path().join("releases"));
+        Project {
+            tmp,
+            today: TODAY,
+            site_url: None,
+            site: false,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    fn plans(&self) -> PathBuf {
+        self.root().join("releases")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root().join("out")
+    }
+
+    fn wiki(&self) -> PathBuf {
+        self.out().join("wiki")
+    }
+
+    fn site_dir(&self) -> PathBuf {
+        self.out().join("site")
+    }
+
+    fn options_into(&self, out: &Path) -> BuildOptions {
+        BuildOptions {
+            dir: self.plans(),
+            out: out.to_path_buf(),
+            today: self.today,
+            site_url: self.site_url.clone(),
+            site: self.site,
+        }
+    }
+
+    fn try_build(&self) -> Result<BuildReport, BuildError> {
+        build(&self.options_into(&self.out()))
+    }
+
+    fn build(&self) -> BuildReport {
+        self.try_build().expect("the plans build")
+    }
+
+    /// Rebuilds after a pause, checks the report against what changed on disk in `OUT/wiki`
+    /// and that the wiki equals one built from scratch with the same inputs.
+    fn rebuild(&self) -> (BuildReport, Changes) {
+        let before = tree(&self.wiki());
+        std::thread::sleep(TICK);
+        let report = self.build();
+        let after = tree(&self.wiki());
+        let changes = compare(&before, &after);
+        assert_eq!(
+            report.wiki.written,
+            changes.written.len(),
+            "{report:?}\nwritten: {:?}",
+            changes.paths()
+        );
+        assert_eq!(report.wiki.removed, changes.removed.len(), "{report:?}");
+        assert_eq!(
+            report.wiki.unchanged,
+            after.len() - changes.written.len(),
+            "{report:?}"
+        );
+        assert_eq!(report.files, after.len(), "{report:?}");
+        assert_eq!(
+            bytes_of(&after),
+            self.fresh_wiki(),
+            "the rebuilt wiki differs from one built from scratch"
+        );
+        (report, changes)
+    }
+
+    /// `OUT/wiki` of a build from scratch with the same plans and options, without the site.
+    fn fresh_wiki(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let out = tempfile::tempdir().unwrap();
+        let mut opts = self.options_into(out.path());
+        opts.site = false;
+        build(&opts).expect("a build from scratch");
+        bytes_of(&tree(&out.path().join("wiki")))
+    }
+
+    fn read_out(&self, rel: &str) -> String {
+        let path = self.wiki().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Replaces the one occurrence of `from` in a file of the project.
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let path = self.root().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "`{from}` in {rel}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Every text cell of every sheet of a workbook.
+fn workbook_texts(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut book = Xlsx::new(Cursor::new(bytes)).expect("calamine opens the workbook");
+    let mut texts = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for cell in range.used_cells() {
+            if let (_, _, Data::String(s)) = cell {
+                texts.push(s.clone());
+            }
+        }
+    }
+    texts
+}
+
+fn assert_contains(text: &str, needle: &str, what: &str) {
+    assert!(text.contains(needle), "`{needle}` not in {what}:\n{text}");
+}
+
+fn assert_lacks(text: &str, needle: &str, what: &str) {
+    assert!(
+        !text.contains(needle),
+        "`{needle}` still in {what}:\n{text}"
+    );
+}
+
+fn release_files(tree: &Tree, version: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+    let dir = format!("releases/{version}/");
+    tree.iter()
+        .filter(|(p, _)| p.to_string_lossy().starts_with(&dir))
+        .map(|(p, (b, _))| (p.clone(), b.clone()))
+        .collect()
+}
+
+#[test]
+fn an_unchanged_rebuild_is_up_to_date_and_touches_nothing() {
+    let project = Project::new();
+    let first = project.build();
+    assert_eq!((first.releases, first.rendered), (3, 3));
+    assert!(!first.up_to_date);
+    let out_before = tree(&project.out());
+
+    let (report, changes) = project.rebuild();
+    assert!(report.up_to_date, "{report:?}");
+    assert_eq!(report.rendered, 0);
+    assert_eq!(report.releases, 3);
+    assert_eq!((report.wiki.written, report.wiki.removed), (0, 0));
+    assert_eq!(report.wiki.unchanged, first.files);
+    assert!(changes.written.is_empty() && changes.removed.is_empty());
+    // The manifest too: nothing under OUT was written.
+    let out_after = tree(&project.out());
+    assert_eq!(out_after, out_before);
+}
+
+#[test]
+fn a_changed_release_file_renders_only_that_release() {
+    let project = Project::new();
+    project.build();
+    let before = tree(&project.wiki());
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts on **4 January**, after the holidays.",
+    );
+
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date);
+    assert_eq!(report.rendered, 1, "{report:?}");
+    let magicbox = project.read_out("releases/1.15.0/magicbox.md");
+    assert_contains(
+        &magicbox,
+        "Planning starts on **4 January**, after the holidays.",
+        "the 1.15.0 MagicBox",
+    );
+    assert_lacks(&magicbox, "Planning starts after", "the 1.15.0 MagicBox");
+    assert!(
+        changes
+            .written
+            .contains(Path::new("releases/1.15.0/magicbox.md"))
+    );
+    changes.assert_written_only_under(&["releases/1.15.0/"]);
+    let after = tree(&project.wiki());
+    for version in ["1.13.0", "1.14.0"] {
+        assert_eq!(
+            release_files(&after, version),
+            release_files(&before, version)
+        );
+    }
+
+    // A schedule change of the same release reaches its calendar too.
+    project.edit(
+        "releases/1.15.yaml",
+        "  release: 2027-01-28",
+        "  release: 2027-01-29",
+    );
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 1, "{report:?}");
+    assert_contains(
+        &project.read_out("releases/1.15.0/1.15.0.ics"),
+        "DTSTART;VALUE=DATE:20270129",
+        "the 1.15.0 calendar",
+    );
+    changes.assert_written_only_under(&["releases/1.15.0/", "calendar.", "index.md"]);
+    assert!(changes.written.contains(Path::new("calendar.ics")));
+}
+
+#[test]
+fn a_changed_team_registry_renders_every_release() {
+    let project = Project::new();
+    project.build();
+    project.edit(
+        "releases/teams.yaml",
+        "name: Goat\n",
+        "name: Mountain Goats\n",
+    );
+
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    let magicbox = project.read_out("releases/1.14.0/magicbox.md");
+    assert_contains(&magicbox, "| Mountain Goats |", "the 1.14.0 MagicBox");
+    assert_lacks(&magicbox, "| Goat |", "the 1.14.0 MagicBox");
+    assert_contains(
+        &project.read_out("releases/1.13.0/magicbox.md"),
+        "Mountain Goats",
+        "the settled 1.13.0 MagicBox",
+    );
+    assert!(
+        changes
+            .written
+            .contains(Path::new("releases/1.14.0/magicbox.md"))
+    );
+}
+
+#[test]
+fn a_changed_test_catalogue_reaches_workbooks_and_pages() {
+    let project = Project::new();
+    project.build();
+    let workbook = project
+        .wiki()
+        .join("releases/1.14.0/manual-tests-1.14.0.xlsx");
+    assert!(
+        workbook_texts(&workbook)
+            .iter()
+            .any(|t| t.contains("Kafka channel delivers events in order"))
+    );
+    project.edit(
+        "releases/manual-tests.yaml",
+        "title: Kafka channel delivers events in order",
+        "title: Kafka channel keeps the publishing order",
+    );
+
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    for version in ["1.13.0", "1.14.0", "1.15.0"] {
+        let path = project
+            .wiki()
+            .join(format!("releases/{version}/manual-tests-{version}.xlsx"));
+        let texts = workbook_texts(&path);
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("Kafka channel keeps the publishing order")),
+            "{version}: {texts:?}"
+        );
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("Kafka channel delivers events in order")),
+            "{version}"
+        );
+        assert!(changes.written.contains(&PathBuf::from(format!(
+            "releases/{version}/manual-tests-{version}.xlsx"
+        ))));
+    }
+    let magicbox = project.read_out("releases/1.14.0/magicbox.md");
+    assert_contains(
+        &magicbox,
+        "Kafka channel keeps the publishing order",
+        "the 1.14.0 MagicBox",
+    );
+    assert_lacks(&magicbox, "delivers events in order", "the 1.14.0 MagicBox");
+}
+
+#[test]
+fn a_user_template_added_then_removed_changes_pages_then_restores_the_defaults() {
+    let project = Project::new();
+    project.build();
+    let defaults = tree(&project.wiki());
+    let default_template = std::fs::read_to_string(repo().join("templates/wiki/magicbox.md"))
+        .expect("the default MagicBox template");
+    project.write(
+        "templates/wiki/magicbox.md",
+        &format!("<!-- maintained by the release desk -->\n{default_template}"),
+    );
+
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    for version in ["1.13.0", "1.14.0", "1.15.0"] {
+        let page = project.read_out(&format!("releases/{version}/magicbox.md"));
+        assert!(
+            page.starts_with("<!-- maintained by the release desk -->")
+                && page.contains(&format!("# Release {version} “")),
+            "{version}:\n{page}"
+        );
+        assert!(
+            changes
+                .written
+                .contains(&PathBuf::from(format!("releases/{version}/magicbox.md")))
+        );
+    }
+    // Only the MagicBoxes use that template: workbooks, calendars and drafts kept their time.
+    assert_eq!(changes.written.len(), 3, "{:?}", changes.paths());
+
+    // Editing the override reaches the pages again.
+    project.edit(
+        "templates/wiki/magicbox.md",
+        "maintained by the release desk",
+        "kept by the release desk",
+    );
+    let (_, changes) = project.rebuild();
+    assert_eq!(changes.written.len(), 3, "{:?}", changes.paths());
+    assert!(
+        project
+            .read_out("releases/1.14.0/magicbox.md")
+            .starts_with("<!-- kept by the release desk -->")
+    );
+
+    std::fs::remove_file(project.root().join("templates/wiki/magicbox.md")).unwrap();
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    assert_eq!(changes.written.len(), 3, "{:?}", changes.paths());
+    assert_eq!(bytes_of(&tree(&project.wiki())), bytes_of(&defaults));
+}
+
+#[test]
+fn a_user_slack_template_reaches_the_drafts() {
+    let project = Project::new();
+    project.build();
+    let default_template = std::fs::read_to_string(repo().join("templates/slack/release.md"))
+        .expect("the default release draft template");
+    project.write(
+        "templates/slack/release.md",
+        &format!("{default_template}\nSent by the release desk.\n"),
+    );
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    assert_contains(
+        &project.read_out("releases/1.14.0/slack/release.md"),
+        "Sent by the release desk.",
+        "the 1.14.0 release draft",
+    );
+    assert!(
+        changes
+            .written
+            .contains(Path::new("releases/1.14.0/slack/release.md"))
+    );
+    changes.assert_written_only_under(&["releases/"]);
+}
+
+#[test]
+fn moving_today_renders_releases_in_progress_and_leaves_settled_ones_alone() {
+    let mut project = Project::new();
+    project.build();
+    let before = tree(&project.wiki());
+    assert_contains(
+        &project.read_out("releases/1.14.0/magicbox.md"),
+        "(**in 4 days**)",
+        "the 1.14.0 MagicBox",
+    );
+
+    project.today = date(2026, 11, 27);
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date);
+    // 1.14.0 is in progress and 1.15.0 planned; 1.13.0 settled in October.
+    assert_eq!(report.rendered, 2, "{report:?}");
+    let magicbox = project.read_out("releases/1.14.0/magicbox.md");
+    assert_contains(&magicbox, "(**in 3 days**)", "the 1.14.0 MagicBox");
+    assert_contains(
+        &magicbox,
+        "As of Friday 27 November 2026.",
+        "the 1.14.0 MagicBox",
+    );
+    assert!(
+        changes
+            .written
+            .contains(Path::new("releases/1.14.0/magicbox.md"))
+    );
+    assert!(
+        !changes
+            .paths()
+            .iter()
+            .any(|p| p.starts_with("releases/1.13.0/")),
+        "{:?}",
+        changes.paths()
+    );
+    let after = tree(&project.wiki());
+    let settled = release_files(&after, "1.13.0");
+    assert!(!settled.is_empty());
+    assert_eq!(settled, release_files(&before, "1.13.0"));
+
+    // A settled release no longer depends on today: built from scratch months later, its
+    // files are the same, byte for byte.
+    let later = tempfile::tempdir().unwrap();
+    let mut opts = project.options_into(later.path());
+    opts.today = date(2027, 6, 1);
+    build(&opts).expect("the plans build in June 2027");
+    let later_files = release_files(&tree(&later.path().join("wiki")), "1.13.0");
+    assert_eq!(
+        later_files.keys().collect::<Vec<_>>(),
+        settled.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &settled {
+        assert!(
+            later_files[path] == *bytes,
+            "{} differs between --today 2026-11-27 and 2027-06-01",
+            path.display()
+        );
+    }
+
+    // Back to the first day: the pages are those of the first build again.
+    project.today = TODAY;
+    let (report, _) = project.rebuild();
+    assert_eq!(report.rendered, 2, "{report:?}");
+    assert_eq!(bytes_of(&tree(&project.wiki())), bytes_of(&before));
+}
+
+/// The day a release of the example plans stops depending on today.
+fn settled_on(project: &Project, version: &str) -> Date {
+    let checked = herald::check(&project.plans(), TODAY, false).unwrap();
+    let release = checked
+        .plans
+        .releases
+        .iter()
+        .find(|r| r.version.value.to_string() == version)
+        .unwrap();
+    herald::plan::settled_on(release)
+}
+
+#[test]
+fn a_release_is_rendered_until_the_day_it_settles_and_never_after() {
+    let mut project = Project::new();
+    let settles = settled_on(&project, "1.14.0");
+    assert!(settles > TODAY && settles < date(2027, 1, 1), "{settles}");
+
+    project.today = settles.yesterday().unwrap();
+    project.build();
+    project.today = settles;
+    let (report, changes) = project.rebuild();
+    // 1.14.0 settles; 1.15.0 is still planned; 1.13.0 settled long ago.
+    assert_eq!(report.rendered, 2, "{report:?}");
+    assert!(
+        changes
+            .written
+            .contains(Path::new("releases/1.14.0/magicbox.md"))
+    );
+    let on_the_day = tree(&project.wiki());
+
+    project.today = date(2027, 12, 24);
+    let (report, changes) = project.rebuild();
+    assert_eq!(
+        report.rendered, 1,
+        "only 1.15.0 still depends on today: {report:?}"
+    );
+    assert!(
+        !changes
+            .paths()
+            .iter()
+            .any(|p| p.starts_with("releases/1.13.0/") || p.starts_with("releases/1.14.0/")),
+        "{:?}",
+        changes.paths()
+    );
+    assert_eq!(
+        release_files(&tree(&project.wiki()), "1.14.0"),
+        release_files(&on_the_day, "1.14.0")
+    );
+}
+
+#[test]
+fn a_renamed_release_file_or_a_changed_version_is_built_as_from_scratch() {
+    let project = Project::new();
+    project.build();
+    let before = tree(&project.wiki());
+    std::fs::rename(
+        project.plans().join("1.15.yaml"),
+        project.plans().join("2027-q1.yaml"),
+    )
+    .unwrap();
+    let (_, changes) = project.rebuild();
+    assert!(changes.removed.is_empty());
+    assert_eq!(
+        release_files(&tree(&project.wiki()), "1.15.0"),
+        release_files(&before, "1.15.0")
+    );
+
+    project.edit(
+        "releases/2027-q1.yaml",
+        "version: 1.15.0",
+        "version: 1.15.1",
+    );
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 1, "{report:?}");
+    assert_eq!(
+        changes.removed.len(),
+        release_files(&before, "1.15.0").len()
+    );
+    assert!(!project.wiki().join("releases/1.15.0").exists());
+    assert_contains(
+        &project.read_out("releases/1.15.1/magicbox.md"),
+        "# Release 1.15.1 “Vaduz”",
+        "the 1.15.1 MagicBox",
+    );
+}
+
+/// Rewrites the manifest as a different herald version would have left it: other keys.
+fn pretend_built_by_another_version(out: &Path, manifest: &mut Manifest) {
+    manifest.build_key = format!("older-{}", manifest.build_key);
+    for entry in manifest.releases.values_mut() {
+        entry.key = format!("older-{}", entry.key);
+    }
+    manifest.write(out).unwrap();
+}
+
+#[test]
+fn another_herald_version_renders_everything_again() {
+    let project = Project::new();
+    project.build();
+    let mut manifest = Manifest::read(&project.out());
+    assert_eq!(manifest.releases.len(), 3);
+    pretend_built_by_another_version(&project.out(), &mut manifest);
+
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date);
+    assert_eq!(report.rendered, 3, "{report:?}");
+    // Same output as before: rendered again, but no file written.
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    let rebuilt = Manifest::read(&project.out());
+    assert!(
+        rebuilt
+            .releases
+            .values()
+            .all(|e| !e.key.starts_with("older-"))
+    );
+    assert!(project.rebuild().0.up_to_date);
+}
+
+#[test]
+fn output_of_another_herald_version_is_replaced() {
+    let project = Project::new();
+    project.build();
+    // An older herald wrote a different settled page, and recorded it honestly.
+    let page = "releases/1.13.0/magicbox.md";
+    let old_page = "# Release 1.13.0, as an older herald rendered it\n";
+    std::fs::write(project.wiki().join(page), old_page).unwrap();
+    let mut manifest = Manifest::read(&project.out());
+    let entry = manifest.files.get_mut(page).unwrap();
+    entry.len = old_page.len() as u64;
+    entry.hash = Fingerprint::of(old_page.as_bytes());
+    entry.modified = herald::write::modified_ns(&project.wiki().join(page)).unwrap();
+    pretend_built_by_another_version(&project.out(), &mut manifest);
+
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    assert_eq!(changes.paths(), [page]);
+    assert!(
+        project
+            .read_out(page)
+            .starts_with("# Release 1.13.0 “Tegernsee”\n")
+    );
+}
+
+#[test]
+fn a_manifest_of_another_format_or_unreadable_is_ignored() {
+    let project = Project::new();
+    project.build();
+    let path = Manifest::path(&project.out());
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(json["format"], 1);
+    json["format"] = serde_json::json!(0);
+    std::fs::write(&path, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date);
+    assert_eq!(report.rendered, 3, "{report:?}");
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    assert_eq!(Manifest::read(&project.out()).releases.len(), 3);
+
+    std::fs::write(&path, b"{ not json").unwrap();
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    assert!(project.rebuild().0.up_to_date);
+}
+
+#[test]
+fn a_changed_site_url_reaches_drafts_and_calendars() {
+    let mut project = Project::new();
+    project.build();
+    assert_contains(
+        &project.read_out("releases/1.14.0/1.14.0.ics"),
+        "UID:1.14.0-rc2@kyma.herald.invalid",
+        "the 1.14.0 calendar",
+    );
+
+    project.site_url = Some("https://releases.example.org/kyma/".to_owned());
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 3, "{report:?}");
+    let ics = project.read_out("releases/1.14.0/1.14.0.ics");
+    assert_contains(
+        &ics,
+        "UID:1.14.0-rc2@kyma.releases.example.org",
+        "the 1.14.0 calendar",
+    );
+    assert_lacks(&ics, "herald.invalid", "the 1.14.0 calendar");
+    assert_contains(
+        &project.read_out("calendar.ics"),
+        "UID:1.14.0-rc2@kyma.releases.example.org",
+        "the shared calendar",
+    );
+    assert_contains(
+        &project.read_out("releases/1.14.0/slack/deadlines.md"),
+        "https://releases.example.org/kyma/releases/1.14.0/magicbox.html",
+        "the 1.14.0 deadlines draft",
+    );
+    assert!(
+        changes
+            .written
+            .contains(Path::new("releases/1.13.0/1.13.0.ics"))
+    );
+
+    project.site_url = Some("https://releases.example.com/kyma/".to_owned());
+    project.rebuild();
+    let ics = project.read_out("releases/1.14.0/1.14.0.ics");
+    assert_contains(
+        &ics,
+        "UID:1.14.0-rc2@kyma.releases.example.com",
+        "the 1.14.0 calendar",
+    );
+
+    project.site_url = None;
+    project.rebuild();
+    assert_contains(
+        &project.read_out("releases/1.14.0/1.14.0.ics"),
+        "UID:1.14.0-rc2@kyma.herald.invalid",
+        "the 1.14.0 calendar",
+    );
+}
+
+/// Edits one output file by hand, rebuilds, and checks the file is as a fresh build makes it.
+fn assert_restored_after(project: &Project, rel: &str, damage: impl FnOnce(&Path)) {
+    let path = project.wiki().join(rel);
+    let good = std::fs::read(&path).unwrap();
+    std::thread::sleep(TICK);
+    damage(&path);
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date, "{rel}: {report:?}");
+    assert_eq!(changes.paths(), [rel], "{rel}");
+    assert_eq!(std::fs::read(&path).unwrap(), good, "{rel}");
+}
+
+#[test]
+fn output_files_edited_or_deleted_by_hand_are_restored() {
+    let project = Project::new();
+    project.build();
+    let page = "releases/1.14.0/magicbox.md";
+    assert_restored_after(&project, page, |path| {
+        let mut bytes = std::fs::read(path).unwrap();
+        let at = bytes.iter().position(|b| *b == b'U').unwrap();
+        bytes[at] = b'X';
+        std::fs::write(path, bytes).unwrap();
+    });
+    assert_restored_after(&project, page, |path| {
+        std::fs::write(path, "edited by hand\n").unwrap();
+    });
+    assert_restored_after(&project, page, |path| std::fs::remove_file(path).unwrap());
+    let workbook = "releases/1.13.0/manual-tests-1.13.0.xlsx";
+    assert_restored_after(&project, workbook, |path| {
+        std::fs::remove_file(path).unwrap()
+    });
+    // A file rendered from every release at once.
+    assert_restored_after(&project, "calendar.ics", |path| {
+        std::fs::write(path, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").unwrap();
+    });
+    assert!(project.rebuild().0.up_to_date);
+}
+
+#[test]
+fn a_file_added_to_the_wiki_by_hand_is_removed_by_a_no_op_rebuild() {
+    let project = Project::new();
+    project.build();
+    let stray = project.wiki().join("releases/1.14.0/notes.md");
+    std::fs::write(&stray, "by hand\n").unwrap();
+    let report = project.build();
+    assert!(
+        !stray.exists(),
+        "a stray file stays in OUT/wiki: {report:?}"
+    );
+}
+
+/// A file nobody rendered put into `OUT/wiki`, and a release edited so the build has work.
+fn stray_file_and_a_change(project: &Project) -> PathBuf {
+    project.build();
+    let stray = project.wiki().join("releases/1.14.0/notes.md");
+    std::fs::write(&stray, "by hand\n").unwrap();
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts in the new year.",
+    );
+    stray
+}
+
+#[test]
+fn a_file_added_to_the_wiki_by_hand_is_removed_by_a_real_rebuild() {
+    let project = Project::new();
+    let stray = stray_file_and_a_change(&project);
+    let report = project.build();
+    assert!(!stray.exists(), "{report:?}");
+    assert_eq!(bytes_of(&tree(&project.wiki())), project.fresh_wiki());
+}
+
+#[test]
+fn a_file_added_to_the_wiki_by_hand_is_counted_as_removed() {
+    let project = Project::new();
+    stray_file_and_a_change(&project);
+    let (_, changes) = project.rebuild();
+    assert_eq!(
+        changes.removed,
+        BTreeSet::from([PathBuf::from("releases/1.14.0/notes.md")])
+    );
+}
+
+#[test]
+fn a_site_rebuild_leaves_unchanged_site_files_untouched() {
+    let project = site_project();
+    project.build();
+    let before = tree(&project.site_dir());
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts in the new year.",
+    );
+    let (report, _) = project.rebuild();
+    assert!(report.site_built, "{report:?}");
+    let after = tree(&project.site_dir());
+    for file in [
+        "releases/1.13.0/manual-tests-1.13.0.xlsx",
+        "css/general.css",
+    ] {
+        let (old, new) = (&before[Path::new(file)], &after[Path::new(file)]);
+        assert!(old.0 == new.0, "{file} changed");
+        assert_eq!(new.1, old.1, "{file} kept its bytes but was written again");
+    }
+}
+
+#[test]
+fn deleted_and_added_release_files_remove_and_add_their_folders() {
+    let project = Project::new();
+    project.build();
+    let original = tree(&project.wiki());
+    let release_115 = std::fs::read_to_string(project.plans().join("1.15.yaml")).unwrap();
+    let files_115 = release_files(&original, "1.15.0");
+    assert!(files_115.len() > 5);
+
+    std::fs::remove_file(project.plans().join("1.15.yaml")).unwrap();
+    let (report, changes) = project.rebuild();
+    assert_eq!((report.releases, report.rendered), (2, 0), "{report:?}");
+    assert_eq!(changes.removed.len(), files_115.len());
+    assert!(changes.removed.iter().all(|p| files_115.contains_key(p)));
+    assert!(!project.wiki().join("releases/1.15.0").exists());
+    assert_lacks(&project.read_out("SUMMARY.md"), "1.15.0", "SUMMARY.md");
+    assert_lacks(
+        &project.read_out("calendar.ics"),
+        "1.15.0",
+        "the shared calendar",
+    );
+    changes.assert_written_only_under(&["SUMMARY.md", "index.md", "calendar."]);
+
+    // Back again, and a new release beside it.
+    project.write("releases/1.15.yaml", &release_115);
+    project.write(
+        "releases/1.16.yaml",
+        &release_115
+            .replace("version: 1.15.0", "version: 1.16.0")
+            .replace("codename: Vaduz", "codename: Wien")
+            .replace("2027-01-", "2027-03-")
+            .replace("2026-12-17T10:00", "2027-02-18T10:00")
+            .replace(
+                "notes: Planning starts after 1.14.0 is out.",
+                "notes: The first release of spring.",
+            ),
+    );
+    let (report, changes) = project.rebuild();
+    assert_eq!((report.releases, report.rendered), (4, 2), "{report:?}");
+    assert!(changes.removed.is_empty());
+    let after = tree(&project.wiki());
+    assert_eq!(release_files(&after, "1.15.0"), files_115);
+    assert_contains(
+        &project.read_out("releases/1.16.0/magicbox.md"),
+        "The first release of spring.",
+        "the 1.16.0 MagicBox",
+    );
+    assert_contains(&project.read_out("SUMMARY.md"), "1.16.0", "SUMMARY.md");
+    changes.assert_written_only_under(&[
+        "releases/1.15.0/",
+        "releases/1.16.0/",
+        "SUMMARY.md",
+        "index.md",
+        "calendar.",
+    ]);
+}
+
+#[test]
+fn a_build_with_plan_errors_leaves_the_output_as_it_was() {
+    let project = Project::new();
+    project.build();
+    let out_before = tree(&project.out());
+    let release_114 = std::fs::read_to_string(project.plans().join("1.14.yaml")).unwrap();
+
+    // A team nobody registered, then YAML that does not parse.
+    project.edit(
+        "releases/1.14.yaml",
+        "teams: [goat, huskies], approved_by: [huskies]",
+        "teams: [goat, walruses], approved_by: [huskies]",
+    );
+    std::thread::sleep(TICK);
+    let err = project
+        .try_build()
+        .expect_err("an unknown team is an error");
+    assert!(matches!(err, BuildError::Plans(_)), "{err:?}");
+    assert_eq!(tree(&project.out()), out_before);
+
+    project.write(
+        "releases/1.14.yaml",
+        &format!("{release_114}\nnotes: [unclosed\n"),
+    );
+    std::thread::sleep(TICK);
+    project.try_build().expect_err("broken YAML is an error");
+    assert_eq!(tree(&project.out()), out_before);
+
+    // Fixed as it was: nothing to do; fixed differently: that release alone.
+    project.write("releases/1.14.yaml", &release_114);
+    let (report, _) = project.rebuild();
+    assert!(report.up_to_date, "{report:?}");
+    assert_eq!(tree(&project.out()), out_before);
+    project.edit(
+        "releases/1.14.yaml",
+        "  - Report problems in `#kyma-team`.",
+        "  - Report problems in `#kyma-rc-testing`.",
+    );
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 1, "{report:?}");
+    changes.assert_written_only_under(&["releases/1.14.0/"]);
+    assert_contains(
+        &project.read_out("releases/1.14.0/magicbox.md"),
+        "Report problems in `#kyma-rc-testing`.",
+        "the 1.14.0 MagicBox",
+    );
+}
+
+/// A project with the repository's `book.toml` beside the plans, building the site.
+fn site_project() -> Project {
+    let mut project = Project::new();
+    std::fs::copy(repo().join("book.toml"), project.root().join("book.toml")).unwrap();
+    project.site = true;
+    project
+}
+
+/// Rebuilds with the site; the wiki is checked as in every rebuild.
+fn rebuild_site(project: &Project) -> BuildReport {
+    project.rebuild().0
+}
+
+#[test]
+fn the_site_is_rebuilt_when_and_only_when_what_it_is_made_from_changed() {
+    let project = site_project();
+    let first = project.build();
+    assert!(first.site_built);
+    assert_contains(
+        &std::fs::read_to_string(project.site_dir().join("index.html")).unwrap(),
+        "<title>Overview - Kyma releases</title>",
+        "the site's front page",
+    );
+
+    // Nothing changed: the site is left as it was, every file with its time.
+    let site_before = tree(&project.site_dir());
+    let (report, _) = project.rebuild();
+    assert!(report.up_to_date && !report.site_built, "{report:?}");
+    assert_eq!(tree(&project.site_dir()), site_before);
+
+    // The book's title: the wiki is the same, the site is not.
+    project.edit(
+        "book.toml",
+        "title = \"Kyma releases\"",
+        "title = \"Kyma release desk\"",
+    );
+    let report = rebuild_site(&project);
+    assert!(report.site_built, "{report:?}");
+    assert_eq!((report.rendered, report.wiki.written), (0, 0), "{report:?}");
+    let index = std::fs::read_to_string(project.site_dir().join("index.html")).unwrap();
+    assert_contains(&index, "Kyma release desk", "the site's front page");
+    assert_lacks(&index, "Kyma releases", "the site's front page");
+
+    // A stylesheet in theme/, named by additional-css: added, then changed.
+    project.edit(
+        "book.toml",
+        "no-section-label = true",
+        "no-section-label = true\nadditional-css = [\"theme/custom.css\"]",
+    );
+    project.write("theme/custom.css", ".content { color: #123456; }\n");
+    let report = rebuild_site(&project);
+    assert!(report.site_built, "{report:?}");
+    let css = project.site_dir().join("theme/custom.css");
+    assert_contains(
+        &std::fs::read_to_string(&css).unwrap(),
+        "#123456",
+        "the site's CSS",
+    );
+    assert_contains(
+        &std::fs::read_to_string(project.site_dir().join("index.html")).unwrap(),
+        "theme/custom.css",
+        "the site's front page",
+    );
+    project.write("theme/custom.css", ".content { color: #abcdef; }\n");
+    let report = rebuild_site(&project);
+    assert!(report.site_built, "{report:?}");
+    assert_eq!((report.rendered, report.wiki.written), (0, 0), "{report:?}");
+    let css = std::fs::read_to_string(&css).unwrap();
+    assert_contains(&css, "#abcdef", "the site's CSS");
+    assert_lacks(&css, "#123456", "the site's CSS");
+
+    // A stylesheet outside theme/ counts too.
+    project.edit(
+        "book.toml",
+        "[\"theme/custom.css\"]",
+        "[\"theme/custom.css\", \"brand.css\"]",
+    );
+    project.write("brand.css", "h1 { font-weight: 300; }\n");
+    assert!(rebuild_site(&project).site_built);
+    project.write("brand.css", "h1 { font-weight: 700; }\n");
+    let report = rebuild_site(&project);
+    assert!(report.site_built, "{report:?}");
+    assert_contains(
+        &std::fs::read_to_string(project.site_dir().join("brand.css")).unwrap(),
+        "font-weight: 700",
+        "the site's brand CSS",
+    );
+
+    // A changed page reaches the site.
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts in the new year.",
+    );
+    let report = rebuild_site(&project);
+    assert!(report.site_built && report.rendered == 1, "{report:?}");
+    assert_contains(
+        &std::fs::read_to_string(project.site_dir().join("releases/1.15.0/magicbox.html")).unwrap(),
+        "Planning starts in the new year.",
+        "the 1.15.0 MagicBox page",
+    );
+    assert!(project.rebuild().0.up_to_date);
+}
+
+#[test]
+fn turning_the_site_on_builds_it() {
+    let mut project = site_project();
+    project.site = false;
+    project.build();
+    assert!(!project.site_dir().exists());
+    project.site = true;
+    let (report, changes) = project.rebuild();
+    assert!(report.site_built, "{report:?}");
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    assert!(
+        project
+            .site_dir()
+            .join("releases/1.14.0/magicbox.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_deleted_site_is_rebuilt() {
+    let project = site_project();
+    project.build();
+    let site = bytes_of(&tree(&project.site_dir()));
+    std::fs::remove_dir_all(project.site_dir()).unwrap();
+
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date && report.site_built, "{report:?}");
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    assert_eq!(bytes_of(&tree(&project.site_dir())), site);
+
+    // Only its front page gone: rebuilt as well.
+    std::fs::remove_file(project.site_dir().join("index.html")).unwrap();
+    let (report, _) = project.rebuild();
+    assert!(report.site_built, "{report:?}");
+    assert_eq!(bytes_of(&tree(&project.site_dir())), site);
+}
+
+#[test]
+fn a_deleted_manifest_writes_nothing_new_and_comes_back() {
+    let project = Project::new();
+    project.build();
+    let manifest = std::fs::read(Manifest::path(&project.out())).unwrap();
+    std::fs::remove_dir_all(project.out().join(".herald")).unwrap();
+
+    let (report, changes) = project.rebuild();
+    assert!(!report.up_to_date, "{report:?}");
+    assert_eq!(report.rendered, 3);
+    assert!(changes.written.is_empty() && changes.removed.is_empty());
+    assert_eq!(
+        std::fs::read(Manifest::path(&project.out())).unwrap(),
+        manifest
+    );
+    assert!(project.rebuild().0.up_to_date);
+}
+
+#[test]
+fn a_deleted_manifest_with_the_site_rebuilds_the_same_site() {
+    let project = site_project();
+    project.build();
+    let site = bytes_of(&tree(&project.site_dir()));
+    std::fs::remove_dir_all(project.out().join(".herald")).unwrap();
+    let (report, changes) = project.rebuild();
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    assert_eq!(bytes_of(&tree(&project.site_dir())), site, "{report:?}");
+    assert!(project.rebuild().0.up_to_date);
+}
