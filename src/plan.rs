@@ -41,6 +41,18 @@ pub enum MilestoneKind {
 }
 
 impl MilestoneKind {
+    /// The kind as a word for templates and CSS classes: `cherry-pick-deadline`, `candidate`, …
+    pub fn name(&self) -> &'static str {
+        match self {
+            MilestoneKind::DeadlinesAnnouncement => "deadlines-announcement",
+            MilestoneKind::Freeze => "freeze",
+            MilestoneKind::CherryPickDeadline { .. } => "cherry-pick-deadline",
+            MilestoneKind::Candidate { .. } => "candidate",
+            MilestoneKind::Release => "release",
+            MilestoneKind::Event => "event",
+        }
+    }
+
     /// Deadlines are instants; candidates, the release and events are whole days.
     pub fn is_deadline(&self) -> bool {
         matches!(

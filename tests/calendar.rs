@@ -1133,7 +1133,7 @@ fn the_calendar_command_prints_or_writes_the_same_feed_as_the_build() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        format!("herald: no release 9.9 in {dir}; the plans have: 1.13.0, 1.14.0, 1.15.0\n")
+        format!("herald: no release `9.9` in {dir}; the releases are: 1.13.0, 1.14.0, 1.15.0\n")
     );
 }
 

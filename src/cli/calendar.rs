@@ -4,10 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use herald::plan::ReleaseTimeline;
-use herald::render::{Context, Templates, calendar};
+use herald::render::{Context, calendar};
 use jiff::civil::Date;
 
-use super::{EXIT_ERRORS, EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+use super::{
+    EXIT_ERRORS, emit, find_release, load_templates, load_valid, parse_date, today_or_now,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -34,12 +36,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let templates = match Templates::defaults() {
+    let templates = match load_templates(&args.dir) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("herald: {e}");
-            return ExitCode::from(EXIT_ERRORS);
-        }
+        Err(code) => return code,
     };
     let timeline = herald::plan::plan(&checked.plans, today);
     let ctx = Context {
@@ -50,32 +49,13 @@ pub fn run(args: Args) -> ExitCode {
     };
     let releases: Vec<&ReleaseTimeline> = match &args.release {
         None => timeline.releases.iter().collect(),
-        Some(wanted) => {
-            let found = checked
-                .plans
-                .release(wanted)
-                .and_then(|r| timeline.release(&r.version.value.to_string()));
-            match found {
-                Some(r) => vec![r],
-                None => {
-                    let known: Vec<&str> = timeline
-                        .releases
-                        .iter()
-                        .map(|r| r.version.as_str())
-                        .collect();
-                    eprintln!(
-                        "herald: no release {wanted} in {}; the plans have: {}",
-                        args.dir.display(),
-                        if known.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
-                    );
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            }
-        }
+        Some(wanted) => match find_release(&checked.plans, wanted, &args.dir) {
+            Ok(r) => timeline
+                .release(&r.version.value.to_string())
+                .into_iter()
+                .collect(),
+            Err(code) => return code,
+        },
     };
     let feed = calendar::feed(&ctx, &releases);
     match &args.output {

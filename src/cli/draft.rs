@@ -3,12 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use herald::build::user_templates_dir;
 use herald::plan::ReleaseTimeline;
-use herald::render::{Context, Templates, slack};
+use herald::render::{Context, slack};
 use jiff::civil::Date;
 
-use super::{EXIT_ERRORS, EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+use super::{
+    EXIT_ERRORS, EXIT_USAGE, emit, find_release, load_templates, load_valid, parse_date,
+    today_or_now,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -38,30 +40,13 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     let plans = &checked.plans;
-    let Some(release) = plans.release(&args.release) else {
-        let versions: Vec<String> = plans
-            .releases
-            .iter()
-            .map(|r| r.version.value.to_string())
-            .collect();
-        eprintln!(
-            "herald: no release `{}` in {}; the releases are: {}",
-            args.release,
-            args.dir.display(),
-            if versions.is_empty() {
-                "none".to_owned()
-            } else {
-                versions.join(", ")
-            }
-        );
-        return ExitCode::from(EXIT_USAGE);
+    let release = match find_release(plans, &args.release, &args.dir) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let templates = match Templates::load(Some(&user_templates_dir(&args.dir))) {
+    let templates = match load_templates(&args.dir) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("herald: {e}");
-            return ExitCode::from(EXIT_ERRORS);
-        }
+        Err(code) => return code,
     };
     let timeline = herald::plan::plan(plans, today);
     let version = release.version.value.to_string();

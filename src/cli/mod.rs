@@ -61,3 +61,37 @@ pub fn load_valid(dir: &std::path::Path, today: Date) -> Result<herald::Checked,
         Ok(checked) => Ok(checked),
     }
 }
+
+/// The release a command names, in full (`1.14.0`) or as a prefix (`1.14`); otherwise says
+/// which releases there are and gives the usage exit code.
+pub fn find_release<'p>(
+    plans: &'p herald::Plans,
+    wanted: &str,
+    dir: &std::path::Path,
+) -> Result<&'p herald::model::Release, ExitCode> {
+    plans.release(wanted).ok_or_else(|| {
+        let known: Vec<String> = plans
+            .releases
+            .iter()
+            .map(|r| r.version.value.to_string())
+            .collect();
+        let known = if known.is_empty() {
+            "none".to_owned()
+        } else {
+            known.join(", ")
+        };
+        eprintln!(
+            "herald: no release `{wanted}` in {}; the releases are: {known}",
+            dir.display()
+        );
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+/// The embedded templates, overridden by `templates/` beside the plans folder, as `build` uses.
+pub fn load_templates(dir: &std::path::Path) -> Result<herald::render::Templates, ExitCode> {
+    herald::render::Templates::load(Some(&herald::build::user_templates_dir(dir))).map_err(|e| {
+        eprintln!("herald: {e}");
+        ExitCode::from(EXIT_ERRORS)
+    })
+}

@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use herald::render::{Context, Templates, workbook};
+use herald::render::{Context, workbook};
 use jiff::civil::Date;
 
-use super::{EXIT_ERRORS, EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+use super::{
+    EXIT_ERRORS, emit, find_release, load_templates, load_valid, parse_date, today_or_now,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,23 +32,9 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     let plans = &checked.plans;
-    let Some(release) = plans.release(&args.release) else {
-        let known: Vec<String> = plans
-            .releases
-            .iter()
-            .map(|r| r.version.value.to_string())
-            .collect();
-        eprintln!(
-            "herald: no release `{}` in {} (releases: {})",
-            args.release,
-            args.dir.display(),
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        );
-        return ExitCode::from(EXIT_USAGE);
+    let release = match find_release(plans, &args.release, &args.dir) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let version = release.version.value.to_string();
     let timeline = herald::plan::plan(plans, today);
@@ -54,13 +42,9 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("herald: release {version} is missing from the timeline");
         return ExitCode::from(EXIT_ERRORS);
     };
-    // The workbook uses no templates; the defaults only complete the render context.
-    let templates = match Templates::defaults() {
+    let templates = match load_templates(&args.dir) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("herald: {e}");
-            return ExitCode::from(EXIT_ERRORS);
-        }
+        Err(code) => return code,
     };
     let ctx = Context {
         timeline: &timeline,

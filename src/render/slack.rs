@@ -819,17 +819,6 @@ fn inline_mrkdwn(md: &str) -> String {
         .join(" ")
 }
 
-fn milestone_kind(kind: &MilestoneKind) -> &'static str {
-    match kind {
-        MilestoneKind::DeadlinesAnnouncement => "deadlines-announcement",
-        MilestoneKind::Freeze => "freeze",
-        MilestoneKind::CherryPickDeadline { .. } => "cherry-pick-deadline",
-        MilestoneKind::Candidate { .. } => "candidate",
-        MilestoneKind::Release => "release",
-        MilestoneKind::Event => "event",
-    }
-}
-
 impl DraftContext {
     fn new(
         ctx: &Context,
@@ -852,7 +841,7 @@ impl DraftContext {
             .filter(|m| m.kind != MilestoneKind::DeadlinesAnnouncement)
             .map(|m| MilestoneInfo {
                 slug: m.slug.clone(),
-                kind: milestone_kind(&m.kind),
+                kind: m.kind.name(),
                 title: escape_slack(&m.title),
                 when: When::moment(&m.when, tz, block_kit),
                 past: m.past,

@@ -14,9 +14,7 @@ use serde::Serialize;
 use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
-use crate::plan::{
-    Counts, MilestoneKind, ReleaseStatus, ReleaseTimeline, days_between, relative_day,
-};
+use crate::plan::{Counts, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -344,17 +342,6 @@ struct Meeting {
     days_away: String,
 }
 
-fn kind_name(kind: &MilestoneKind) -> &'static str {
-    match kind {
-        MilestoneKind::DeadlinesAnnouncement => "deadlines-announcement",
-        MilestoneKind::Freeze => "freeze",
-        MilestoneKind::CherryPickDeadline { .. } => "cherry-pick-deadline",
-        MilestoneKind::Candidate { .. } => "candidate",
-        MilestoneKind::Release => "release",
-        MilestoneKind::Event => "event",
-    }
-}
-
 fn status_word(status: Status) -> &'static str {
     match status {
         Status::NotRun => "not run",
@@ -430,7 +417,7 @@ impl MagicBox {
                 MilestoneRow {
                     anchor: m.slug.clone(),
                     id: m.id.clone(),
-                    kind: kind_name(&m.kind),
+                    kind: m.kind.name(),
                     title: m.title.clone(),
                     weekday,
                     local,
@@ -883,7 +870,7 @@ impl CalendarPage {
                         time,
                         version: r.version.clone(),
                         title: m.title.clone(),
-                        kind: kind_name(&m.kind),
+                        kind: m.kind.name(),
                         link: format!("{page}#{}", m.slug),
                         past: m.past,
                         today: date == today,
