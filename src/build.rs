@@ -259,6 +259,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ..Manifest::default()
     };
     timings.write = stage.elapsed();
+    // mdBook holds the whole book in memory: let go of the plans and the rendered files first.
+    drop(files);
+    drop(timeline);
+    drop(templates);
+    drop(checked);
 
     let stage = Instant::now();
     let mut site_built = false;
@@ -286,13 +291,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timings.site = stage.elapsed();
 
     Ok(BuildReport {
-        releases: timeline.releases.len(),
+        releases: manifest.releases_built,
         rendered,
         files: manifest.files.len(),
         wiki,
         site_built,
         up_to_date: false,
-        warnings: checked.diags.warnings(),
+        warnings: manifest.warnings,
         timings,
         elapsed: started.elapsed(),
     })

@@ -32,7 +32,6 @@ fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every file under `root` with its bytes, to compare whole trees.
 /// Every output file and its bytes; the build's cache (`.herald/`) is not output.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     herald::write::list_files(root)
@@ -759,4 +758,28 @@ fn a_book_toml_beside_the_plans_configures_the_site() {
         fresh.contains("<title>1.15.0 Vaduz2 - Fixed</title>"),
         "{fresh}"
     );
+}
+
+#[test]
+fn drafts_pages_are_in_the_site_but_not_in_its_search_index() {
+    let out = tempfile::tempdir().unwrap();
+    build_examples(out.path());
+    let drafts = read(out.path().join("site/releases/1.14.0/slack.html"));
+    find(&drafts, "What qualifies");
+    let index = read(out.path().join("site/searchindex.js"));
+    // The MagicBox is searchable; the drafts, which repeat it, are not.
+    find(&index, "Kafka channel delivers events in order");
+    assert!(!index.contains("What qualifies"), "drafts are indexed");
+    // Downloads reach the site byte for byte, though mdBook never saw them.
+    for file in [
+        "releases/1.14.0/manual-tests-1.14.0.xlsx",
+        "releases/1.14.0/1.14.0.ics",
+        "calendar.ics",
+    ] {
+        assert_eq!(
+            std::fs::read(out.path().join("site").join(file)).unwrap(),
+            std::fs::read(out.path().join("wiki").join(file)).unwrap(),
+            "{file}"
+        );
+    }
 }
