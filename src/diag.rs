@@ -148,10 +148,41 @@ impl Sources {
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(String::as_str)
     }
+}
 
-    fn line(&self, path: &Path, line: u32) -> Option<&str> {
-        let text = self.get(path)?;
-        text.lines().nth(line.checked_sub(1)? as usize)
+/// Finds source lines for diagnostics sorted by file and line, scanning each file once.
+struct LineCursor<'s> {
+    sources: &'s Sources,
+    file: Option<&'s Path>,
+    /// The 1-based line that starts at `rest`.
+    line: u32,
+    rest: &'s str,
+}
+
+impl<'s> LineCursor<'s> {
+    fn new(sources: &'s Sources) -> Self {
+        LineCursor {
+            sources,
+            file: None,
+            line: 1,
+            rest: "",
+        }
+    }
+
+    fn line(&mut self, path: &'s Path, line: u32) -> Option<&'s str> {
+        if self.file != Some(path) || line < self.line {
+            let (key, text) = self.sources.files.get_key_value(path)?;
+            self.file = Some(key.as_path());
+            self.line = 1;
+            self.rest = text;
+        }
+        while self.line < line {
+            let next = self.rest.find('\n')?;
+            self.rest = &self.rest[next + 1..];
+            self.line += 1;
+        }
+        let end = self.rest.find('\n').unwrap_or(self.rest.len());
+        Some(self.rest[..end].trim_end_matches('\r'))
     }
 }
 
@@ -161,6 +192,7 @@ const MAX_QUOTED_CHARS: usize = 200;
 /// `path:line:column: error: message`, the source line, a caret under the problem, and a hint.
 pub fn render_human(diags: &Diagnostics, sources: &Sources) -> String {
     let mut out = String::new();
+    let mut lines = LineCursor::new(sources);
     for d in diags.items() {
         let _ = writeln!(
             out,
@@ -171,7 +203,7 @@ pub fn render_human(diags: &Diagnostics, sources: &Sources) -> String {
             d.severity.as_str(),
             d.message
         );
-        if let Some(line) = sources.line(&d.file, d.loc.line) {
+        if let Some(line) = lines.line(&d.file, d.loc.line) {
             let (shown, col) = quote_line(line, d.loc.column as usize);
             let width = d.loc.line.to_string().len();
             let marks =
