@@ -70,6 +70,11 @@ pub enum BuildError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot build the site: {0}")]
     Site(String),
 }
@@ -97,6 +102,13 @@ fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     }
 }
 
+fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// A release's version, what it is made from and wrote, and its new files if it was
 /// rendered again (`None`: unchanged, its files stay).
 type ReleaseOutcome = (String, ReleaseEntry, Option<Files>, RenderTimes);
@@ -115,32 +127,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     // What the build reads: when none of it changed and the output is intact, it is done.
     let stage = Instant::now();
-    let plan_files = cache::fingerprint_plans(&opts.dir).map_err(write_error(&opts.dir))?;
+    let plan_files = cache::fingerprint_plans(&opts.dir).map_err(read_error(&opts.dir))?;
     let templates_dir = user_templates_dir(&opts.dir);
     let mut templates_fp = Fingerprint::default();
     cache::fingerprint_tree(&mut templates_fp, &templates_dir)
-        .map_err(write_error(&templates_dir))?;
+        .map_err(read_error(&templates_dir))?;
     let site_inputs = if opts.site {
         render::site::inputs_fingerprint(&opts.dir).map_err(BuildError::Site)?
     } else {
         String::new()
     };
-    let mut build_fp = Fingerprint::default();
-    build_fp
-        .text(env!("CARGO_PKG_VERSION"))
-        .text(&opts.today.to_string())
-        .text(opts.site_url.as_deref().unwrap_or(""))
-        .text(&templates_fp.hex())
-        .text(&site_inputs)
-        .text(if opts.site { "site" } else { "no site" });
-    for (path, hash) in &plan_files {
-        build_fp.text(&path.to_string_lossy()).text(hash);
-    }
-    let build_key = build_fp.hex();
+    let build_key = |plan_files: &BTreeMap<PathBuf, String>| {
+        let mut fp = Fingerprint::default();
+        fp.text(cache::HERALD_ID)
+            .text(&opts.today.to_string())
+            .text(opts.site_url.as_deref().unwrap_or(""))
+            .text(&templates_fp.hex())
+            .text(&site_inputs)
+            .text(if opts.site { "site" } else { "no site" });
+        for (path, hash) in plan_files {
+            fp.text(&path.to_string_lossy()).text(hash);
+        }
+        fp.hex()
+    };
     timings.fingerprint = stage.elapsed();
-    let site_ok =
-        !opts.site || (previous.site_key.is_some() && site_dir.join("index.html").is_file());
-    if previous.build_key == build_key && site_ok && previous.wiki_intact(&wiki_dir) {
+    cache::remove_leftovers(&opts.out);
+    let site_ok = !opts.site || previous.site_intact(&site_dir);
+    if previous.build_key == build_key(&plan_files) && site_ok && previous.wiki_intact(&wiki_dir) {
         return Ok(BuildReport {
             releases: previous.releases_built,
             rendered: 0,
@@ -163,6 +176,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if checked.diags.has_errors() {
         return Err(BuildError::Plans(Box::new(checked)));
     }
+    // Keys come from the text that was parsed, so an edit while the build runs cannot be
+    // recorded under the key of the text before it.
+    let plan_files: BTreeMap<PathBuf, String> = plan_files
+        .keys()
+        .map(|path| {
+            let parsed = checked.plans.sources.get(path).unwrap_or("");
+            (path.clone(), Fingerprint::of(parsed.as_bytes()))
+        })
+        .collect();
+    let build_key = build_key(&plan_files);
     let stage = Instant::now();
     let templates = Templates::load(Some(&templates_dir))?;
     let timeline = crate::plan::plan(&checked.plans, opts.today);
@@ -179,7 +202,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let fingerprint_of = |path: &Path| plan_files.get(path).map_or("", String::as_str);
     let mut common = Fingerprint::default();
     common
-        .text(env!("CARGO_PKG_VERSION"))
+        .text(cache::HERALD_ID)
         .text(opts.site_url.as_deref().unwrap_or(""))
         .text(&templates_fp.hex())
         .text(fingerprint_of(&opts.dir.join(crate::load::TEAMS_FILE)))
@@ -269,19 +292,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut site_built = false;
     if opts.site {
         let mut site_fp = Fingerprint::default();
-        site_fp.text(env!("CARGO_PKG_VERSION")).text(&site_inputs);
+        site_fp.text(cache::HERALD_ID).text(&site_inputs);
         for (path, entry) in &manifest.files {
             site_fp.text(path).text(&entry.hash);
         }
         let site_key = site_fp.hex();
         if previous.site_key.as_deref() != Some(site_key.as_str())
-            || !site_dir.join("index.html").is_file()
+            || !previous.site_intact(&site_dir)
         {
             manifest
                 .write(&opts.out)
                 .map_err(write_error(&manifest_path))?;
             render::site::build_site(&wiki_dir, &site_dir, &opts.dir).map_err(BuildError::Site)?;
             site_built = true;
+            manifest.site_files = cache::stat_tree(&site_dir).map_err(read_error(&site_dir))?;
+        } else {
+            manifest.site_files = previous.site_files.clone();
         }
         manifest.site_key = Some(site_key);
     }

@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the meaning of a recorded key changes, so old manifests are ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// herald's version and a fingerprint of its sources, templates and locked dependencies
+/// (see `build.rs`): output made by any other herald is rendered again.
+pub const HERALD_ID: &str = env!("HERALD_BUILD_ID");
 
 /// FNV-1a, 64 bits: a named, stable hash for cache keys (a changed input changes the key;
 /// not meant to resist deliberate collisions).
@@ -76,6 +80,9 @@ pub struct Manifest {
     pub files: BTreeMap<String, FileEntry>,
     /// What `OUT/site` was built from, if it was.
     pub site_key: Option<String>,
+    /// Every file of `OUT/site` (size and time; its bytes are mdBook's).
+    #[serde(default)]
+    pub site_files: BTreeMap<String, FileEntry>,
 }
 
 impl Manifest {
@@ -102,18 +109,58 @@ impl Manifest {
 
     /// Whether the wiki holds exactly the recorded files, as they were written.
     pub fn wiki_intact(&self, wiki_dir: &Path) -> bool {
-        !self.files.is_empty()
-            && crate::write::list_files(wiki_dir).is_ok_and(|files| files.len() == self.files.len())
-            && self
-                .files
-                .iter()
-                .all(|(path, entry)| unchanged_on_disk(&wiki_dir.join(path), entry))
+        !self.files.is_empty() && tree_intact(wiki_dir, &self.files)
+    }
+
+    /// Whether the site holds exactly the recorded files, as they were built.
+    pub fn site_intact(&self, site_dir: &Path) -> bool {
+        self.site_key.is_some()
+            && !self.site_files.is_empty()
+            && tree_intact(site_dir, &self.site_files)
     }
 
     /// The fingerprint recorded for a wiki file, if the file on disk is still as recorded.
     pub fn known_hash(&self, wiki_dir: &Path, path: &str) -> Option<&str> {
         let entry = self.files.get(path)?;
         unchanged_on_disk(&wiki_dir.join(path), entry).then_some(entry.hash.as_str())
+    }
+}
+
+/// Exactly these files under `root`, each with its recorded size and time.
+fn tree_intact(root: &Path, files: &BTreeMap<String, FileEntry>) -> bool {
+    crate::write::list_files(root).is_ok_and(|found| found.len() == files.len())
+        && files
+            .iter()
+            .all(|(path, entry)| unchanged_on_disk(&root.join(path), entry))
+}
+
+/// Size and time of every file under `root`, for [`Manifest::site_intact`].
+pub fn stat_tree(root: &Path) -> std::io::Result<BTreeMap<String, FileEntry>> {
+    let mut out = BTreeMap::new();
+    for rel in crate::write::list_files(root)? {
+        let path = root.join(&rel);
+        out.insert(
+            crate::write::rel_string(&rel),
+            FileEntry {
+                len: std::fs::metadata(&path)?.len(),
+                hash: String::new(),
+                modified: crate::write::modified_ns(&path)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Staging folders an interrupted build left beside `OUT/wiki` and `OUT/site`.
+pub fn remove_leftovers(out: &Path) {
+    for name in [
+        ".wiki.new",
+        ".wiki.old",
+        ".site.new",
+        ".site.old",
+        ".site.pages",
+    ] {
+        let _ = std::fs::remove_dir_all(out.join(name));
     }
 }
 
@@ -127,7 +174,7 @@ fn unchanged_on_disk(path: &Path, entry: &FileEntry) -> bool {
 /// folder adds nothing.
 pub fn fingerprint_tree(fp: &mut Fingerprint, dir: &Path) -> std::io::Result<()> {
     for rel in crate::write::list_files(dir)? {
-        fp.text(&rel.to_string_lossy());
+        fp.text(&crate::write::rel_string(&rel));
         fp.bytes(&std::fs::read(dir.join(&rel))?);
     }
     Ok(())

@@ -47,6 +47,7 @@ pub fn write_tree_incremental(
 ) -> io::Result<(WriteStats, BTreeMap<String, FileEntry>)> {
     let mut stats = WriteStats::default();
     let mut entries: BTreeMap<String, FileEntry> = BTreeMap::new();
+    let mut copied: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     // Files whose bytes are already in `root`, carried over by hard link.
     let mut keep: Vec<&str> = Vec::new();
     let mut write: Vec<(&str, &[u8])> = Vec::new();
@@ -85,10 +86,7 @@ pub fn write_tree_incremental(
         );
     }
     // What is there now, also files nobody recorded (put there by hand): they go too.
-    let existing: Vec<String> = list_files(root)?
-        .into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let existing: Vec<String> = list_files(root)?.iter().map(|p| rel_string(p)).collect();
     stats.removed = existing
         .iter()
         .filter(|p| !entries.contains_key(*p))
@@ -113,7 +111,9 @@ pub fn write_tree_incremental(
             let target = stage.join(path);
             ensure_parent(&target)?;
             if std::fs::hard_link(root.join(path), &target).is_err() {
+                // No hard links here: a copy has the same bytes but a time of its own.
                 std::fs::copy(root.join(path), &target)?;
+                copied.insert(*path);
             }
         }
         for (path, bytes) in &write {
@@ -131,13 +131,14 @@ pub fn write_tree_incremental(
         }
         remove_if_exists(&old)?;
     }
-    let written: std::collections::BTreeSet<&str> = write.iter().map(|(p, _)| *p).collect();
+    let mut fresh = copied;
+    fresh.extend(write.iter().map(|(p, _)| *p));
     for (path, entry) in &mut entries {
         entry.modified = match previous.files.get(path) {
             Some(known)
                 if known.hash == entry.hash
                     && known.modified != 0
-                    && !written.contains(path.as_str()) =>
+                    && !fresh.contains(path.as_str()) =>
             {
                 known.modified
             }
@@ -174,6 +175,14 @@ fn remove_if_exists(path: &Path) -> io::Result<()> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// A relative path with `/` between its parts on every system, as output paths are written.
+pub fn rel_string(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Every file under `root`, relative to it, sorted.

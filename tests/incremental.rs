@@ -707,7 +707,7 @@ fn a_manifest_of_another_format_or_unreadable_is_ignored() {
     let path = Manifest::path(&project.out());
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    assert_eq!(json["format"], 1);
+    assert_eq!(json["format"], 2);
     json["format"] = serde_json::json!(0);
     std::fs::write(&path, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
 
@@ -1159,4 +1159,71 @@ fn a_deleted_manifest_with_the_site_rebuilds_the_same_site() {
     assert!(changes.written.is_empty(), "{:?}", changes.paths());
     assert_eq!(bytes_of(&tree(&project.site_dir())), site, "{report:?}");
     assert!(project.rebuild().0.up_to_date);
+}
+
+#[test]
+fn a_site_file_changed_or_deleted_by_hand_makes_the_site_build_again() {
+    let project = site_project();
+    project.build();
+    let fresh = tree(&project.site_dir());
+    let page = project.site_dir().join("releases/1.13.0/magicbox.html");
+    // A download is shared with the wiki (a hard link): damage it through the site.
+    let feed = project.site_dir().join("calendar.ics");
+    let mut bytes = std::fs::read(&feed).unwrap();
+    bytes.extend_from_slice(b"BEGIN:VEVENT\r\n");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::write(&feed, bytes).unwrap();
+    let report = project.try_build().unwrap();
+    assert!(report.site_built && !report.up_to_date, "{report:?}");
+    assert_eq!(bytes_of(&tree(&project.site_dir())), bytes_of(&fresh));
+    assert_eq!(
+        std::fs::read(project.wiki().join("calendar.ics")).unwrap(),
+        std::fs::read(&feed).unwrap()
+    );
+    assert!(project.try_build().unwrap().up_to_date);
+}
+
+#[test]
+fn a_theme_folder_named_in_book_toml_is_part_of_the_site() {
+    let project = site_project();
+    project.edit(
+        "book.toml",
+        "no-section-label = true",
+        "no-section-label = true\ntheme = \"look\"",
+    );
+    project.write(
+        "look/css/variables.css",
+        ":root { --sidebar-width: 301px; }\n",
+    );
+    project.build();
+    let variables = project.site_dir().join("css/variables.css");
+    assert_contains(
+        &std::fs::read_to_string(&variables).unwrap(),
+        "301px",
+        "the site's CSS",
+    );
+    project.write(
+        "look/css/variables.css",
+        ":root { --sidebar-width: 302px; }\n",
+    );
+    let report = project.try_build().unwrap();
+    assert!(report.site_built, "{report:?}");
+    assert_contains(
+        &std::fs::read_to_string(&variables).unwrap(),
+        "302px",
+        "the site's CSS",
+    );
+}
+
+#[test]
+fn staging_folders_left_by_an_interrupted_build_are_removed() {
+    let project = Project::new();
+    project.build();
+    for name in [".wiki.new", ".wiki.old", ".site.pages"] {
+        std::fs::create_dir_all(project.out().join(name).join("releases")).unwrap();
+    }
+    assert!(project.try_build().unwrap().up_to_date);
+    for name in [".wiki.new", ".wiki.old", ".site.pages"] {
+        assert!(!project.out().join(name).exists(), "{name} is left");
+    }
 }

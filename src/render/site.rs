@@ -18,6 +18,7 @@ const DEFAULT_TITLE: &str = "Releases";
 pub fn inputs_fingerprint(plans_dir: &Path) -> Result<String, String> {
     let root = book_root(plans_dir);
     let mut fp = Fingerprint::default();
+    let mut theme = root.join("theme");
     let book_toml = root.join("book.toml");
     if let Ok(bytes) = std::fs::read(&book_toml) {
         fp.bytes(&bytes);
@@ -30,9 +31,13 @@ pub fn inputs_fingerprint(plans_dir: &Path) -> Result<String, String> {
                 fp.bytes(&std::fs::read(root.join(&file)).unwrap_or_default());
             }
         }
+        // The theme folder mdBook uses: `output.html.theme`, else `theme/` beside book.toml.
+        if let Some(dir) = cfg.get::<PathBuf>("output.html.theme").ok().flatten() {
+            theme = root.join(dir);
+        }
     }
-    crate::cache::fingerprint_tree(&mut fp, &root.join("theme"))
-        .map_err(|e| format!("cannot read {}: {e}", root.join("theme").display()))?;
+    crate::cache::fingerprint_tree(&mut fp, &theme)
+        .map_err(|e| format!("cannot read {}: {e}", theme.display()))?;
     Ok(fp.hex())
 }
 
