@@ -997,11 +997,27 @@ fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> 
                         "a pull request needs the `teams` that must approve it",
                     );
                 }
+                let teams: Vec<TeamId> = teams.into_iter().map(|t| t.value).collect();
+                for approved in &approved_by {
+                    if !teams.contains(&approved.value) {
+                        r.warning(
+                            approved.loc,
+                            format!(
+                                "`{}` approved, but is not among the pull request's teams",
+                                approved.value
+                            ),
+                        )
+                        .help = Some(
+                            "add it to `teams` if its approval is needed, or remove it from `approved_by`"
+                                .to_owned(),
+                        );
+                    }
+                }
                 pull_requests.push(PullRequest {
                     url,
                     title,
                     teams,
-                    approved_by,
+                    approved_by: approved_by.into_iter().map(|t| t.value).collect(),
                 });
             }
         }
@@ -1188,7 +1204,13 @@ fn list_field<'n>(node: &'n Node, name: &str) -> &'n [Node] {
     }
 }
 
-fn team_list(r: &mut Reader, f: &Fields, name: &str, reg: &Registry) -> Option<Vec<TeamId>> {
+/// A list of team ids, each with the place it was written.
+fn team_list(
+    r: &mut Reader,
+    f: &Fields,
+    name: &str,
+    reg: &Registry,
+) -> Option<Vec<Located<TeamId>>> {
     let Some(list) = f.get(name) else {
         return Some(Vec::new());
     };
@@ -1196,7 +1218,10 @@ fn team_list(r: &mut Reader, f: &Fields, name: &str, reg: &Registry) -> Option<V
     let mut teams = Vec::new();
     for item in r.list(list, name) {
         match r.text(item, "a team id").and_then(|t| reg.team(r, &t)) {
-            Some(t) => teams.push(t),
+            Some(value) => teams.push(Located {
+                value,
+                loc: item.loc,
+            }),
             None => ok = false,
         }
     }
