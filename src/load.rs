@@ -60,7 +60,7 @@ pub mod fields {
         "events",
     ];
     pub const CANDIDATE: &[&str] = &["name", "date", "cherry_pick_deadline"];
-    pub const EVENT: &[&str] = &["title", "date", "description"];
+    pub const EVENT: &[&str] = &["id", "title", "date", "description"];
     pub const SCRUM_OF_SCRUMS: &[&str] = &["first", "every_weeks", "duration_minutes", "until"];
     pub const TEST_ENVIRONMENT: &[&str] = &["url", "access", "ready"];
     pub const MANUAL_TESTS: &[&str] = &["skip", "results"];
@@ -1319,18 +1319,28 @@ fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule>
         .require(r, "release")
         .and_then(|n| date(r, n, "the release date"));
     let mut events = Vec::new();
+    let mut event_ids: Vec<String> = Vec::new();
     if let Some(list) = f.get("events") {
         for item in r.list(list, "events") {
             let Some(e) = r.fields(item, "an event", fields::EVENT) else {
                 continue;
             };
+            let event_id = optional(e.get("id"), |n| id(r, n, "event id"));
+            if let Some(Some(given)) = &event_id {
+                if event_ids.contains(&given.value) {
+                    r.error(given.loc, format!("duplicate event id `{}`", given.value))
+                        .help = Some("give each event its own id".to_owned());
+                }
+                event_ids.push(given.value.clone());
+            }
             let title = req_line(r, &e, "title", "a title");
             let edate = e
                 .require(r, "date")
                 .and_then(|n| date(r, n, "the event's date"));
             let description = opt_text(r, &e, "description", "a description");
-            if let (Some(title), Some(edate)) = (title, edate) {
+            if let (Some(event_id), Some(title), Some(edate)) = (event_id, title, edate) {
                 events.push(Event {
+                    id: event_id.map(|t| t.value),
                     title,
                     date: edate.value,
                     description,

@@ -147,6 +147,8 @@ pub struct Candidate {
 
 #[derive(Debug, Clone)]
 pub struct Event {
+    /// Names its milestone (`event-<id>`); without it the title does, and renaming moves it.
+    pub id: Option<String>,
     pub title: String,
     pub date: Date,
     /// Markdown.

@@ -598,17 +598,28 @@ fn milestones(release: &Release, version: &str, today: Date) -> Vec<Milestone> {
         Moment::Day(s.release.value),
         None,
     );
-    // A repeated title gets `-2`, `-3`, …, skipping any slug another event already took.
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    // An event with an id is named by it; the others by their title, a repeated title
+    // getting `-2`, `-3`, …, skipping any slug another event already took.
+    let mut taken: BTreeSet<String> = s
+        .events
+        .iter()
+        .filter_map(|e| e.id.as_ref().map(|id| format!("event-{id}")))
+        .collect();
     for e in &s.events {
-        let base = format!("event-{}", slugify(&e.title));
-        let mut slug = base.clone();
-        let mut n = 1;
-        while taken.contains(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        taken.insert(slug.clone());
+        let slug = match &e.id {
+            Some(id) => format!("event-{id}"),
+            None => {
+                let base = format!("event-{}", slugify(&e.title));
+                let mut slug = base.clone();
+                let mut n = 1;
+                while taken.contains(&slug) {
+                    n += 1;
+                    slug = format!("{base}-{n}");
+                }
+                taken.insert(slug.clone());
+                slug
+            }
+        };
         push(
             slug,
             MilestoneKind::Event,
@@ -938,6 +949,24 @@ schedule:
             .map(|m| m.slug.as_str())
             .collect();
         assert_eq!(slugs, ["event-demo", "event-demo-2", "event-demo-3"]);
+    }
+
+    #[test]
+    fn an_event_id_names_its_milestone_whatever_the_title() {
+        let with_id = PLAN.replace(
+            "- { title: Demo 2, date: 2026-12-03 }",
+            "- { id: demo, title: Renamed demo, date: 2026-12-03 }",
+        );
+        let (_dir, plans) = one_release(&with_id);
+        let t = plan(&plans, date(2026, 11, 26));
+        let slugs: Vec<&str> = t.releases[0]
+            .milestones
+            .iter()
+            .filter(|m| m.kind == MilestoneKind::Event)
+            .map(|m| m.slug.as_str())
+            .collect();
+        // The id wins its slug; titles step around it.
+        assert_eq!(slugs, ["event-demo-2", "event-demo", "event-demo-3"]);
     }
 
     #[test]

@@ -259,6 +259,7 @@ fn release_properties() -> Value {
                     "items": object(
                         "An event",
                         json!({
+                            "id": id("A stable id for its page anchor and calendar UID (default: from the title), so renaming the event moves nothing"),
                             "title": line("What happens"),
                             "date": date("The event's day"),
                             "description": markdown("Details"),
