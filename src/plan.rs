@@ -938,17 +938,23 @@ schedule:
     - { title: Demo, date: 2026-12-04 }
 ";
 
-    #[test]
-    fn event_slugs_stay_unique_when_a_title_repeats() {
-        let (_dir, plans) = one_release(PLAN);
-        let t = plan(&plans, date(2026, 11, 26));
-        let slugs: Vec<&str> = t.releases[0]
+    /// The slugs of a plan's event milestones, in date order.
+    fn event_slugs(plan_text: &str) -> Vec<String> {
+        let (_dir, plans) = one_release(plan_text);
+        plan(&plans, date(2026, 11, 26)).releases[0]
             .milestones
             .iter()
             .filter(|m| m.kind == MilestoneKind::Event)
-            .map(|m| m.slug.as_str())
-            .collect();
-        assert_eq!(slugs, ["event-demo", "event-demo-2", "event-demo-3"]);
+            .map(|m| m.slug.clone())
+            .collect()
+    }
+
+    #[test]
+    fn event_slugs_stay_unique_when_a_title_repeats() {
+        assert_eq!(
+            event_slugs(PLAN),
+            ["event-demo", "event-demo-2", "event-demo-3"]
+        );
     }
 
     #[test]
@@ -957,16 +963,11 @@ schedule:
             "- { title: Demo 2, date: 2026-12-03 }",
             "- { id: demo, title: Renamed demo, date: 2026-12-03 }",
         );
-        let (_dir, plans) = one_release(&with_id);
-        let t = plan(&plans, date(2026, 11, 26));
-        let slugs: Vec<&str> = t.releases[0]
-            .milestones
-            .iter()
-            .filter(|m| m.kind == MilestoneKind::Event)
-            .map(|m| m.slug.as_str())
-            .collect();
         // The id wins its slug; titles step around it.
-        assert_eq!(slugs, ["event-demo-2", "event-demo", "event-demo-3"]);
+        assert_eq!(
+            event_slugs(&with_id),
+            ["event-demo-2", "event-demo", "event-demo-3"]
+        );
     }
 
     #[test]
