@@ -107,12 +107,13 @@ impl Manifest {
         crate::write::write_file(&Manifest::path(out), &bytes).map(|_| ())
     }
 
-    /// Whether the wiki holds exactly the recorded files, as they were written.
+    /// Whether the wiki holds the recorded files, as they were written (files that are not
+    /// herald's may be there too: they are the user's).
     pub fn wiki_intact(&self, wiki_dir: &Path) -> bool {
         !self.files.is_empty() && tree_intact(wiki_dir, &self.files)
     }
 
-    /// Whether the site holds exactly the recorded files, as they were built.
+    /// Whether the site holds the recorded files, as they were built.
     pub fn site_intact(&self, site_dir: &Path) -> bool {
         self.site_key.is_some()
             && !self.site_files.is_empty()
@@ -121,17 +122,15 @@ impl Manifest {
 
     /// The fingerprint recorded for a wiki file, if the file on disk is still as recorded.
     pub fn known_hash(&self, wiki_dir: &Path, path: &str) -> Option<&str> {
-        let entry = self.files.get(path)?;
-        unchanged_on_disk(&wiki_dir.join(path), entry).then_some(entry.hash.as_str())
+        crate::write::known_hash(wiki_dir, &self.files, path)
     }
 }
 
-/// Exactly these files under `root`, each with its recorded size and time.
+/// Each recorded file under `root`, with its recorded size and time.
 fn tree_intact(root: &Path, files: &BTreeMap<String, FileEntry>) -> bool {
-    crate::write::list_files(root).is_ok_and(|found| found.len() == files.len())
-        && files
-            .iter()
-            .all(|(path, entry)| unchanged_on_disk(&root.join(path), entry))
+    files
+        .iter()
+        .all(|(path, entry)| crate::write::unchanged_on_disk(&root.join(path), entry))
 }
 
 /// Size and time of every file under `root`, for [`Manifest::site_intact`].
@@ -142,7 +141,7 @@ pub fn stat_tree(root: &Path) -> std::io::Result<BTreeMap<String, FileEntry>> {
         out.insert(
             crate::write::rel_string(&rel),
             FileEntry {
-                len: std::fs::metadata(&path)?.len(),
+                len: std::fs::symlink_metadata(&path)?.len(),
                 hash: String::new(),
                 modified: crate::write::modified_ns(&path)?,
             },
@@ -151,36 +150,37 @@ pub fn stat_tree(root: &Path) -> std::io::Result<BTreeMap<String, FileEntry>> {
     Ok(out)
 }
 
-/// Staging folders an interrupted build left beside `OUT/wiki` and `OUT/site`.
-pub fn remove_leftovers(out: &Path) {
-    for name in [
-        ".wiki.new",
-        ".wiki.old",
-        ".site.new",
-        ".site.old",
-        ".site.pages",
-    ] {
-        let _ = std::fs::remove_dir_all(out.join(name));
-    }
-}
-
-/// Same size and modification time as recorded: nobody touched the file since.
-fn unchanged_on_disk(path: &Path, entry: &FileEntry) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == entry.len)
-        && crate::write::modified_ns(path).is_ok_and(|t| t == entry.modified)
-}
-
 /// Fingerprints every file under `dir` (sorted, names included) into `fp`; a missing
-/// folder adds nothing.
+/// folder adds nothing. Links count by their target's name and special files by their
+/// name alone: nothing is followed or opened that could block or be endless.
 pub fn fingerprint_tree(fp: &mut Fingerprint, dir: &Path) -> std::io::Result<()> {
-    for rel in crate::write::list_files(dir)? {
-        fp.text(&crate::write::rel_string(&rel));
-        fp.bytes(&std::fs::read(dir.join(&rel))?);
+    for (rel, kind) in crate::write::list_entries(dir)? {
+        fp.text(&rel);
+        match kind {
+            crate::write::EntryKind::File => fp.bytes(&read_capped(&dir.join(&rel))?),
+            _ => fp.text(&std::fs::read_link(dir.join(&rel)).map_or_else(
+                |_| String::new(),
+                |target| target.to_string_lossy().into_owned(),
+            )),
+        };
     }
     Ok(())
 }
 
-/// The fingerprints of a plans folder's YAML files, by path.
+/// A file's first bytes, up to one past the largest file herald reads: enough to tell
+/// every readable file from another, and bounded for a file of any size.
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let limit = crate::yaml::MAX_FILE_BYTES as u64 + 1;
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The fingerprints of a plans folder's YAML files, by path: regular files (or links to
+/// them) only, so a FIFO or device named like a plan is never opened here.
 pub fn fingerprint_plans(dir: &Path) -> std::io::Result<BTreeMap<PathBuf, String>> {
     use rayon::prelude::*;
     let mut paths = Vec::new();
@@ -196,7 +196,7 @@ pub fn fingerprint_plans(dir: &Path) -> std::io::Result<BTreeMap<PathBuf, String
     }
     paths
         .into_par_iter()
-        .map(|p| std::fs::read(&p).map(|b| (p, Fingerprint::of(&b))))
+        .map(|p| read_capped(&p).map(|b| (p, Fingerprint::of(&b))))
         .collect()
 }
 

@@ -37,6 +37,8 @@ enum Command {
         /// The date that decides what is past (YYYY-MM-DD; default: today in UTC)
         #[arg(long, value_parser = parse_date)]
         today: Option<Date>,
+        #[command(flatten)]
+        book: BookCommands,
     },
     /// Render the wiki (MagicBox pages, workbooks, calendars, Slack drafts) and the HTML site
     Build {
@@ -58,6 +60,12 @@ enum Command {
         /// Print where the time went, to stderr
         #[arg(long)]
         timings: bool,
+        /// Build into OUT/wiki or OUT/site although they hold files herald did not write
+        /// (a wiki checkout); those files are kept, never overwritten
+        #[arg(long)]
+        keep_foreign: bool,
+        #[command(flatten)]
+        book: BookCommands,
     },
     /// Print a JSON Schema for the plan files, for editor completion and validation
     Schema(cli::schema::Args),
@@ -74,6 +82,20 @@ enum Command {
     /// Write a synthetic plans folder of a given size, for benchmarks
     #[command(hide = true)]
     Synth(cli::synth::Args),
+}
+
+/// The commands `book.toml` may have mdBook run: none unless named here, so a pull
+/// request that changes only `book.toml` cannot add one.
+#[derive(clap::Args)]
+struct BookCommands {
+    /// A command book.toml may run as an mdBook preprocessor or renderer (repeatable)
+    #[arg(
+        long = "allow-book-command",
+        value_name = "COMMAND",
+        env = "HERALD_BOOK_COMMANDS",
+        value_delimiter = ','
+    )]
+    allowed: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -96,7 +118,8 @@ fn main() -> ExitCode {
             format,
             strict,
             today,
-        } => run_check(&dir, format, strict, today_or_now(today)),
+            book,
+        } => run_check(&dir, format, strict, today_or_now(today), &book.allowed),
         Command::Build {
             dir,
             out,
@@ -104,6 +127,8 @@ fn main() -> ExitCode {
             site_url,
             no_site,
             timings,
+            keep_foreign,
+            book,
         } => run_build(
             herald::build::BuildOptions {
                 dir,
@@ -111,6 +136,8 @@ fn main() -> ExitCode {
                 today: today_or_now(today),
                 site_url,
                 site: !no_site,
+                keep_foreign,
+                allowed_commands: book.allowed,
             },
             timings,
         ),
@@ -124,14 +151,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(dir: &std::path::Path, format: Format, strict: bool, today: Date) -> ExitCode {
-    let checked = match herald::check(dir, today, strict) {
+fn run_check(
+    dir: &std::path::Path,
+    format: Format,
+    strict: bool,
+    today: Date,
+    allowed_commands: &[String],
+) -> ExitCode {
+    let mut checked = match herald::check(dir, today, strict) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("herald: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    // What the build reads besides the plans: the templates and book.toml.
+    checked
+        .diags
+        .extend(herald::check_site_inputs(dir, allowed_commands));
+    if strict {
+        checked.diags.make_strict();
+    }
+    checked.diags.finish();
     let diags = &checked.diags;
     let summary = herald::diag::summary_line(diags, checked.files());
     emit(&match format {

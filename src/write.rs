@@ -1,13 +1,18 @@
 //! Writes a tree of files atomically: the new tree is staged beside the old one, files whose
 //! bytes did not change are carried over untouched (same inode, same modification time),
 //! and the staged tree is swapped in. A tree with no change is not touched at all.
+//!
+//! herald owns only what it wrote: files in the tree that no manifest records (a wiki
+//! checkout's `.git`, a page of the user's) are carried into the new tree as they are, never
+//! overwritten, and a first build into a folder full of them is refused. Staging folders
+//! live in herald's own `OUT/.herald/`, and after a crash anywhere the next build finds the
+//! old or the new tree in place (see [`Layout::recover`]).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use std::collections::BTreeMap;
-
-use crate::cache::{FileEntry, Fingerprint, Manifest};
+use crate::cache::{FileEntry, Fingerprint};
 use crate::render::Files;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -23,36 +28,217 @@ impl WriteStats {
     }
 }
 
-fn sibling(root: &Path, suffix: &str) -> PathBuf {
-    let name = root
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_owned());
-    root.with_file_name(format!(".{name}.{suffix}"))
+/// herald's own folder in OUT: the manifest, the lock and the staging folders.
+pub const STATE_DIR: &str = ".herald";
+
+/// Aborts the process at a named point of a swap when `HERALD_CRASH_AT` names it, so tests
+/// can check that a crash there (as with kill -9: no clean-up runs) loses nothing.
+pub fn crash_point(name: &str) {
+    if std::env::var_os("HERALD_CRASH_AT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
 }
 
-/// Makes `root` hold exactly `files`, with nothing known about its previous content.
-pub fn write_tree(root: &Path, files: &Files) -> io::Result<WriteStats> {
-    write_tree_incremental(root, files, &[], &Manifest::default()).map(|(stats, _)| stats)
+/// Where a published tree and its staging folders are: `OUT/<name>`, and
+/// `OUT/.herald/<name>.new` and `.old`, names no user picks by accident.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub name: String,
+    pub root: PathBuf,
+    pub new: PathBuf,
+    pub old: PathBuf,
 }
 
-/// Makes `root` hold exactly `files` plus the `carried` files already in it (left as they
-/// are), knowing from `previous` what each existing file holds, so unchanged files need not
-/// be read. Returns what it did and the manifest entry of every file now in `root`.
-pub fn write_tree_incremental(
+impl Layout {
+    pub fn new(out: &Path, name: &str) -> Layout {
+        let state = out.join(STATE_DIR);
+        Layout {
+            name: name.to_owned(),
+            root: out.join(name),
+            new: state.join(format!("{name}.new")),
+            old: state.join(format!("{name}.old")),
+        }
+    }
+
+    /// Puts a tree back in place after a crash, by renames only: a crash between the two
+    /// renames of a swap leaves `old` (the previous tree) and `new` (the complete new one,
+    /// since `new` is filled before the first rename), and no root.
+    pub fn recover(&self) -> io::Result<()> {
+        if exists(&self.root) {
+            return Ok(());
+        }
+        if exists(&self.old) {
+            let from = if exists(&self.new) {
+                &self.new
+            } else {
+                &self.old
+            };
+            std::fs::rename(from, &self.root)?;
+        }
+        Ok(())
+    }
+
+    /// Removes staging folders an interrupted build left (and the scratch folders a stage
+    /// is made in, `<name>.build` and `<name>.pages`), once they are copies: never the
+    /// previous tree while no tree is in place.
+    pub fn discard_leftovers(&self) -> io::Result<()> {
+        if !exists(&self.root) && exists(&self.old) {
+            return Ok(());
+        }
+        for scratch in ["build", "pages"] {
+            remove_if_exists(&self.new.with_file_name(format!("{}.{scratch}", self.name)))?;
+        }
+        remove_if_exists(&self.new)?;
+        remove_if_exists(&self.old)
+    }
+
+    /// Swaps the staged tree `new` in. Where the system can exchange two folders in one
+    /// step, there is never a moment without a tree; elsewhere the previous tree is moved
+    /// to `old` first, and [`Layout::recover`] handles a crash between the two renames.
+    pub fn swap(&self) -> io::Result<()> {
+        let point = |step: &str| crash_point(&format!("{}-{step}", self.name));
+        point("staged");
+        if !exists(&self.root) {
+            std::fs::rename(&self.new, &self.root)?;
+            point("swapped");
+            return Ok(());
+        }
+        if exchange(&self.new, &self.root).is_ok() {
+            point("swapped");
+            return remove_if_exists(&self.new);
+        }
+        std::fs::rename(&self.root, &self.old)?;
+        point("half-swapped");
+        if let Err(e) = std::fs::rename(&self.new, &self.root) {
+            // Put the previous tree back rather than leave nothing.
+            let _ = std::fs::rename(&self.old, &self.root);
+            return Err(e);
+        }
+        point("swapped");
+        remove_if_exists(&self.old)
+    }
+}
+
+/// Exchanges two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    if std::env::var_os("HERALD_SWAP_BY_RENAME").is_some() {
+        // Tests take the two-rename path too, as systems without the exchange do.
+        return Err(io::Error::from(io::ErrorKind::Unsupported));
+    }
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Whether anything is at `path`, a dangling symlink included.
+fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// What is in a published tree besides the files herald writes now.
+#[derive(Debug, Default)]
+pub struct Survey {
+    /// Entries no manifest records (files, links, empty folders): kept as they are.
+    pub foreign: Vec<String>,
+    /// Foreign entries where herald would now write: never overwritten.
+    pub conflicts: Vec<String>,
+    /// Recorded files that the new tree no longer has.
+    pub removed: usize,
+}
+
+impl Survey {
+    /// Foreign entries that are not under a dot-folder or dot-file (`.git`, `.nojekyll`).
+    pub fn visible_foreign(&self) -> impl Iterator<Item = &String> {
+        self.foreign
+            .iter()
+            .filter(|p| !p.split('/').any(|c| c.starts_with('.')))
+    }
+}
+
+/// Sorts out what is in `root`: recorded files (`owned`), files the new tree has
+/// (`wanted`, with `same_bytes` telling whether an unrecorded one already holds exactly
+/// them: it is adopted), and everything else, which is foreign.
+pub fn survey(
     root: &Path,
+    owned: &BTreeMap<String, FileEntry>,
+    wanted: &BTreeSet<String>,
+    same_bytes: impl Fn(&str) -> bool,
+) -> io::Result<Survey> {
+    let mut out = Survey::default();
+    let wanted_dirs: BTreeSet<&str> = wanted
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
+        .collect();
+    for (rel, kind) in list_entries(root)? {
+        if owned.contains_key(&rel) {
+            if !wanted.contains(&rel) {
+                out.removed += 1;
+            }
+            continue;
+        }
+        let in_the_way = if wanted.contains(&rel) {
+            if kind == EntryKind::File && same_bytes(&rel) {
+                continue; // adopted: it holds exactly what herald writes there
+            }
+            true
+        } else if wanted_dirs.contains(rel.as_str()) {
+            if kind == EntryKind::Dir {
+                continue; // an empty folder where herald puts files anyway
+            }
+            true
+        } else {
+            ancestors(&rel).any(|a| wanted.contains(a))
+        };
+        if in_the_way {
+            out.conflicts.push(rel.clone());
+        }
+        out.foreign.push(rel);
+    }
+    Ok(out)
+}
+
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    rel.match_indices('/').map(|(i, _)| &rel[..i])
+}
+
+/// A new tree staged in [`Layout::new`], not yet swapped in.
+pub struct Staged {
+    pub stats: WriteStats,
+    pub entries: BTreeMap<String, FileEntry>,
+    /// Files staged as copies or new writes: their times are new.
+    pub fresh: BTreeSet<String>,
+    /// Whether the tree needs swapping (something changed, or there is no tree yet).
+    pub changed: bool,
+}
+
+/// Stages a new tree holding exactly `files` plus the `carried` files of the published one
+/// (recorded in `owned`, left as they are), knowing from `owned` what each recorded file
+/// holds so unchanged ones need not be read. The caller then carries foreign entries and
+/// swaps, if anything changed.
+pub fn stage_tree(
+    layout: &Layout,
     files: &Files,
     carried: &[String],
-    previous: &Manifest,
-) -> io::Result<(WriteStats, BTreeMap<String, FileEntry>)> {
-    let mut stats = WriteStats::default();
+    owned: &BTreeMap<String, FileEntry>,
+    removed: usize,
+) -> io::Result<Staged> {
+    let root = &layout.root;
+    let mut stats = WriteStats {
+        removed,
+        ..WriteStats::default()
+    };
     let mut entries: BTreeMap<String, FileEntry> = BTreeMap::new();
-    let mut copied: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut fresh: BTreeSet<String> = BTreeSet::new();
     // Files whose bytes are already in `root`, carried over by hard link.
     let mut keep: Vec<&str> = Vec::new();
     let mut write: Vec<(&str, &[u8])> = Vec::new();
     for path in carried {
-        let entry = previous.files.get(path).cloned().ok_or_else(|| {
+        let entry = owned.get(path).cloned().ok_or_else(|| {
             io::Error::other(format!("{path} is carried over but was never written"))
         })?;
         entries.insert(path.clone(), entry);
@@ -64,10 +250,10 @@ pub fn write_tree_incremental(
             .to_str()
             .ok_or_else(|| io::Error::other("output paths are UTF-8"))?;
         let hash = Fingerprint::of(bytes);
-        let same = match previous.known_hash(root, path) {
+        let same = match known_hash(root, owned, path) {
             Some(known) => known == hash,
             // Nothing recorded: compare with the file itself, so its time is kept too.
-            None => std::fs::read(root.join(path)).is_ok_and(|old| old == *bytes),
+            None => read_regular(&root.join(path)).is_some_and(|old| old == *bytes),
         };
         if same {
             keep.push(path);
@@ -85,96 +271,223 @@ pub fn write_tree_incremental(
             },
         );
     }
-    // What is there now, also files nobody recorded (put there by hand): they go too.
-    let existing: Vec<String> = list_files(root)?.iter().map(|p| rel_string(p)).collect();
-    stats.removed = existing
-        .iter()
-        .filter(|p| !entries.contains_key(*p))
-        .count();
-
-    if stats.changed() || !root.is_dir() {
-        let stage = sibling(root, "new");
-        let old = sibling(root, "old");
-        remove_if_exists(&stage)?;
-        remove_if_exists(&old)?;
-        std::fs::create_dir_all(&stage)?;
-        let mut dirs = std::collections::BTreeSet::new();
-        let mut ensure_parent = |target: &Path| -> io::Result<()> {
-            if let Some(parent) = target.parent()
-                && dirs.insert(parent.to_path_buf())
-            {
-                std::fs::create_dir_all(parent)?;
-            }
-            Ok(())
-        };
+    let changed = stats.changed() || !root.is_dir();
+    if changed {
+        remove_if_exists(&layout.new)?;
+        std::fs::create_dir_all(&layout.new)?;
+        let mut dirs = Dirs::default();
         for path in &keep {
-            let target = stage.join(path);
-            ensure_parent(&target)?;
+            let target = layout.new.join(path);
+            dirs.ensure_parent(&target)?;
             if std::fs::hard_link(root.join(path), &target).is_err() {
                 // No hard links here: a copy has the same bytes but a time of its own.
                 std::fs::copy(root.join(path), &target)?;
-                copied.insert(*path);
+                fresh.insert((*path).to_owned());
             }
         }
         for (path, bytes) in &write {
-            let target = stage.join(path);
-            ensure_parent(&target)?;
+            let target = layout.new.join(path);
+            dirs.ensure_parent(&target)?;
             std::fs::write(&target, bytes)?;
+            fresh.insert((*path).to_owned());
         }
-        if root.exists() {
-            std::fs::rename(root, &old)?;
-        }
-        if let Err(e) = std::fs::rename(&stage, root) {
-            // Put the previous tree back rather than leave nothing.
-            let _ = std::fs::rename(&old, root);
-            return Err(e);
-        }
-        remove_if_exists(&old)?;
     }
-    let mut fresh = copied;
-    fresh.extend(write.iter().map(|(p, _)| *p));
-    for (path, entry) in &mut entries {
-        entry.modified = match previous.files.get(path) {
-            Some(known)
-                if known.hash == entry.hash
-                    && known.modified != 0
-                    && !fresh.contains(path.as_str()) =>
-            {
-                known.modified
+    Ok(Staged {
+        stats,
+        entries,
+        fresh,
+        changed,
+    })
+}
+
+impl Staged {
+    /// Records each file's time as it is now in `root`: unchanged files keep the one known.
+    pub fn finish(
+        mut self,
+        root: &Path,
+        owned: &BTreeMap<String, FileEntry>,
+    ) -> io::Result<(WriteStats, BTreeMap<String, FileEntry>)> {
+        for (path, entry) in &mut self.entries {
+            entry.modified = match owned.get(path) {
+                Some(known)
+                    if known.hash == entry.hash
+                        && known.modified != 0
+                        && !self.fresh.contains(path.as_str()) =>
+                {
+                    known.modified
+                }
+                _ => modified_ns(&root.join(path))?,
+            };
+        }
+        Ok((self.stats, self.entries))
+    }
+}
+
+/// The fingerprint recorded for a file, if the file on disk is still as recorded.
+pub fn known_hash<'m>(
+    root: &Path,
+    owned: &'m BTreeMap<String, FileEntry>,
+    path: &str,
+) -> Option<&'m str> {
+    let entry = owned.get(path)?;
+    unchanged_on_disk(&root.join(path), entry).then_some(entry.hash.as_str())
+}
+
+/// Same size and modification time as recorded: nobody touched the file since.
+pub fn unchanged_on_disk(path: &Path, entry: &FileEntry) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == entry.len)
+        && modified_ns(path).is_ok_and(|t| t == entry.modified)
+}
+
+/// A regular file's bytes (never a link, a FIFO or a device, which reading could block on).
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    meta.is_file().then(|| std::fs::read(path).ok()).flatten()
+}
+
+/// Parent folders created once each.
+#[derive(Default)]
+struct Dirs(BTreeSet<PathBuf>);
+
+impl Dirs {
+    fn ensure_parent(&mut self, target: &Path) -> io::Result<()> {
+        if let Some(parent) = target.parent()
+            && self.0.insert(parent.to_path_buf())
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts every foreign entry of `root` into `stage` as it is: files and links by hard link
+/// (the same inode, so bytes, time and permissions are the user's), empty folders made
+/// again. Nothing of the user's is read, changed or deleted.
+pub fn carry_foreign(root: &Path, stage: &Path, foreign: &[String]) -> io::Result<()> {
+    let mut dirs = Dirs::default();
+    for rel in foreign {
+        let (from, to) = (root.join(rel), stage.join(rel));
+        let meta = std::fs::symlink_metadata(&from)?;
+        if meta.is_dir() {
+            std::fs::create_dir_all(&to)?;
+            std::fs::set_permissions(&to, meta.permissions())?;
+            continue;
+        }
+        dirs.ensure_parent(&to)?;
+        if let Err(e) = std::fs::hard_link(&from, &to) {
+            if meta.is_file() {
+                std::fs::copy(&from, &to)?;
+            } else {
+                copy_link(&from, &to).map_err(|_| e)?;
             }
-            _ => modified_ns(&root.join(path))?,
-        };
+        }
     }
-    Ok((stats, entries))
+    // Folders of the user's keep their permissions too (made above with the default ones).
+    for (rel, _) in list_entries(stage)?
+        .into_iter()
+        .filter(|(_, k)| *k == EntryKind::Dir)
+    {
+        if let Ok(meta) = std::fs::symlink_metadata(root.join(&rel))
+            && meta.is_dir()
+        {
+            let _ = std::fs::set_permissions(stage.join(&rel), meta.permissions());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn copy_link(from: &Path, to: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(std::fs::read_link(from)?, to)
+}
+
+#[cfg(not(unix))]
+fn copy_link(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// A file's modification time in nanoseconds since 1970, to notice a file changed by hand.
 pub fn modified_ns(path: &Path) -> io::Result<u64> {
-    let modified = std::fs::metadata(path)?.modified()?;
+    let modified = std::fs::symlink_metadata(path)?.modified()?;
     Ok(modified
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)))
 }
 
-/// Writes one file atomically: beside it first, then renamed over it.
-pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp = sibling(path, "tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(true)
+/// How [`write_file`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A regular file replaced atomically (or created).
+    Replaced,
+    /// The file already held these bytes.
+    Unchanged,
+    /// Written through to a device, FIFO or other special file (`/dev/stdout`).
+    Through,
 }
 
-fn remove_if_exists(path: &Path) -> io::Result<()> {
+/// Writes one file: a regular file (or a new one) atomically, beside it first and then
+/// renamed over it; a link to a regular file replaces the file it points to; a device, FIFO
+/// or other special file (`/dev/stdout`) is written through, never replaced.
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+    let target = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            file.write_all(bytes)?;
+            file.flush()?;
+            return Ok(Written::Through);
+        }
+        // A link to a regular file: replace that file, so the link stays.
+        Ok(meta) if meta.is_file() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    if read_regular(&target).is_some_and(|old| old == bytes) {
+        return Ok(Written::Unchanged);
+    }
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_owned());
+    let tmp = target.with_file_name(format!(".{name}.herald-{}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| {
+            use std::io::Write;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, &target));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map(|()| Written::Replaced)
+}
+
+pub fn remove_if_exists(path: &Path) -> io::Result<()> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// A name as it may be shown in a terminal: control characters and bidi controls are
+/// written as escapes (`\u{1b}`), so a file name cannot rewrite what the terminal shows.
+pub fn shown(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A relative path with `/` between its parts on every system, as output paths are written.
@@ -185,25 +498,100 @@ pub fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
-/// Every file under `root`, relative to it, sorted.
-pub fn list_files(root: &Path) -> io::Result<Vec<PathBuf>> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    /// A symlink, FIFO, socket or device: never followed or opened.
+    Other,
+    /// An empty folder (folders with entries are listed through them).
+    Dir,
+}
+
+/// Every entry under `root`, relative to it with `/` separators, sorted; links are listed,
+/// never followed.
+pub fn list_entries(root: &Path) -> io::Result<Vec<(String, EntryKind)>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, EntryKind)>) -> io::Result<()> {
+        let mut any = false;
         for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            any = true;
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 walk(root, &path, out)?;
             } else if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_path_buf());
+                let kind = if kind.is_file() {
+                    EntryKind::File
+                } else {
+                    EntryKind::Other
+                };
+                out.push((rel_string(rel), kind));
             }
+        }
+        if !any
+            && let Ok(rel) = dir.strip_prefix(root)
+            && !rel.as_os_str().is_empty()
+        {
+            out.push((rel_string(rel), EntryKind::Dir));
         }
         Ok(())
     }
     let mut out = Vec::new();
-    if root.is_dir() {
+    if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
         walk(root, root, &mut out)?;
     }
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Every file under `root`, relative to it, sorted (links and special files included,
+/// never followed; empty folders left out).
+pub fn list_files(root: &Path) -> io::Result<Vec<PathBuf>> {
+    Ok(list_entries(root)?
+        .into_iter()
+        .filter(|(_, k)| *k != EntryKind::Dir)
+        .map(|(p, _)| PathBuf::from(p))
+        .collect())
+}
+
+/// One build at a time in an output folder: an advisory lock on `OUT/.herald/lock`,
+/// released by the system when the process ends, however it ends.
+pub struct OutLock {
+    _file: std::fs::File,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "another herald build is writing into {0} (it holds {0}/.herald/lock); wait for it to finish, then build again"
+    )]
+    Busy(String),
+    #[error("cannot lock {path}: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+impl OutLock {
+    pub fn acquire(out: &Path) -> Result<OutLock, LockError> {
+        let path = out.join(STATE_DIR).join("lock");
+        let io = |source| LockError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(out.join(STATE_DIR)).map_err(io)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(OutLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(LockError::Busy(out.display().to_string()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -218,25 +606,146 @@ mod tests {
         f
     }
 
+    /// Writes `files` as a build does: survey, stage, carry, swap; returns the new record.
+    fn write(
+        layout: &Layout,
+        files: &Files,
+        owned: &BTreeMap<String, FileEntry>,
+    ) -> (WriteStats, BTreeMap<String, FileEntry>, Survey) {
+        let wanted = files
+            .iter()
+            .map(|(p, _)| rel_string(p))
+            .collect::<BTreeSet<_>>();
+        let survey = survey(&layout.root, owned, &wanted, |p| {
+            std::fs::read(layout.root.join(p)).ok().as_deref() == files.get(p)
+        })
+        .unwrap();
+        assert!(survey.conflicts.is_empty(), "{:?}", survey.conflicts);
+        let staged = stage_tree(layout, files, &[], owned, survey.removed).unwrap();
+        if staged.changed {
+            carry_foreign(&layout.root, &layout.new, &survey.foreign).unwrap();
+            layout.swap().unwrap();
+        }
+        let (stats, entries) = staged.finish(&layout.root, owned).unwrap();
+        (stats, entries, survey)
+    }
+
     #[test]
-    fn unchanged_files_keep_their_modification_time() {
+    fn unchanged_files_keep_their_modification_time_and_foreign_files_stay() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("wiki");
-        let first = write_tree(&root, &files(&[("a.md", "A"), ("r/b.md", "B")])).unwrap();
+        let layout = Layout::new(dir.path(), "wiki");
+        let root = layout.root.clone();
+        let (first, owned, _) = write(&layout, &files(&[("a.md", "A"), ("r/b.md", "B")]), &{
+            BTreeMap::new()
+        });
         assert_eq!((first.written, first.unchanged), (2, 0));
         let mtime = |p: &str| std::fs::metadata(root.join(p)).unwrap().modified().unwrap();
         let before = mtime("a.md");
+        std::fs::write(root.join("r/mine.txt"), "the user's").unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let noop = write_tree(&root, &files(&[("a.md", "A"), ("r/b.md", "B")])).unwrap();
+        let (noop, owned, _) = write(&layout, &files(&[("a.md", "A"), ("r/b.md", "B")]), &owned);
         assert!(!noop.changed());
-        let second = write_tree(&root, &files(&[("a.md", "A"), ("r/c.md", "C")])).unwrap();
+        let (second, _, survey) = write(&layout, &files(&[("a.md", "A"), ("r/c.md", "C")]), &owned);
         assert_eq!(
             (second.written, second.unchanged, second.removed),
             (1, 1, 1)
         );
+        assert_eq!(survey.foreign, ["r/mine.txt"]);
         assert_eq!(mtime("a.md"), before);
         assert!(!root.join("r/b.md").exists());
         assert_eq!(std::fs::read_to_string(root.join("r/c.md")).unwrap(), "C");
-        assert!(!sibling(&root, "old").exists() && !sibling(&root, "new").exists());
+        assert_eq!(
+            std::fs::read_to_string(root.join("r/mine.txt")).unwrap(),
+            "the user's"
+        );
+        assert!(!layout.old.exists() && !layout.new.exists());
+    }
+
+    #[test]
+    fn a_foreign_file_where_herald_writes_is_a_conflict_unless_it_holds_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path(), "wiki");
+        std::fs::create_dir_all(layout.root.join("r")).unwrap();
+        std::fs::write(layout.root.join("a.md"), "A").unwrap();
+        std::fs::write(layout.root.join("b.md"), "mine").unwrap();
+        std::fs::write(layout.root.join("r/x"), "in the way of a folder").unwrap();
+        std::fs::create_dir_all(layout.root.join(".git/objects")).unwrap();
+        let wanted: BTreeSet<String> = ["a.md", "b.md", "r/x/y.md"].map(String::from).into();
+        let survey = survey(&layout.root, &BTreeMap::new(), &wanted, |p| p == "a.md").unwrap();
+        assert_eq!(survey.conflicts, ["b.md", "r/x"]);
+        assert_eq!(survey.foreign, [".git/objects", "b.md", "r/x"]);
+        assert_eq!(
+            survey.visible_foreign().collect::<Vec<_>>(),
+            ["b.md", "r/x"]
+        );
+    }
+
+    #[test]
+    fn a_crash_between_the_two_renames_is_recovered_with_the_new_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path(), "wiki");
+        std::fs::create_dir_all(&layout.old).unwrap();
+        std::fs::write(layout.old.join("a.md"), "old").unwrap();
+        std::fs::create_dir_all(&layout.new).unwrap();
+        std::fs::write(layout.new.join("a.md"), "new").unwrap();
+        layout.discard_leftovers().unwrap();
+        assert!(
+            layout.old.exists() && layout.new.exists(),
+            "the only copies"
+        );
+        layout.recover().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(layout.root.join("a.md")).unwrap(),
+            "new"
+        );
+        layout.discard_leftovers().unwrap();
+        assert!(!layout.old.exists() && !layout.new.exists());
+    }
+
+    #[test]
+    fn a_crash_after_moving_the_old_tree_aside_with_no_new_one_puts_the_old_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path(), "site");
+        std::fs::create_dir_all(&layout.old).unwrap();
+        std::fs::write(layout.old.join("index.html"), "old").unwrap();
+        layout.recover().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(layout.root.join("index.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn special_files_are_written_through_and_links_keep_pointing() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            write_file(Path::new("/dev/null"), b"x").unwrap(),
+            Written::Through
+        );
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+        #[cfg(unix)]
+        {
+            let real = dir.path().join("real.ics");
+            let link = dir.path().join("link.ics");
+            std::fs::write(&real, "old").unwrap();
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            assert_eq!(write_file(&link, b"new").unwrap(), Written::Replaced);
+            assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+            assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+            assert_eq!(write_file(&link, b"new").unwrap(), Written::Unchanged);
+        }
+    }
+
+    #[test]
+    fn a_second_lock_on_the_same_output_is_refused_until_the_first_is_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = OutLock::acquire(dir.path()).unwrap();
+        let err = OutLock::acquire(dir.path()).err().unwrap();
+        assert!(
+            err.to_string()
+                .starts_with("another herald build is writing into")
+        );
+        drop(first);
+        assert!(OutLock::acquire(dir.path()).is_ok());
     }
 }

@@ -160,6 +160,8 @@ impl Project {
             today: self.today,
             site_url: self.site_url.clone(),
             site: self.site,
+            keep_foreign: false,
+            allowed_commands: Vec::new(),
         }
     }
 
@@ -817,49 +819,50 @@ fn output_files_edited_or_deleted_by_hand_are_restored() {
 }
 
 #[test]
-fn a_file_added_to_the_wiki_by_hand_is_removed_by_a_no_op_rebuild() {
+fn a_file_added_to_the_wiki_by_hand_stays_and_the_build_is_still_up_to_date() {
     let project = Project::new();
     project.build();
-    let stray = project.wiki().join("releases/1.14.0/notes.md");
-    std::fs::write(&stray, "by hand\n").unwrap();
+    let mine = project.wiki().join("releases/1.14.0/notes.md");
+    std::fs::write(&mine, "by hand\n").unwrap();
     let report = project.build();
-    assert!(
-        !stray.exists(),
-        "a stray file stays in OUT/wiki: {report:?}"
-    );
+    assert!(report.up_to_date, "{report:?}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "by hand\n");
 }
 
 /// A file nobody rendered put into `OUT/wiki`, and a release edited so the build has work.
-fn stray_file_and_a_change(project: &Project) -> PathBuf {
+fn file_of_the_users_and_a_change(project: &Project) -> PathBuf {
     project.build();
-    let stray = project.wiki().join("releases/1.14.0/notes.md");
-    std::fs::write(&stray, "by hand\n").unwrap();
+    let mine = project.wiki().join("releases/1.14.0/notes.md");
+    std::fs::write(&mine, "by hand\n").unwrap();
     project.edit(
         "releases/1.15.yaml",
         "notes: Planning starts after 1.14.0 is out.",
         "notes: Planning starts in the new year.",
     );
-    stray
+    mine
 }
 
 #[test]
-fn a_file_added_to_the_wiki_by_hand_is_removed_by_a_real_rebuild() {
+fn a_file_added_to_the_wiki_by_hand_stays_through_a_real_rebuild_byte_for_byte() {
     let project = Project::new();
-    let stray = stray_file_and_a_change(&project);
+    let mine = file_of_the_users_and_a_change(&project);
+    let time = std::fs::metadata(&mine).unwrap().modified().unwrap();
     let report = project.build();
-    assert!(!stray.exists(), "{report:?}");
-    assert_eq!(bytes_of(&tree(&project.wiki())), project.fresh_wiki());
-}
-
-#[test]
-fn a_file_added_to_the_wiki_by_hand_is_counted_as_removed() {
-    let project = Project::new();
-    stray_file_and_a_change(&project);
-    let (_, changes) = project.rebuild();
-    assert_eq!(
-        changes.removed,
-        BTreeSet::from([PathBuf::from("releases/1.14.0/notes.md")])
+    assert!(
+        report.rendered >= 1 && report.wiki.removed == 0,
+        "{report:?}"
     );
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "by hand\n");
+    assert_eq!(std::fs::metadata(&mine).unwrap().modified().unwrap(), time);
+    let mut expected = project.fresh_wiki();
+    expected.insert(
+        PathBuf::from("releases/1.14.0/notes.md"),
+        b"by hand\n".to_vec(),
+    );
+    assert_eq!(bytes_of(&tree(&project.wiki())), expected);
+    // It is not herald's: the record leaves it out, and a build never counts it.
+    let manifest = Manifest::read(&project.out());
+    assert!(!manifest.files.contains_key("releases/1.14.0/notes.md"));
 }
 
 #[test]
@@ -1216,14 +1219,31 @@ fn a_theme_folder_named_in_book_toml_is_part_of_the_site() {
 }
 
 #[test]
-fn staging_folders_left_by_an_interrupted_build_are_removed() {
+fn herald_removes_its_own_staging_folders_and_never_folders_of_the_users() {
     let project = Project::new();
     project.build();
-    for name in [".wiki.new", ".wiki.old", ".site.pages"] {
-        std::fs::create_dir_all(project.out().join(name).join("releases")).unwrap();
+    for name in [
+        "wiki.new",
+        "wiki.old",
+        "site.new",
+        "site.pages",
+        "site.build",
+    ] {
+        std::fs::create_dir_all(project.out().join(".herald").join(name).join("releases")).unwrap();
+    }
+    // Folders a user named like the staging folders of older herald versions.
+    for name in [".wiki.new", ".wiki.old", ".site.old"] {
+        project.write(&format!("out/{name}/keep.txt"), "the user's\n");
     }
     assert!(project.try_build().unwrap().up_to_date);
-    for name in [".wiki.new", ".wiki.old", ".site.pages"] {
-        assert!(!project.out().join(name).exists(), "{name} is left");
+    for name in ["wiki.new", "wiki.old", "site.new"] {
+        assert!(
+            !project.out().join(".herald").join(name).exists(),
+            "{name} is left"
+        );
+    }
+    for name in [".wiki.new", ".wiki.old", ".site.old"] {
+        let kept = project.out().join(name).join("keep.txt");
+        assert_eq!(std::fs::read_to_string(kept).unwrap(), "the user's\n");
     }
 }

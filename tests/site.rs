@@ -20,6 +20,8 @@ fn options(dir: &Path, out: &Path) -> BuildOptions {
         today: TODAY,
         site_url: None,
         site: true,
+        keep_foreign: false,
+        allowed_commands: Vec::new(),
     }
 }
 

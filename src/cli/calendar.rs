@@ -8,7 +8,7 @@ use herald::render::{Context, calendar};
 use jiff::civil::Date;
 
 use super::{
-    EXIT_ERRORS, emit, find_release, load_templates, load_valid, parse_date, today_or_now,
+    emit, find_release, load_templates, load_valid, parse_date, report, today_or_now, write_output,
 };
 
 #[derive(clap::Args)]
@@ -61,20 +61,23 @@ pub fn run(args: Args) -> ExitCode {
     match &args.output {
         None => emit(&feed),
         Some(path) => {
-            if let Err(e) = herald::write::write_file(path, feed.as_bytes()) {
-                eprintln!("herald: cannot write {}: {e}", path.display());
-                return ExitCode::from(EXIT_ERRORS);
-            }
+            let written = match write_output(path, feed.as_bytes()) {
+                Ok(w) => w,
+                Err(code) => return code,
+            };
             let events: usize = releases
                 .iter()
                 .map(|r| calendar::events(&ctx, r).len())
                 .sum();
-            emit(&format!(
-                "wrote {}: {} release{}, {events} events\n",
-                path.display(),
-                releases.len(),
-                if releases.len() == 1 { "" } else { "s" },
-            ));
+            report(
+                written,
+                &format!(
+                    "wrote {}: {} release{}, {events} events\n",
+                    path.display(),
+                    releases.len(),
+                    if releases.len() == 1 { "" } else { "s" },
+                ),
+            );
         }
     }
     ExitCode::SUCCESS

@@ -37,6 +37,39 @@ pub fn emit(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
+/// Writes a command's output file: `-` is standard output, a regular file is replaced
+/// atomically, a device or FIFO (`/dev/stdout`) written through. Prints the error itself.
+pub fn write_output(
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<herald::write::Written, ExitCode> {
+    use std::io::Write;
+    let written = if path == std::path::Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)
+            .and_then(|()| out.flush())
+            .map(|()| herald::write::Written::Through)
+    } else {
+        herald::write::write_file(path, bytes)
+    };
+    written.map_err(|e| {
+        eprintln!(
+            "herald: cannot write {}: {e}",
+            herald::write::shown(&path.display().to_string())
+        );
+        ExitCode::from(EXIT_ERRORS)
+    })
+}
+
+/// A command's report line: on stdout, unless the output itself went there.
+pub fn report(written: herald::write::Written, line: &str) {
+    if written == herald::write::Written::Through {
+        eprint!("{line}");
+    } else {
+        emit(line);
+    }
+}
+
 /// Loads and checks a plans folder for a command that needs valid plans. On errors, prints
 /// the diagnostics to stderr and returns the exit code to stop with.
 #[allow(dead_code)] // used by the commands that render one artifact

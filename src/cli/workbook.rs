@@ -6,8 +6,11 @@ use std::process::ExitCode;
 use herald::render::{Context, workbook};
 use jiff::civil::Date;
 
+use herald::write::Written;
+
 use super::{
-    EXIT_ERRORS, emit, find_release, load_templates, load_valid, parse_date, today_or_now,
+    EXIT_ERRORS, find_release, load_templates, load_valid, parse_date, report, today_or_now,
+    write_output,
 };
 
 #[derive(clap::Args)]
@@ -17,7 +20,7 @@ pub struct Args {
     /// The plans folder
     #[arg(long, default_value = "releases")]
     dir: PathBuf,
-    /// Where to write the workbook (default: manual-tests-VERSION.xlsx in the current folder)
+    /// Where to write the workbook (default: manual-tests-VERSION.xlsx in the current folder; `-` for standard output)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// The date the plans are checked against (YYYY-MM-DD; default: today in UTC)
@@ -65,20 +68,23 @@ pub fn run(args: Args) -> ExitCode {
     let path = args
         .output
         .unwrap_or_else(|| PathBuf::from(format!("manual-tests-{version}.xlsx")));
-    match herald::write::write_file(&path, &rendered.bytes) {
-        Ok(written) => {
-            let tests = release.tests.rows.len();
-            let candidates = release.release.schedule.candidates.len();
-            emit(&format!(
-                "{} {}: {tests} tests, {candidates} candidates\n",
-                if written { "wrote" } else { "unchanged" },
-                path.display()
-            ));
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("herald: cannot write {}: {e}", path.display());
-            ExitCode::from(EXIT_ERRORS)
-        }
-    }
+    let written = match write_output(&path, &rendered.bytes) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let tests = release.tests.rows.len();
+    let candidates = release.release.schedule.candidates.len();
+    report(
+        written,
+        &format!(
+            "{} {}: {tests} tests, {candidates} candidates\n",
+            if written == Written::Unchanged {
+                "unchanged"
+            } else {
+                "wrote"
+            },
+            path.display()
+        ),
+    );
+    ExitCode::SUCCESS
 }

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use super::paths::{self, SUMMARY};
 use crate::cache::Fingerprint;
+use crate::diag::{Diagnostic, Loc};
+use crate::write::Layout;
 
 /// The title of a book without a `book.toml`.
 const DEFAULT_TITLE: &str = "Releases";
@@ -50,30 +52,18 @@ pub fn book_root(plans_dir: &Path) -> PathBuf {
     }
 }
 
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".to_owned());
-    path.with_file_name(format!(".{name}.{suffix}"))
-}
-
 fn absolute(path: &Path) -> Result<PathBuf, String> {
     std::path::absolute(path).map_err(|e| format!("cannot resolve {}: {e}", path.display()))
 }
 
-fn remove_dir_if_exists(path: &Path) -> Result<(), String> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(format!("cannot remove {}: {e}", path.display()))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// The configuration: the user's `book.toml` (title, theme, HTML options) if there is one,
 /// with the source, build folder and the options herald relies on set here.
-fn config(root: &Path, wiki_dir: &Path, stage: &Path) -> Result<Config, String> {
+fn config(
+    root: &Path,
+    wiki_dir: &Path,
+    stage: &Path,
+    allowed_commands: &[String],
+) -> Result<Config, String> {
     let book_toml = root.join("book.toml");
     let mut cfg = if book_toml.is_file() {
         Config::from_disk(&book_toml).map_err(|e| format!("{}: {e:#}", book_toml.display()))?
@@ -82,6 +72,21 @@ fn config(root: &Path, wiki_dir: &Path, stage: &Path) -> Result<Config, String> 
         cfg.book.title = Some(DEFAULT_TITLE.to_owned());
         cfg
     };
+    // book.toml is trusted like a Makefile, but the commands it runs must be named by the
+    // one who runs herald too, so a pull request that edits book.toml cannot add one.
+    let commands = book_commands(&cfg).map_err(|e| format!("{}: {e}", book_toml.display()))?;
+    if let Some(c) = commands
+        .iter()
+        .find(|c| !allowed_commands.contains(&c.command))
+    {
+        return Err(format!(
+            "{}: [{}] runs the command `{}`; herald runs no command from book.toml unless allowed (`--allow-book-command '{}'` or HERALD_BOOK_COMMANDS)",
+            book_toml.display(),
+            c.table,
+            c.command,
+            c.command
+        ));
+    }
     cfg.book.src = absolute(wiki_dir)?;
     cfg.build.build_dir = absolute(stage)?;
     // A chapter missing from the wiki is a bug to report, not a page to invent in OUT/wiki.
@@ -122,7 +127,7 @@ fn keep_unchanged(staged: &Path, site_dir: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", staged.display()))?;
     for rel in files {
         let (new, old) = (staged.join(&rel), site_dir.join(&rel));
-        let same_len = match (std::fs::metadata(&new), std::fs::metadata(&old)) {
+        let same_len = match (std::fs::metadata(&new), std::fs::symlink_metadata(&old)) {
             (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
             _ => false,
         };
@@ -138,20 +143,15 @@ fn keep_unchanged(staged: &Path, site_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Copies into the built site, byte for byte, every wiki file that is neither a chapter nor
-/// already there: mdBook copies only files that are not `.md`, so Markdown downloads such as
-/// the Slack drafts (`releases/<v>/slack/<id>.md`) would be missing. `SUMMARY.md` stays out,
-/// being the book's structure, not a page or a download.
-/// What mdBook needs from the wiki: the pages and the pictures they show, hard-linked into
-/// `pages`. The downloads (workbooks, calendars, payloads) are linked into the site after
-/// mdBook rather than copied by it.
-fn link_pages(wiki_dir: &Path, pages: &Path) -> Result<(), String> {
-    let files = crate::write::list_files(wiki_dir)
-        .map_err(|e| format!("cannot read {}: {e}", wiki_dir.display()))?;
-    for rel in files {
-        let is_page = rel.extension().is_some_and(|e| e == "md" || e == "svg");
+/// What mdBook needs from the wiki: the pages and the pictures they show (of herald's own
+/// `wiki_files`, never a file of the user's), hard-linked into `pages`. The downloads
+/// (workbooks, calendars, payloads) are linked into the site after mdBook rather than
+/// copied by it.
+fn link_pages(wiki_dir: &Path, wiki_files: &[&str], pages: &Path) -> Result<(), String> {
+    for rel in wiki_files {
+        let is_page = rel.ends_with(".md") || rel.ends_with(".svg");
         if is_page {
-            link_or_copy(&wiki_dir.join(&rel), &pages.join(&rel))?;
+            link_or_copy(&wiki_dir.join(rel), &pages.join(rel))?;
         }
     }
     Ok(())
@@ -171,7 +171,16 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
 }
 
-fn copy_downloads(book: &MDBook, wiki_dir: &Path, html: &Path) -> Result<(), String> {
+/// Links into the built site, byte for byte, every wiki file of herald's that is neither a
+/// chapter nor already there: mdBook copies only files that are not `.md`, so Markdown
+/// downloads such as the Slack drafts (`releases/<v>/slack/<id>.md`) would be missing.
+/// `SUMMARY.md` stays out, being the book's structure, not a page or a download.
+fn copy_downloads(
+    book: &MDBook,
+    wiki_dir: &Path,
+    wiki_files: &[&str],
+    html: &Path,
+) -> Result<(), String> {
     use mdbook_driver::book::BookItem;
     let chapters: std::collections::BTreeSet<&Path> = book
         .iter()
@@ -180,62 +189,193 @@ fn copy_downloads(book: &MDBook, wiki_dir: &Path, html: &Path) -> Result<(), Str
             _ => None,
         })
         .collect();
-    let files = crate::write::list_files(wiki_dir)
-        .map_err(|e| format!("cannot read {}: {e}", wiki_dir.display()))?;
-    for rel in files {
-        let target = html.join(&rel);
-        if rel == Path::new(SUMMARY) || chapters.contains(rel.as_path()) || target.exists() {
+    for rel in wiki_files {
+        let target = html.join(rel);
+        if *rel == SUMMARY || chapters.contains(Path::new(rel)) || target.exists() {
             continue;
         }
-        link_or_copy(&wiki_dir.join(&rel), &target)?;
+        link_or_copy(&wiki_dir.join(rel), &target)?;
     }
     Ok(())
 }
 
-/// Builds `site_dir` from `wiki_dir`, configured by the `book.toml` beside the plans folder.
-/// mdBook empties its build folder, so it builds into a staging folder beside `site_dir`,
-/// which is then swapped in; on any error the previous site stays as it was.
-pub fn build_site(wiki_dir: &Path, site_dir: &Path, plans_dir: &Path) -> Result<(), String> {
+/// Builds the site from herald's `wiki_files` in `wiki_dir` (the staged wiki, or the
+/// published one when it did not change), configured by the `book.toml` beside the plans
+/// folder, into `site.new`, ready to be swapped in. mdBook empties its build folder, so it
+/// builds into `OUT/.herald/site.build`; nothing outside herald's own folder is touched.
+pub fn stage_site(
+    wiki_dir: &Path,
+    wiki_files: &[&str],
+    site: &Layout,
+    plans_dir: &Path,
+    allowed_commands: &[String],
+) -> Result<(), String> {
     let root = absolute(&book_root(plans_dir))?;
-    let stage = sibling(site_dir, "new");
-    let old = sibling(site_dir, "old");
-    let pages = sibling(site_dir, "pages");
-    remove_dir_if_exists(&stage)?;
-    remove_dir_if_exists(&old)?;
-    remove_dir_if_exists(&pages)?;
-    link_pages(wiki_dir, &pages)?;
-    let cfg = config(&root, &pages, &stage)?;
+    let build = site.new.with_file_name("site.build");
+    let pages = site.new.with_file_name("site.pages");
+    for dir in [&site.new, &build, &pages] {
+        remove_dir_if_exists(dir)?;
+    }
+    link_pages(wiki_dir, wiki_files, &pages)?;
+    let cfg = config(&root, &pages, &build, allowed_commands)?;
     let book = MDBook::load_with_config(&root, cfg)
         .map_err(|e| format!("cannot load the book in {}: {e:#}", wiki_dir.display()))?;
     let built = book.build();
     remove_dir_if_exists(&pages)?;
-    if let Err(e) = built {
-        let _ = remove_dir_if_exists(&stage);
-        return Err(format!("mdBook failed: {e:#}"));
+    let staged = built
+        .map_err(|e| format!("mdBook failed: {e:#}"))
+        .and_then(|()| {
+            // With several renderers in book.toml, the HTML is in its own subfolder.
+            let html = book.build_dir_for("html");
+            copy_downloads(&book, wiki_dir, wiki_files, &html)?;
+            keep_unchanged(&html, &site.root)?;
+            std::fs::rename(&html, &site.new)
+                .map_err(|e| format!("cannot stage the site in {}: {e}", site.new.display()))
+        });
+    remove_dir_if_exists(&build)?;
+    if staged.is_err() {
+        let _ = remove_dir_if_exists(&site.new);
     }
-    // With several renderers in book.toml, the HTML is in its own subfolder.
-    let html = book.build_dir_for("html");
-    if let Err(e) = copy_downloads(&book, wiki_dir, &html) {
-        let _ = remove_dir_if_exists(&stage);
-        return Err(e);
+    staged
+}
+
+fn remove_dir_if_exists(path: &Path) -> Result<(), String> {
+    crate::write::remove_if_exists(path)
+        .map_err(|e| format!("cannot remove {}: {e}", path.display()))
+}
+
+/// Preprocessors and renderers of mdBook's own: everything else runs a command.
+const BUILTIN_PREPROCESSORS: &[&str] = &["links", "index"];
+const BUILTIN_RENDERERS: &[&str] = &["html", "markdown"];
+
+/// A `[preprocessor.X]` or `[output.X]` table of `book.toml` that runs a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookCommand {
+    /// `preprocessor.mermaid`, `output.pdf`.
+    pub table: String,
+    /// What mdBook would run: the table's `command`, else `mdbook-<name>`.
+    pub command: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CommandTable {
+    command: Option<String>,
+}
+
+/// Every command the book's configuration would have mdBook run.
+pub fn book_commands(cfg: &Config) -> Result<Vec<BookCommand>, String> {
+    let mut out = Vec::new();
+    let preprocessors = cfg
+        .preprocessors::<CommandTable>()
+        .map_err(|e| format!("{e:#}"))?;
+    for (name, table) in preprocessors {
+        if !BUILTIN_PREPROCESSORS.contains(&name.as_str()) {
+            let command = table.command.unwrap_or_else(|| format!("mdbook-{name}"));
+            out.push(BookCommand {
+                table: format!("preprocessor.{name}"),
+                command,
+            });
+        }
     }
-    if let Err(e) = keep_unchanged(&html, site_dir) {
-        let _ = remove_dir_if_exists(&stage);
-        return Err(e);
+    let outputs = cfg
+        .outputs::<CommandTable>()
+        .map_err(|e| format!("{e:#}"))?;
+    for (name, table) in outputs {
+        if !BUILTIN_RENDERERS.contains(&name.as_str()) {
+            let command = table.command.unwrap_or_else(|| format!("mdbook-{name}"));
+            out.push(BookCommand {
+                table: format!("output.{name}"),
+                command,
+            });
+        }
     }
-    if site_dir.exists() {
-        std::fs::rename(site_dir, &old)
-            .map_err(|e| format!("cannot move the previous {} aside: {e}", site_dir.display()))?;
+    Ok(out)
+}
+
+/// What `herald check` says about the `book.toml` beside the plans folder: whether mdBook
+/// can read it, and every command it would run that was not allowed (`--allow-book-command`).
+pub fn check_book(plans_dir: &Path, allowed_commands: &[String]) -> Vec<Diagnostic> {
+    let root = book_root(plans_dir);
+    // `book.toml`, not `./book.toml`, when it is in the current folder.
+    let book_toml = if root == Path::new(".") {
+        PathBuf::from("book.toml")
+    } else {
+        root.join("book.toml")
+    };
+    let Ok(text) = std::fs::read_to_string(&book_toml) else {
+        return Vec::new();
+    };
+    let cfg = match text.parse::<Config>() {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            let message = format!("{e:#}");
+            return vec![
+                Diagnostic::error(
+                    &book_toml,
+                    toml_error_loc(&message),
+                    format!("book.toml cannot be read: {}", last_line(&message)),
+                )
+                .with_help("fix book.toml: it configures the site (see mdBook's documentation)"),
+            ];
+        }
+    };
+    match book_commands(&cfg) {
+        Err(message) => vec![Diagnostic::error(&book_toml, Loc::new(1, 1, 1), one_line(&message))],
+        Ok(commands) => commands
+            .into_iter()
+            .filter(|c| !allowed_commands.contains(&c.command))
+            .map(|c| {
+                Diagnostic::error(
+                    &book_toml,
+                    table_loc(&text, &c.table),
+                    format!("[{}] runs the command `{}`", c.table, c.command),
+                )
+                .with_help(format!(
+                    "herald runs no command from book.toml unless allowed: pass `--allow-book-command '{}'` (or set HERALD_BOOK_COMMANDS) in your workflow, where a change to book.toml alone cannot add it",
+                    c.command
+                ))
+            })
+            .collect(),
     }
-    if let Err(e) = std::fs::rename(&html, site_dir) {
-        // Put the previous site back rather than leave none.
-        let _ = std::fs::rename(&old, site_dir);
-        return Err(format!(
-            "cannot move the new site into {}: {e}",
-            site_dir.display()
-        ));
+}
+
+/// The message itself, after toml's quote of the source.
+fn last_line(message: &str) -> String {
+    message
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or(message)
+        .to_owned()
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where toml's error message says the mistake is (`at line 3, column 5`), else the start.
+fn toml_error_loc(message: &str) -> Loc {
+    let number_after = |key: &str| -> Option<u32> {
+        let at = message.find(key)? + key.len();
+        let digits: String = message[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    match (number_after("line "), number_after("column ")) {
+        (Some(line), Some(column)) => Loc::new(line, column, 1),
+        _ => Loc::new(1, 1, 1),
     }
-    remove_dir_if_exists(&old)?;
-    remove_dir_if_exists(&stage)?;
-    Ok(())
+}
+
+/// The line of a table's header (`[preprocessor.mermaid]`) in `book.toml`.
+fn table_loc(text: &str, table: &str) -> Loc {
+    let header = format!("[{table}]");
+    text.lines()
+        .position(|line| line.trim().replace(' ', "") == header)
+        .map_or(Loc::new(1, 1, 1), |i| {
+            Loc::new(i as u32 + 1, 1, header.len() as u32)
+        })
 }
