@@ -261,9 +261,9 @@ fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
         && std::fs::read(path).is_ok_and(|b| b == bytes)
 }
 
-/// A release's version, what it is made from and wrote, and its new files if it was
-/// rendered again (`None`: unchanged, its files stay).
-type ReleaseOutcome = (String, ReleaseEntry, Option<Files>, RenderTimes);
+/// A release's version, what it is made from and wrote, whether it was rendered again
+/// (else its files stay as they are), and how each of its files was staged.
+type ReleaseOutcome = (String, ReleaseEntry, bool, Vec<write::Put>, RenderTimes);
 
 /// Checks, plans, renders what changed since the last build, stages `OUT/wiki` and (if
 /// anything it is made from changed) `OUT/site`, and swaps both in. One build at a time
@@ -399,6 +399,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .text(&templates_fp.hex())
         .text(fingerprint_of(&opts.dir.join(crate::load::TEAMS_FILE)))
         .text(fingerprint_of(&opts.dir.join(crate::load::TESTS_FILE)));
+    // Each release's files go into the staged wiki as they are rendered, so the build
+    // holds a release's files at a time, not the organisation's.
+    let staging = write::Stage::open(&wiki, &previous.files).map_err(write_error(&wiki.new))?;
+    let put_all = |files: Files| -> Result<Vec<write::Put>, BuildError> {
+        files
+            .iter()
+            .map(|(path, bytes)| staging.put(&write::rel_string(path), bytes))
+            .collect::<std::io::Result<_>>()
+            .map_err(write_error(&wiki.new))
+    };
     let outcomes: Vec<Result<ReleaseOutcome, BuildError>> = timeline
         .releases
         .par_iter()
@@ -414,65 +424,68 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                     .iter()
                     .all(|f| previous.known_hash(&wiki_dir, f).is_some())
             {
+                let puts = known
+                    .files
+                    .iter()
+                    .map(|f| staging.keep(f))
+                    .collect::<std::io::Result<_>>()
+                    .map_err(write_error(&wiki.new))?;
                 return Ok((
                     release.version.clone(),
                     known.clone(),
-                    None,
+                    false,
+                    puts,
                     RenderTimes::default(),
                 ));
             }
             let (files, times) = render::render_release(&ctx, release)?;
+            let puts = put_all(files)?;
             let entry = ReleaseEntry {
                 key,
-                files: files
-                    .iter()
-                    .map(|(p, _)| p.to_string_lossy().into_owned())
-                    .collect(),
+                files: puts.iter().map(|p| p.path.clone()).collect(),
             };
-            Ok((release.version.clone(), entry, Some(files), times))
+            Ok((release.version.clone(), entry, true, puts, times))
         })
         .collect();
-    let mut files = Files::default();
-    let mut carried = Vec::new();
+    let mut puts = Vec::new();
     let mut releases = BTreeMap::new();
     let mut rendered = 0;
     for outcome in outcomes {
-        let (version, entry, new_files, times) = outcome?;
-        match new_files {
-            Some(f) => {
-                rendered += 1;
-                files.extend(f);
-            }
-            None => carried.extend(entry.files.iter().cloned()),
-        }
+        let (version, entry, was_rendered, release_puts, times) = outcome?;
+        rendered += usize::from(was_rendered);
+        puts.extend(release_puts);
         timings.render_cpu.add(times);
         releases.insert(version, entry);
     }
     let (shared, times) = render::render_shared(&ctx)?;
     timings.render_cpu.add(times);
-    files.extend(shared);
+    puts.extend(put_all(shared)?);
     timings.render = stage.elapsed();
 
     // What else is in OUT/wiki: the user's files stay, and none is ever written over.
     let stage = Instant::now();
-    let wanted: BTreeSet<String> = files
+    let wanted: BTreeSet<String> = puts.iter().map(|p| p.path.clone()).collect();
+    let adopted: BTreeSet<&str> = puts
         .iter()
-        .map(|(p, _)| write::rel_string(p))
-        .chain(carried.iter().cloned())
+        .filter(|p| p.adopted)
+        .map(|p| p.path.as_str())
         .collect();
     let survey = write::survey(&wiki_dir, &previous.files, &wanted, |rel| {
-        files
-            .get(rel)
-            .is_some_and(|bytes| same_file_bytes(&wiki_dir.join(rel), bytes))
+        adopted.contains(rel)
     })
     .map_err(read_error(&wiki_dir))?;
-    refuse_foreign(
+    if let Err(e) = refuse_foreign(
         &wiki_dir,
         &survey,
         previous.files.is_empty(),
         opts.keep_foreign,
-    )?;
-    let staged = write::stage_tree(&wiki, &files, &carried, &previous.files, survey.removed)
+    ) {
+        let _ = write::remove_if_exists(&wiki.new);
+        return Err(e);
+    }
+    drop(adopted);
+    let staged = staging
+        .finish(puts, survey.removed)
         .map_err(write_error(&wiki.new))?;
     if staged.changed {
         write::carry_foreign(&wiki_dir, &wiki.new, &survey.foreign)
@@ -496,8 +509,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let wiki_files: Vec<String> = staged.entries.keys().cloned().collect();
     let releases_built = timeline.releases.len();
     let warnings = checked.diags.warnings();
-    // mdBook holds the whole book in memory: let go of the plans and the rendered files first.
-    drop(files);
+    // mdBook holds the whole book in memory: let go of the plans first.
     drop(timeline);
     drop(templates);
     drop(checked);

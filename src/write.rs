@@ -13,7 +13,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::cache::{FileEntry, Fingerprint};
-use crate::render::Files;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
@@ -216,88 +215,131 @@ pub struct Staged {
     pub changed: bool,
 }
 
-/// Stages a new tree holding exactly `files` plus the `carried` files of the published one
-/// (recorded in `owned`, left as they are), knowing from `owned` what each recorded file
-/// holds so unchanged ones need not be read. The caller then carries foreign entries and
-/// swaps, if anything changed.
-pub fn stage_tree(
-    layout: &Layout,
-    files: &Files,
-    carried: &[String],
-    owned: &BTreeMap<String, FileEntry>,
-    removed: usize,
-) -> io::Result<Staged> {
-    let root = &layout.root;
-    let mut stats = WriteStats {
-        removed,
-        ..WriteStats::default()
-    };
-    let mut entries: BTreeMap<String, FileEntry> = BTreeMap::new();
-    let mut fresh: BTreeSet<String> = BTreeSet::new();
-    // Files whose bytes are already in `root`, carried over by hard link.
-    let mut keep: Vec<&str> = Vec::new();
-    let mut write: Vec<(&str, &[u8])> = Vec::new();
-    for path in carried {
-        let entry = owned.get(path).cloned().ok_or_else(|| {
-            io::Error::other(format!("{path} is carried over but was never written"))
-        })?;
-        entries.insert(path.clone(), entry);
-        keep.push(path);
-        stats.unchanged += 1;
+/// How [`Stage::put`] staged one file.
+#[derive(Debug)]
+pub struct Put {
+    pub path: String,
+    pub entry: FileEntry,
+    /// New bytes (not those of the file in the published tree).
+    pub written: bool,
+    /// The published file already held these bytes although no manifest records it.
+    pub adopted: bool,
+    /// The staged file has a time of its own (written, or copied where links fail).
+    pub fresh: bool,
+}
+
+/// A tree being staged, file by file, from any thread: each renderer's files go in as they
+/// are made, so a build holds one release's files at a time, not the organisation's.
+/// Files whose bytes did not change are hard links to the published ones.
+pub struct Stage<'a> {
+    layout: &'a Layout,
+    owned: &'a BTreeMap<String, FileEntry>,
+}
+
+impl<'a> Stage<'a> {
+    /// An empty stage, `layout.new`, made anew.
+    pub fn open(layout: &'a Layout, owned: &'a BTreeMap<String, FileEntry>) -> io::Result<Self> {
+        remove_if_exists(&layout.new)?;
+        std::fs::create_dir_all(&layout.new)?;
+        Ok(Stage { layout, owned })
     }
-    for (path, bytes) in files.iter() {
-        let path = path
-            .to_str()
-            .ok_or_else(|| io::Error::other("output paths are UTF-8"))?;
+
+    /// Stages `bytes` as `path`: a link to the published file if it holds them already
+    /// (known from its record, or compared when there is none), else written.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<Put> {
+        let root = &self.layout.root;
         let hash = Fingerprint::of(bytes);
-        let same = match known_hash(root, owned, path) {
+        let recorded = known_hash(root, self.owned, path);
+        let same = match recorded {
             Some(known) => known == hash,
             // Nothing recorded: compare with the file itself, so its time is kept too.
             None => read_regular(&root.join(path)).is_some_and(|old| old == *bytes),
         };
-        if same {
-            keep.push(path);
-            stats.unchanged += 1;
+        let target = self.layout.new.join(path);
+        ensure_parent(&target)?;
+        let fresh = if same {
+            self.link(path, &target)?
         } else {
-            write.push((path, bytes));
-            stats.written += 1;
-        }
-        entries.insert(
-            path.to_owned(),
-            FileEntry {
+            std::fs::write(&target, bytes)?;
+            true
+        };
+        Ok(Put {
+            path: path.to_owned(),
+            entry: FileEntry {
                 len: bytes.len() as u64,
                 hash,
                 modified: 0,
             },
-        );
+            written: !same,
+            adopted: same && !self.owned.contains_key(path),
+            fresh,
+        })
     }
-    let changed = stats.changed() || !root.is_dir();
-    if changed {
-        remove_if_exists(&layout.new)?;
-        std::fs::create_dir_all(&layout.new)?;
-        let mut dirs = Dirs::default();
-        for path in &keep {
-            let target = layout.new.join(path);
-            dirs.ensure_parent(&target)?;
-            if std::fs::hard_link(root.join(path), &target).is_err() {
-                // No hard links here: a copy has the same bytes but a time of its own.
-                std::fs::copy(root.join(path), &target)?;
-                fresh.insert((*path).to_owned());
+
+    /// Stages a recorded file of the published tree as it is (a release not rendered again).
+    pub fn keep(&self, path: &str) -> io::Result<Put> {
+        let entry = self.owned.get(path).cloned().ok_or_else(|| {
+            io::Error::other(format!("{path} is carried over but was never written"))
+        })?;
+        let target = self.layout.new.join(path);
+        ensure_parent(&target)?;
+        let fresh = self.link(path, &target)?;
+        Ok(Put {
+            path: path.to_owned(),
+            entry,
+            written: false,
+            adopted: false,
+            fresh,
+        })
+    }
+
+    /// A hard link to the published file; a copy where the file system has no links.
+    fn link(&self, path: &str, target: &Path) -> io::Result<bool> {
+        let from = self.layout.root.join(path);
+        if std::fs::hard_link(&from, target).is_ok() {
+            return Ok(false);
+        }
+        std::fs::copy(&from, target)?;
+        Ok(true)
+    }
+
+    /// Everything staged: whether the tree changed (else the stage, only links, goes).
+    pub fn finish(self, puts: Vec<Put>, removed: usize) -> io::Result<Staged> {
+        let mut stats = WriteStats {
+            removed,
+            ..WriteStats::default()
+        };
+        let mut entries = BTreeMap::new();
+        let mut fresh = BTreeSet::new();
+        for put in puts {
+            if put.written {
+                stats.written += 1;
+            } else {
+                stats.unchanged += 1;
             }
+            if put.fresh {
+                fresh.insert(put.path.clone());
+            }
+            entries.insert(put.path, put.entry);
         }
-        for (path, bytes) in &write {
-            let target = layout.new.join(path);
-            dirs.ensure_parent(&target)?;
-            std::fs::write(&target, bytes)?;
-            fresh.insert((*path).to_owned());
+        let changed = stats.changed() || !self.layout.root.is_dir();
+        if !changed {
+            remove_if_exists(&self.layout.new)?;
         }
+        Ok(Staged {
+            stats,
+            entries,
+            fresh,
+            changed,
+        })
     }
-    Ok(Staged {
-        stats,
-        entries,
-        fresh,
-        changed,
-    })
+}
+
+fn ensure_parent(target: &Path) -> io::Result<()> {
+    match target.parent() {
+        Some(parent) => std::fs::create_dir_all(parent),
+        None => Ok(()),
+    }
 }
 
 impl Staged {
@@ -345,26 +387,10 @@ fn read_regular(path: &Path) -> Option<Vec<u8>> {
     meta.is_file().then(|| std::fs::read(path).ok()).flatten()
 }
 
-/// Parent folders created once each.
-#[derive(Default)]
-struct Dirs(BTreeSet<PathBuf>);
-
-impl Dirs {
-    fn ensure_parent(&mut self, target: &Path) -> io::Result<()> {
-        if let Some(parent) = target.parent()
-            && self.0.insert(parent.to_path_buf())
-        {
-            std::fs::create_dir_all(parent)?;
-        }
-        Ok(())
-    }
-}
-
 /// Puts every foreign entry of `root` into `stage` as it is: files and links by hard link
 /// (the same inode, so bytes, time and permissions are the user's), empty folders made
 /// again. Nothing of the user's is read, changed or deleted.
 pub fn carry_foreign(root: &Path, stage: &Path, foreign: &[String]) -> io::Result<()> {
-    let mut dirs = Dirs::default();
     for rel in foreign {
         let (from, to) = (root.join(rel), stage.join(rel));
         let meta = std::fs::symlink_metadata(&from)?;
@@ -373,7 +399,7 @@ pub fn carry_foreign(root: &Path, stage: &Path, foreign: &[String]) -> io::Resul
             std::fs::set_permissions(&to, meta.permissions())?;
             continue;
         }
-        dirs.ensure_parent(&to)?;
+        ensure_parent(&to)?;
         if let Err(e) = std::fs::hard_link(&from, &to) {
             if meta.is_file() {
                 std::fs::copy(&from, &to)?;
@@ -597,6 +623,7 @@ impl OutLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Files;
 
     fn files(pairs: &[(&str, &str)]) -> Files {
         let mut f = Files::default();
@@ -621,7 +648,12 @@ mod tests {
         })
         .unwrap();
         assert!(survey.conflicts.is_empty(), "{:?}", survey.conflicts);
-        let staged = stage_tree(layout, files, &[], owned, survey.removed).unwrap();
+        let stage = Stage::open(layout, owned).unwrap();
+        let puts = files
+            .iter()
+            .map(|(p, b)| stage.put(&rel_string(p), b).unwrap())
+            .collect();
+        let staged = stage.finish(puts, survey.removed).unwrap();
         if staged.changed {
             carry_foreign(&layout.root, &layout.new, &survey.foreign).unwrap();
             layout.swap().unwrap();
