@@ -575,6 +575,9 @@ pub enum Field {
 
 /// The first character of `value` that can disguise text where it is used, and its index.
 pub fn find_disguise(value: &str, field: Field) -> Option<(usize, char)> {
+    if value.is_ascii() {
+        return None;
+    }
     let chars: Vec<(usize, char)> = value
         .char_indices()
         .filter(|(_, c)| !c.is_ascii())
@@ -1836,6 +1839,35 @@ mod tests {
             "{text}"
         );
         assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    /// `build` fingerprints the plans before checking them: it read a 2 GB file whole (and a
+    /// FIFO behind a link would block); it reads as the loader does now.
+    #[cfg(unix)]
+    #[test]
+    fn the_build_fingerprint_reads_plans_as_the_loader_does() {
+        let dir = folder(&[]);
+        let file = std::fs::File::create(dir.path().join("teams.yaml")).expect("create");
+        file.set_len(2 << 30).expect("sparse file");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        std::os::unix::fs::symlink(&fifo, dir.path().join("2.0.yaml")).expect("symlink");
+        let started = Instant::now();
+        let prints = crate::cache::fingerprint_plans(dir.path()).expect("fingerprints");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            prints[&dir.path().join("teams.yaml")],
+            "refused: TooLarge(Some(2147483648))"
+        );
+        assert_eq!(prints.len(), 3, "{prints:?}");
     }
 
     /// A file name that is not UTF-8 was "missing" with the registry's hint; one with a line
