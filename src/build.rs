@@ -157,7 +157,7 @@ impl Drop for MadeState {
 fn check_layout(opts: &BuildOptions) -> Result<(), BuildError> {
     let out = resolve(&opts.out).map_err(read_error(&opts.out))?;
     let plans = resolve(&opts.dir).map_err(read_error(&opts.dir))?;
-    let shown = |p: &Path| write::shown(&p.display().to_string());
+    let shown = crate::diag::show_path;
     let choose = "herald replaces its own files in OUT, so OUT and what the build reads must not overlap: choose another --out (the default is public/)";
     if out.starts_with(&plans) {
         return Err(BuildError::Layout(format!(
@@ -232,14 +232,16 @@ fn refuse_foreign(
     keep_foreign: bool,
 ) -> Result<(), BuildError> {
     let list = |paths: &mut dyn Iterator<Item = &String>| {
-        let paths: Vec<String> = paths.map(|p| write::shown(p)).collect();
+        let paths: Vec<String> = paths
+            .map(|p| crate::diag::escape_text(p).into_owned())
+            .collect();
         let mut text = paths.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
         if paths.len() > 3 {
             text.push_str(&format!(" and {} more", paths.len() - 3));
         }
         text
     };
-    let root_shown = write::shown(&root.display().to_string());
+    let root_shown = crate::diag::show_path(root);
     if !survey.conflicts.is_empty() {
         return Err(BuildError::Foreign(format!(
             "{root_shown} holds files herald did not write where it would write now ({}); herald never overwrites them: move them away, then build again; nothing was written",
@@ -356,7 +358,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 made.armed = false;
                 return Err(BuildError::Layout(format!(
                     "another herald build wrote into {} while this one ran; build again",
-                    write::shown(&opts.out.display().to_string())
+                    crate::diag::show_path(&opts.out)
                 )));
             }
             lock

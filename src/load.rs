@@ -1,14 +1,14 @@
 //! Reads a plans folder into [`Plans`], reporting every problem it meets with its place.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Diagnostics, Loc};
+use crate::diag::{Diagnostic, Diagnostics, Loc, show_path};
 use crate::model::*;
 use crate::yaml::{self, Fields, Kind, Node, Reader, Text};
 
@@ -87,40 +87,151 @@ pub struct Loaded {
     pub diags: Diagnostics,
 }
 
+/// The plans folder's files, found by name.
+struct Listing {
+    releases: Vec<PathBuf>,
+    /// `teams.yml` and `manual-tests.yml`, which are the registries misnamed.
+    misnamed: BTreeSet<String>,
+    /// Files refused by their name alone.
+    refused: Vec<Diagnostic>,
+}
+
+fn is_yaml_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+fn list_folder(dir: &Path) -> std::io::Result<Listing> {
+    let mut listing = Listing {
+        releases: Vec::new(),
+        misnamed: BTreeSet::new(),
+        refused: Vec::new(),
+    };
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            if is_yaml_name(&entry.file_name().to_string_lossy()) {
+                listing.refused.push(
+                    Diagnostic::error(
+                        &path,
+                        Loc::new(1, 1, 1),
+                        "the file name is not valid UTF-8, so herald does not read the file",
+                    )
+                    .with_help(
+                        "rename the file using UTF-8 characters only, for example `1.14.yaml`",
+                    ),
+                );
+            }
+            continue;
+        };
+        if !is_yaml_name(&name) {
+            continue;
+        }
+        // Folders named like plans are not plans; links and special files are refused by
+        // `read_plan_bytes`, with the reason.
+        let is_folder = match entry.file_type()? {
+            t if t.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+            t => t.is_dir(),
+        };
+        if is_folder || name == TEAMS_FILE || name == TESTS_FILE {
+            continue;
+        }
+        if [TEAMS_FILE, TESTS_FILE]
+            .map(|f| f.replace(".yaml", ".yml"))
+            .contains(&name)
+        {
+            listing.misnamed.insert(name);
+        } else {
+            listing.releases.push(path);
+        }
+    }
+    listing.releases.sort();
+    Ok(listing)
+}
+
+/// The path of a registry file: `teams.yaml`, or `teams.yml` when only that one exists, read
+/// as the registry but reported so it gets its real name.
+fn registry_path(
+    dir: &Path,
+    name: &str,
+    listing: &Listing,
+    what: &str,
+) -> (PathBuf, Option<Diagnostic>) {
+    let proper = dir.join(name);
+    let short = name.replace(".yaml", ".yml");
+    if !listing.misnamed.contains(&short) {
+        return (proper, None);
+    }
+    let misnamed = dir.join(&short);
+    if std::fs::symlink_metadata(&proper).is_ok() {
+        let d = Diagnostic::error(
+            &misnamed,
+            Loc::new(1, 1, 1),
+            format!("a second {what}: herald reads `{name}`, so this file is not read"),
+        )
+        .with_help(format!(
+            "merge what it holds into `{name}` and delete this file"
+        ));
+        return (proper, Some(d));
+    }
+    let d = Diagnostic::error(
+        &misnamed,
+        Loc::new(1, 1, 1),
+        format!("the {what} must be named `{name}`"),
+    )
+    .with_help(format!(
+        "rename the file to `{name}`; until then herald reads it as the {what}, so the other errors are real"
+    ));
+    (misnamed, Some(d))
+}
+
 /// Loads every file of a plans folder.
 pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     if !dir.is_dir() {
-        return Err(LoadError::Missing(dir.display().to_string()));
+        return Err(LoadError::Missing(show_path(dir)));
     }
     let io = |path: &Path, source| LoadError::Io {
-        path: path.display().to_string(),
+        path: show_path(path),
         source,
     };
-    let mut release_files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
-        let entry = entry.map_err(|e| io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-        if is_yaml && name != TEAMS_FILE && name != TESTS_FILE && entry.path().is_file() {
-            release_files.push(dir.join(name));
-        }
-    }
-    release_files.sort();
+    // Files are read only when they are inside this folder, links resolved.
+    let root = std::fs::canonicalize(dir).map_err(|e| io(dir, e))?;
+    let listing = list_folder(dir).map_err(|e| io(dir, e))?;
+    let release_files = &listing.releases;
 
     let mut plans = Plans {
         dir: dir.to_path_buf(),
         ..Plans::default()
     };
     let mut diags = Diagnostics::default();
+    diags.extend(listing.refused.iter().cloned());
 
     // Reading and parsing is most of the work, and every file is independent. The registry
     // files come first: releases refer to their ids.
-    let teams_path = dir.join(TEAMS_FILE);
-    let tests_path = dir.join(TESTS_FILE);
+    let (teams_path, misnamed) = registry_path(dir, TEAMS_FILE, &listing, "team registry");
+    diags.extend(misnamed);
+    let (tests_path, misnamed) = registry_path(dir, TESTS_FILE, &listing, "manual-test catalogue");
+    diags.extend(misnamed);
     let (teams_read, tests_read) = rayon::join(
-        || read_file(&teams_path, true),
-        || read_file(&tests_path, false),
+        || read_file(&teams_path, &root, Some(TEAMS_MISSING_HELP)),
+        || read_file(&tests_path, &root, None),
     );
+    let (mut teams_read, mut tests_read) = (teams_read?, tests_read?);
+    // A registry that cannot be read says so once, instead of every reference to it
+    // becoming an error of its own.
+    for (outcome, what) in [
+        (&mut teams_read, "team references"),
+        (&mut tests_read, "manual-test references"),
+    ] {
+        if outcome.node.is_none()
+            && let Some(d) = &mut outcome.diag
+        {
+            let help = d.help.get_or_insert_with(String::new);
+            help.push_str(&format!(
+                "; {what} in the release plans are not checked until it can be read"
+            ));
+        }
+    }
     let mut keep = |path: &Path, outcome: FileRead| {
         if let Some(text) = outcome.text {
             plans.files += 1;
@@ -129,23 +240,28 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         diags.extend(outcome.diag);
         outcome.node
     };
-    let teams_node = keep(&teams_path, teams_read?);
-    let tests_node = keep(&tests_path, tests_read?);
+    let tests_missing = tests_read.text.is_none() && tests_read.diag.is_none();
+    let teams_node = keep(&teams_path, teams_read);
+    let tests_node = keep(&tests_path, tests_read);
 
     // References are checked against every id written, even in entries with other mistakes,
-    // so one mistyped field in a team does not also make every mention of it an error.
-    let mut team_ids = BTreeSet::new();
+    // so one mistyped field in a team does not also make every mention of it an error. A
+    // registry whose ids cannot be found at all (`None`) is not checked against.
+    let mut team_ids = None;
     if let Some(node) = teams_node {
-        team_ids = written_ids(&node, "teams");
-        let mut r = Reader::new(&teams_path);
-        plans.teams = read_teams(&mut r, &node, &team_ids);
+        let ids = written_ids(&node, "teams");
+        let mut r = Reader::new(&teams_path, plans.sources.get(&teams_path).unwrap_or(""));
+        plans.teams = read_teams(&mut r, &node, &ids);
+        team_ids = (!ids.is_empty() || !r.has_errors()).then_some(ids);
         diags.extend(r.diags);
     }
-    let mut test_ids = BTreeSet::new();
+    // No catalogue at all is a catalogue without tests: a release may not name any.
+    let mut test_ids = tests_missing.then(BTreeSet::new);
     if let Some(node) = tests_node {
-        test_ids = written_ids(&node, "tests");
-        let mut r = Reader::new(&tests_path);
+        let ids = written_ids(&node, "tests");
+        let mut r = Reader::new(&tests_path, plans.sources.get(&tests_path).unwrap_or(""));
         plans.tests = read_tests(&mut r, &node, &team_ids);
+        test_ids = (!ids.is_empty() || !r.has_errors()).then_some(ids);
         diags.extend(r.diags);
     }
     let registry = Registry {
@@ -157,10 +273,10 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     let converted: Vec<_> = release_files
         .par_iter()
         .map(|path| {
-            let outcome = read_file(path, true)?;
+            let outcome = read_file(path, &root, Some(RELEASE_MISSING_HELP))?;
             let converted = outcome.node.as_ref().map(|node| {
                 let version = written_version(node).map(|v| (v.value, path.clone(), v.loc));
-                let mut r = Reader::new(path);
+                let mut r = Reader::new(path, outcome.text.as_deref().unwrap_or(""));
                 let release = read_release(&mut r, node, &registry);
                 let release = release.filter(|_| !r.has_errors());
                 (version, release, r.diags)
@@ -191,7 +307,7 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
                 Diagnostic::error(
                     file,
                     *loc,
-                    format!("version {version} is also planned in {}", first.display()),
+                    format!("version {version} is also planned in {}", show_path(first)),
                 )
                 .with_help("each release has one plan file; merge them or change the version"),
             );
@@ -210,28 +326,162 @@ struct FileRead {
     diag: Option<Diagnostic>,
 }
 
-/// Reads and parses one file.
-fn read_file(path: &Path, required: bool) -> Result<FileRead, LoadError> {
+const TEAMS_MISSING_HELP: &str =
+    "every plans folder needs a team registry; `herald init` writes an example";
+const RELEASE_MISSING_HELP: &str =
+    "the file went away while herald read the folder; run herald again";
+
+/// Why a file of the plans folder is not read.
+#[derive(Debug)]
+pub enum Refused {
+    Missing,
+    /// A symbolic link whose target does not exist.
+    DanglingLink,
+    /// A symbolic link to a place outside the plans folder: its target is not a plan, and
+    /// quoting it under a diagnostic could leak it (a key, a token) into a CI log.
+    OutsideLink,
+    /// A FIFO, a device, a socket or a folder: reading it could block or never end.
+    NotAFile(&'static str),
+    /// More than [`yaml::MAX_FILE_BYTES`]; the size when it is known.
+    TooLarge(Option<u64>),
+    Io(std::io::Error),
+}
+
+/// What kind of file a non-regular one is, for the error.
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads a file of the plans folder `root` (canonical) when it is a regular file inside it:
+/// links are followed only to files inside the folder, special files are never opened, and
+/// at most [`yaml::MAX_FILE_BYTES`] + 1 bytes are read, whatever the file claims.
+pub fn read_plan_bytes(path: &Path, root: &Path) -> Result<Vec<u8>, Refused> {
+    use std::io::Read;
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => Refused::Missing,
+        _ => Refused::Io(e),
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
+    let meta = if meta.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Refused::DanglingLink,
+            _ => Refused::Io(e),
+        })?;
+        if !target.starts_with(root) {
+            return Err(Refused::OutsideLink);
+        }
+        std::fs::metadata(path).map_err(io)?
+    } else {
+        meta
+    };
+    if !meta.is_file() {
+        return Err(Refused::NotAFile(file_kind(meta.file_type())));
+    }
+    let limit = yaml::MAX_FILE_BYTES as u64;
+    if meta.len() > limit {
+        return Err(Refused::TooLarge(Some(meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // It may have been swapped for something else since it was looked at.
+    let opened = file.metadata().map_err(Refused::Io)?;
+    if !opened.is_file() {
+        return Err(Refused::NotAFile(file_kind(opened.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize + 1);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Refused::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Refused::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
+/// The 1-based line and column just after `text`, line breaks counted as YAML counts them.
+fn end_position(text: &str) -> (u32, u32) {
+    let mut line = 1u32;
+    let mut rest = text;
+    while let Some((at, len)) = crate::diag::next_line_break(rest) {
+        line = line.saturating_add(1);
+        rest = &rest[at + len..];
+    }
+    let column = rest.chars().count().saturating_add(1);
+    (line, column.try_into().unwrap_or(u32::MAX))
+}
+
+/// Reads and parses one file. `missing_help` says what to do when it is missing; without
+/// it, a missing file is no problem.
+fn read_file(path: &Path, root: &Path, missing_help: Option<&str>) -> Result<FileRead, LoadError> {
     let mut out = FileRead {
         text: None,
         node: None,
         diag: None,
     };
-    let bytes = match std::fs::read(path) {
+    let refuse = |message: String, help: &str| {
+        Some(Diagnostic::error(path, Loc::new(1, 1, 1), message).with_help(help))
+    };
+    let bytes = match read_plan_bytes(path, root) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if required {
-                out.diag = Some(
-                    Diagnostic::error(path, Loc::new(1, 1, 1), "file is missing").with_help(
-                        "every plans folder needs a team registry; `herald init` writes an example",
-                    ),
-                );
-            }
+        Err(Refused::Missing) => {
+            out.diag = missing_help.and_then(|help| refuse("file is missing".to_owned(), help));
             return Ok(out);
         }
-        Err(source) => {
+        Err(Refused::DanglingLink) => {
+            out.diag = refuse(
+                "file is a symbolic link to a file that does not exist".to_owned(),
+                "replace the link with the file, or point it at a file inside the plans folder",
+            );
+            return Ok(out);
+        }
+        Err(Refused::OutsideLink) => {
+            out.diag = refuse(
+                "file is a symbolic link to a place outside the plans folder, so herald does not read it".to_owned(),
+                "copy the file into the plans folder instead of linking to it",
+            );
+            return Ok(out);
+        }
+        Err(Refused::NotAFile(kind)) => {
+            out.diag = refuse(
+                format!("file is {kind}, not a regular file, so herald does not read it"),
+                "replace it with a regular file holding the plan, or move it out of the plans folder",
+            );
+            return Ok(out);
+        }
+        Err(Refused::TooLarge(size)) => {
+            let limit = yaml::MAX_FILE_BYTES;
+            let message = match size {
+                Some(n) => format!("file is {n} bytes, more than the {limit} a plan may have"),
+                None => format!("file is more than the {limit} bytes a plan may have"),
+            };
+            out.diag = refuse(
+                message,
+                "split the file, or remove what does not belong in a release plan",
+            );
+            return Ok(out);
+        }
+        Err(Refused::Io(source)) => {
             return Err(LoadError::Io {
-                path: path.display().to_string(),
+                path: show_path(path),
                 source,
             });
         }
@@ -240,9 +490,7 @@ fn read_file(path: &Path, required: bool) -> Result<FileRead, LoadError> {
         Ok(t) => t,
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let valid = String::from_utf8_lossy(valid);
-            let line = valid.matches('\n').count() as u32 + 1;
-            let column = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+            let (line, column) = end_position(&String::from_utf8_lossy(valid));
             out.text = Some(String::from_utf8_lossy(e.as_bytes()).into_owned());
             out.diag = Some(
                 Diagnostic::error(
@@ -263,17 +511,25 @@ fn read_file(path: &Path, required: bool) -> Result<FileRead, LoadError> {
     Ok(out)
 }
 
+/// The ids a release may refer to; `None` when the registry could not be read, so
+/// references to it are not checked (its own error says why).
 struct Registry {
-    teams: BTreeSet<String>,
-    tests: BTreeSet<String>,
+    teams: Option<BTreeSet<String>>,
+    tests: Option<BTreeSet<String>>,
 }
 
 impl Registry {
     fn team(&self, r: &mut Reader, t: &Text) -> Option<TeamId> {
-        if self.teams.contains(&t.value) {
+        if refuse_disguise(r, t, "a team id", Field::Line) {
+            return None;
+        }
+        let Some(teams) = &self.teams else {
+            return Some(TeamId(t.value.clone()));
+        };
+        if teams.contains(&t.value) {
             return Some(TeamId(t.value.clone()));
         }
-        let known: Vec<&str> = self.teams.iter().map(String::as_str).collect();
+        let known: Vec<&str> = teams.iter().map(String::as_str).collect();
         let help = match yaml::did_you_mean(&t.value, &known) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
@@ -286,10 +542,16 @@ impl Registry {
     }
 
     fn test(&self, r: &mut Reader, t: &Text) -> Option<TestId> {
-        if self.tests.contains(&t.value) {
+        if refuse_disguise(r, t, "a test id", Field::Line) {
+            return None;
+        }
+        let Some(tests) = &self.tests else {
+            return Some(TestId(t.value.clone()));
+        };
+        if tests.contains(&t.value) {
             return Some(TestId(t.value.clone()));
         }
-        let known: Vec<&str> = self.tests.iter().map(String::as_str).collect();
+        let known: Vec<&str> = tests.iter().map(String::as_str).collect();
         let help = match yaml::did_you_mean(&t.value, &known) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("add it to {TESTS_FILE} first"),
@@ -298,6 +560,74 @@ impl Registry {
             .help = Some(help);
         None
     }
+}
+
+/// Where a value is used, which decides the invisible characters it may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Free text (Markdown notes, steps): prose in right-to-left scripts needs the
+    /// direction marks and joiners, but nothing may override or hide text.
+    Text,
+    /// A name, title or id on one line: no bidirectional or zero-width character at all,
+    /// except joiners inside a word of a non-Latin script or an emoji sequence.
+    Line,
+}
+
+/// The first character of `value` that can disguise text where it is used, and its index.
+pub fn find_disguise(value: &str, field: Field) -> Option<(usize, char)> {
+    if value.is_ascii() {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = value
+        .char_indices()
+        .filter(|(_, c)| !c.is_ascii())
+        .collect();
+    if chars.is_empty() {
+        return None;
+    }
+    let joins = |at: usize, c: char| {
+        let before = value[..at].chars().next_back();
+        let after = value[at + c.len_utf8()..].chars().next();
+        [before, after].iter().all(|n| {
+            n.is_some_and(|n| {
+                !n.is_ascii()
+                    && !n.is_whitespace()
+                    && !n.is_control()
+                    && crate::diag::disguising_char_name(n).is_none()
+            })
+        })
+    };
+    chars.into_iter().find(|&(at, c)| match c {
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200B}'
+        | '\u{2060}'
+        | '\u{FEFF}' => true,
+        '\u{200C}' | '\u{200D}' => field == Field::Line && !joins(at, c),
+        '\u{200E}' | '\u{200F}' | '\u{061C}' => field == Field::Line,
+        _ => false,
+    })
+}
+
+/// Reports a disguising character in `t` at the place it is written; true when it did.
+pub(crate) fn refuse_disguise(r: &mut Reader, t: &Text, what: &str, field: Field) -> bool {
+    let Some((at, c)) = find_disguise(&t.value, field) else {
+        return false;
+    };
+    let name = crate::diag::disguising_char_name(c).unwrap_or("an invisible character");
+    let loc = r.locate_char(t.loc, at, c);
+    r.error(
+        loc,
+        format!(
+            "{what} contains U+{:04X} {name}, which can disguise text",
+            c as u32
+        ),
+    )
+    .help = Some(
+        "remove it: it is invisible, and can reorder or hide the text around it (retype the value if you cannot see it)"
+            .to_owned(),
+    );
+    true
 }
 
 /// Lowercase letters, digits and dashes, starting with a letter or digit.
@@ -310,6 +640,9 @@ fn is_id(s: &str) -> bool {
 
 fn id(r: &mut Reader, node: &Node, what: &str) -> Option<Text> {
     let t = r.nonempty(node, what)?;
+    if refuse_disguise(r, &t, what, Field::Line) {
+        return None;
+    }
     if !is_id(&t.value) {
         r.error(
             t.loc,
@@ -354,6 +687,9 @@ fn req_text(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String
 /// Text that must stay on one line: a name, a title, a codename. A line break or other
 /// control character would break a Slack header, a table row or a document property.
 fn one_line(r: &mut Reader, t: Text, what: &str) -> Option<Text> {
+    if refuse_disguise(r, &t, what, Field::Line) {
+        return None;
+    }
     let Some(bad) = t
         .value
         .chars()
@@ -488,8 +824,8 @@ fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String>) -> Vec<T
     };
     // A scrum master's team may be any team of the file, also one defined further down.
     let registry = Registry {
-        teams: team_ids.clone(),
-        tests: BTreeSet::new(),
+        teams: Some(team_ids.clone()),
+        tests: None,
     };
     let mut teams: Vec<Team> = Vec::new();
     for item in r.list(list, "the list of teams") {
@@ -547,10 +883,10 @@ fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String>) -> Vec<T
     teams
 }
 
-fn read_tests(r: &mut Reader, node: &Node, teams: &BTreeSet<String>) -> Vec<ManualTest> {
+fn read_tests(r: &mut Reader, node: &Node, teams: &Option<BTreeSet<String>>) -> Vec<ManualTest> {
     let registry = Registry {
         teams: teams.clone(),
-        tests: BTreeSet::new(),
+        tests: None,
     };
     let Some(f) = r.fields(node, "the manual-test catalogue", fields::TESTS_FILE) else {
         return Vec::new();
@@ -1371,5 +1707,306 @@ mod tests {
         assert!(!is_id("a b"));
         assert!(!is_id("-x"));
         assert_eq!(suggest_id("Team Huskies!"), "team-huskies");
+    }
+
+    use std::time::{Duration, Instant};
+
+    /// A plans folder with the good fixture's registry and catalogue, then `files` on top.
+    fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let good = Path::new("tests/fixtures/check/good");
+        for name in ["teams.yaml", "manual-tests.yaml", "1.0.yaml"] {
+            std::fs::copy(good.join(name), tmp.path().join(name)).expect("copy");
+        }
+        for (name, bytes) in files {
+            std::fs::write(tmp.path().join(name), bytes).expect("write");
+        }
+        tmp
+    }
+
+    /// What `herald check` prints for the folder, with the folder's path cut off, and how
+    /// long loading and checking took.
+    fn human(dir: &Path) -> (String, Duration) {
+        let started = Instant::now();
+        let today = Date::constant(2026, 11, 26);
+        let checked = crate::check(dir, today, false).expect("loads");
+        let elapsed = started.elapsed();
+        let text = crate::diag::render_human(&checked.diags, &checked.plans.sources)
+            + &crate::diag::summary_line(&checked.diags, checked.files());
+        let prefix = format!("{}/", show_path(dir));
+        (text.replace(&prefix, ""), elapsed)
+    }
+
+    const LINK_HELP: &str =
+        "  = help: copy the file into the plans folder instead of linking to it\n";
+
+    /// Finding 7: a plan linked to a file outside the folder is refused, and not a byte of
+    /// the target reaches the output.
+    #[cfg(unix)]
+    #[test]
+    fn links_to_files_outside_the_folder_are_refused_without_quoting_them() {
+        let outside = tempfile::tempdir().expect("tempdir");
+        let secret = outside.path().join("id_ed25519");
+        std::fs::write(&secret, "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAsecret\n")
+            .expect("write");
+        let dir = folder(&[]);
+        for name in ["teams.yaml", "2.0.yaml"] {
+            let link = dir.path().join(name);
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(&secret, &link).expect("symlink");
+        }
+        let (text, _) = human(dir.path());
+        assert_eq!(
+            text,
+            format!(
+                "2.0.yaml:1:1: error: file is a symbolic link to a place outside the plans folder, so herald does not read it\n{LINK_HELP}\n\
+                 teams.yaml:1:1: error: file is a symbolic link to a place outside the plans folder, so herald does not read it\n\
+                 \x20 = help: copy the file into the plans folder instead of linking to it; team references in the release plans are not checked until it can be read\n\n\
+                 2 errors, 0 warnings in 2 files"
+            )
+        );
+        assert!(!text.contains("OPENSSH") && !text.contains("secret"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_folder_are_read_and_dangling_ones_reported() {
+        let dir = folder(&[(
+            "teams.real",
+            b"teams:\n  - { id: huskies, name: Huskies }\n  - { id: goat, name: Goat }\n",
+        )]);
+        let teams = dir.path().join("teams.yaml");
+        std::fs::remove_file(&teams).expect("remove");
+        std::os::unix::fs::symlink("teams.real", &teams).expect("symlink");
+        std::os::unix::fs::symlink("nowhere.yaml", dir.path().join("2.0.yaml")).expect("symlink");
+        let (text, _) = human(dir.path());
+        assert_eq!(
+            text,
+            "2.0.yaml:1:1: error: file is a symbolic link to a file that does not exist\n\
+             \x20 = help: replace the link with the file, or point it at a file inside the plans folder\n\n\
+             1 error, 0 warnings in 3 files"
+        );
+    }
+
+    /// Finding 13: a FIFO named like a plan is refused without being opened (opening it for
+    /// reading would wait for a writer forever), and so is a device behind a link.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_refused_without_opening_them() {
+        let dir = folder(&[]);
+        let fifo = dir.path().join("teams.yaml");
+        std::fs::remove_file(&fifo).expect("remove");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("2.0.yaml")).expect("symlink");
+        let (text, elapsed) = human(dir.path());
+        assert_eq!(
+            text,
+            format!(
+                "2.0.yaml:1:1: error: file is a symbolic link to a place outside the plans folder, so herald does not read it\n{LINK_HELP}\n\
+                 teams.yaml:1:1: error: file is a named pipe (FIFO), not a regular file, so herald does not read it\n\
+                 \x20 = help: replace it with a regular file holding the plan, or move it out of the plans folder; team references in the release plans are not checked until it can be read\n\n\
+                 2 errors, 0 warnings in 2 files"
+            )
+        );
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+        let root = std::fs::canonicalize(dir.path()).expect("canonical");
+        assert!(matches!(
+            read_plan_bytes(Path::new("/dev/zero"), Path::new("/")),
+            Err(Refused::NotAFile("a character device"))
+        ));
+        assert!(matches!(
+            read_plan_bytes(&root, Path::new("/")),
+            Err(Refused::NotAFile("a folder"))
+        ));
+    }
+
+    /// Finding 13: the size limit holds before and while reading: a 2 GB sparse file is
+    /// refused from its size, without reading it.
+    #[test]
+    fn huge_files_are_refused_without_reading_them() {
+        let dir = folder(&[]);
+        let file = std::fs::File::create(dir.path().join("teams.yaml")).expect("create");
+        file.set_len(2 << 30).expect("sparse file");
+        let (text, elapsed) = human(dir.path());
+        assert!(
+            text.starts_with(
+                "teams.yaml:1:1: error: file is 2147483648 bytes, more than the 4194304 a plan may have\n"
+            ),
+            "{text}"
+        );
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    /// `build` fingerprints the plans before checking them: it read a 2 GB file whole (and a
+    /// FIFO behind a link would block); it reads as the loader does now.
+    #[cfg(unix)]
+    #[test]
+    fn the_build_fingerprint_reads_plans_as_the_loader_does() {
+        let dir = folder(&[]);
+        let file = std::fs::File::create(dir.path().join("teams.yaml")).expect("create");
+        file.set_len(2 << 30).expect("sparse file");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        std::os::unix::fs::symlink(&fifo, dir.path().join("2.0.yaml")).expect("symlink");
+        let started = Instant::now();
+        let prints = crate::cache::fingerprint_plans(dir.path()).expect("fingerprints");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            prints[&dir.path().join("teams.yaml")],
+            "refused: TooLarge(Some(2147483648))"
+        );
+        assert_eq!(prints.len(), 3, "{prints:?}");
+    }
+
+    /// A file name that is not UTF-8 was "missing" with the registry's hint; one with a line
+    /// break split the `path:line:column` line.
+    #[cfg(unix)]
+    #[test]
+    fn odd_file_names_are_named_escaped() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = folder(&[("2.0\n\u{1b}[31m.yaml", b"version: 2.0.0\n")]);
+        let bad = dir
+            .path()
+            .join(std::ffi::OsStr::from_bytes(b"2.1\xff.yaml"));
+        std::fs::write(&bad, "version: 2.1.0\n").expect("write");
+        let (text, _) = human(dir.path());
+        assert!(
+            text.starts_with(
+                "2.0\\n\\u{1b}[31m.yaml:1:1: error: missing required field `channels` in a release plan\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "2.1\\xff.yaml:1:1: error: the file name is not valid UTF-8, so herald does not read the file\n\
+                 \x20 = help: rename the file using UTF-8 characters only, for example `1.14.yaml`\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("missing\n"), "{text}");
+    }
+
+    /// `teams.yml` was read as a release plan; it is the registry, misnamed.
+    #[test]
+    fn registries_named_yml_are_read_as_registries_and_reported() {
+        let good = std::fs::read("tests/fixtures/check/good/teams.yaml").expect("read");
+        let dir = folder(&[("teams.yml", &good)]);
+        std::fs::remove_file(dir.path().join("teams.yaml")).expect("remove");
+        let (text, _) = human(dir.path());
+        assert_eq!(
+            text,
+            "teams.yml:1:1: error: the team registry must be named `teams.yaml`\n  |\n1 | teams:\n  | ^\n\
+             \x20 = help: rename the file to `teams.yaml`; until then herald reads it as the team registry, so the other errors are real\n\n\
+             1 error, 0 warnings in 3 files"
+        );
+        let dir = folder(&[("manual-tests.yml", b"tests: []\n")]);
+        let (text, _) = human(dir.path());
+        assert!(
+            text.starts_with(
+                "manual-tests.yml:1:1: error: a second manual-test catalogue: herald reads `manual-tests.yaml`, so this file is not read\n"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("1 error, 0 warnings in 3 files"), "{text}");
+    }
+
+    /// One syntax error in the registry gave one error per team reference in the releases.
+    #[test]
+    fn an_unreadable_registry_is_one_error_not_one_per_reference() {
+        let dir = folder(&[(
+            "teams.yaml",
+            b"teams:\n  - { id: huskies, name: Huskies\n  - { id: goat }\n",
+        )]);
+        let (text, _) = human(dir.path());
+        assert!(text.ends_with("1 error, 0 warnings in 3 files"), "{text}");
+        assert!(
+            text.contains(
+                "team references in the release plans are not checked until it can be read"
+            ),
+            "{text}"
+        );
+        // A catalogue that cannot be read: test ids are not checked either.
+        let dir = folder(&[("manual-tests.yaml", b"tests: [\n")]);
+        let (text, _) = human(dir.path());
+        assert!(text.ends_with("1 error, 0 warnings in 3 files"), "{text}");
+        // A registry that reads, but where no id can be found at all, counts as unreadable.
+        let dir = folder(&[("teams.yaml", b"team:\n  - { id: huskies, name: Huskies }\n")]);
+        let (text, _) = human(dir.path());
+        assert!(!text.contains("unknown team"), "{text}");
+        // A missing catalogue still means a release may not name tests.
+        let dir = folder(&[]);
+        std::fs::remove_file(dir.path().join("manual-tests.yaml")).expect("remove");
+        let (text, _) = human(dir.path());
+        assert!(
+            text.contains("error: unknown manual test `kafka-delivery`"),
+            "{text}"
+        );
+    }
+
+    /// A file with lone CR line breaks whose first line is a comment was "empty".
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        let good = std::fs::read_to_string("tests/fixtures/check/good/1.0.yaml").expect("read");
+        let cr = good
+            .replace('\n', "\r")
+            .replace("timezone: Europe/Berlin", "timezone: Europe/Berln");
+        let dir = folder(&[("1.0.yaml", cr.as_bytes())]);
+        let (text, _) = human(dir.path());
+        assert_eq!(
+            text,
+            "1.0.yaml:3:11: error: unknown time zone `Europe/Berln`\n  |\n3 | timezone: Europe/Berln\n  |           ^^^^^^^^^^^^\n\
+             \x20 = help: did you mean `Europe/Berlin`?\n\n1 error, 0 warnings in 3 files"
+        );
+        let dir = folder(&[("1.0.yaml", b"version: 1.0.0\rcodename: \xff\r")]);
+        let (text, _) = human(dir.path());
+        assert!(
+            text.starts_with("1.0.yaml:2:11: error: file is not valid UTF-8 text\n"),
+            "{text}"
+        );
+    }
+
+    /// Finding 12: "did you mean" on huge unknown values took seconds.
+    #[test]
+    fn huge_unknown_values_check_quickly() {
+        let good = std::fs::read_to_string("tests/fixtures/check/good/1.0.yaml").expect("read");
+        let zone = "Europe/Berlin".repeat(80_000);
+        let release = good.replace("timezone: Europe/Berlin", &format!("timezone: {zone}"));
+        let mut tests = String::from("tests:\n");
+        for i in 0..1000 {
+            tests.push_str(&format!(
+                "  - {{ id: test-{i}, title: T, team: goat, steps: s, expected: e }}\n"
+            ));
+        }
+        let id = "t".repeat(300_000);
+        let release = release.replace("skip: [kafka-delivery]", &format!("skip: [{id}]"));
+        let dir = folder(&[
+            ("1.0.yaml", release.as_bytes()),
+            ("manual-tests.yaml", tests.as_bytes()),
+        ]);
+        let (text, elapsed) = human(dir.path());
+        assert!(
+            text.contains("error: unknown time zone `Europe/BerlinEurope/Berlin"),
+            "{}",
+            &text[..300]
+        );
+        assert!(
+            text.contains("error: unknown manual test `ttttt"),
+            "{}",
+            &text[..300]
+        );
+        assert!(text.contains("= help: use an IANA zone name such as Europe/Berlin"));
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
     }
 }

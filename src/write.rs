@@ -501,21 +501,6 @@ pub fn remove_if_exists(path: &Path) -> io::Result<()> {
     }
 }
 
-/// A name as it may be shown in a terminal: control characters and bidi controls are
-/// written as escapes (`\u{1b}`), so a file name cannot rewrite what the terminal shows.
-pub fn shown(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// A relative path with `/` between its parts on every system, as output paths are written.
 pub fn rel_string(path: &Path) -> String {
     path.components()

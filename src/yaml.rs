@@ -140,6 +140,14 @@ fn is_decimal(s: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+fn collection_key(loc: Loc) -> ParseError {
+    ParseError::new(
+        loc,
+        "a key must be a single value, not a list or mapping",
+        "write keys as plain names: `name: value`",
+    )
+}
+
 fn node_count(node: &Node) -> usize {
     1 + match &node.kind {
         Kind::Seq(items) => items.iter().map(node_count).sum(),
@@ -207,11 +215,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                     ));
                 }
                 if let Some(Frame::Map { key: None, .. }) = stack.last() {
-                    return Err(ParseError::new(
-                        loc,
-                        "a key must be a single value, not a list or mapping",
-                        "write keys as plain names: `name: value`",
-                    ));
+                    return Err(collection_key(loc));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
@@ -306,12 +310,12 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                     let name = match node.kind {
                         Kind::Str(s) | Kind::Other(s) => s,
                         Kind::Null => String::new(),
-                        _ => unreachable!("collections as keys are refused when they start"),
+                        // Written collections are refused when they start; an alias to one
+                        // (`*list: x`) arrives whole.
+                        Kind::Seq(_) | Kind::Map(_) => return Err(collection_key(loc)),
                     };
-                    *key = Some(Key {
-                        name,
-                        loc: node.loc,
-                    });
+                    // Where the key is written, also when it is an alias.
+                    *key = Some(Key { name, loc });
                 }
                 Some(k) if k.name == "<<" => merge(merged, node),
                 Some(k) => entries.push((k, node)),
@@ -392,29 +396,78 @@ pub fn parse(path: &Path, source: &str) -> Result<Node, Diagnostic> {
         )
         .with_help("split the file, or remove what does not belong in a release plan"));
     }
-    if source.trim().is_empty()
-        || source
-            .lines()
-            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    // Lines as YAML counts them: a lone CR ends a line too.
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if crate::diag::lines(text).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         return Err(Diagnostic::error(path, Loc::new(1, 1, 1), "file is empty")
             .with_help("write the plan into it, or delete the file"));
     }
     build_tree(source).map_err(|e| Diagnostic::error(path, e.loc, e.message).with_help(e.help))
 }
 
+/// The byte offset of a 1-based line and column (in chars) in `source`.
+fn offset_of(source: &str, loc: Loc) -> Option<usize> {
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut offset = source.len() - text.len();
+    let mut rest = text;
+    for _ in 1..loc.line {
+        let (at, len) = crate::diag::next_line_break(rest)?;
+        offset += at + len;
+        rest = &rest[at + len..];
+    }
+    let skip: usize = rest
+        .chars()
+        .take(loc.column.saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    Some(offset + skip)
+}
+
 /// Collects the diagnostics of one file while it is read.
 pub struct Reader<'a> {
     pub path: &'a Path,
+    /// The file's text, to point at a character inside a value.
+    source: &'a str,
     pub diags: Vec<Diagnostic>,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(path: &'a Path) -> Self {
+    pub fn new(path: &'a Path, source: &'a str) -> Self {
         Reader {
             path,
+            source,
             diags: Vec::new(),
         }
+    }
+
+    /// The place of `c`, found at byte `at` of a value written at `start`: the character
+    /// itself when the source holds it as it is (not as an escape), else the value.
+    pub fn locate_char(&self, start: Loc, at: usize, c: char) -> Loc {
+        let Some(offset) = offset_of(self.source, start) else {
+            return start;
+        };
+        // Quotes, escapes and indentation make the source longer than the value; no further.
+        let mut end = offset
+            .saturating_add(at.saturating_mul(3))
+            .saturating_add(256)
+            .min(self.source.len());
+        while !self.source.is_char_boundary(end) {
+            end += 1;
+        }
+        let Some(found) = self.source[offset..end].find(c) else {
+            return start;
+        };
+        let mut rest = &self.source[offset..offset + found];
+        let mut loc = Loc { len: 1, ..start };
+        let mut column = start.column;
+        while let Some((i, len)) = crate::diag::next_line_break(rest) {
+            loc.line = loc.line.saturating_add(1);
+            rest = &rest[i + len..];
+            column = 1;
+        }
+        let chars: u32 = rest.chars().count().try_into().unwrap_or(u32::MAX);
+        loc.column = column.saturating_add(chars);
+        loc
     }
 
     pub fn error(&mut self, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
@@ -473,13 +526,20 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// The text of a scalar; numbers and booleans are taken as written.
+    /// The text of a scalar; numbers and booleans are taken as written. Text that can
+    /// disguise itself (bidirectional overrides, zero-width spaces) is refused everywhere.
     pub fn text(&mut self, node: &Node, what: &str) -> Option<Text> {
         match &node.kind {
-            Kind::Str(s) | Kind::Other(s) => Some(Text {
-                value: s.clone(),
-                loc: node.loc,
-            }),
+            Kind::Str(s) | Kind::Other(s) => {
+                let t = Text {
+                    value: s.clone(),
+                    loc: node.loc,
+                };
+                if crate::load::refuse_disguise(self, &t, what, crate::load::Field::Text) {
+                    return None;
+                }
+                Some(t)
+            }
             other => {
                 self.error(
                     node.loc,
@@ -620,10 +680,26 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-/// The closest known name, if it is close enough to be a likely typo.
+/// Words longer than this get no suggestion: no name herald knows is that long, and the
+/// comparison costs the product of the two lengths.
+const MAX_SUGGESTED_CHARS: usize = 64;
+
+/// The closest known name, if it is close enough to be a likely typo. Only names of a
+/// similar length are compared, so the work stays small whatever the input.
 pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    if word.len() > 4 * MAX_SUGGESTED_CHARS {
+        return None;
+    }
+    let len = word.chars().count();
+    if len > MAX_SUGGESTED_CHARS {
+        return None;
+    }
     known
         .iter()
+        .filter(|k| {
+            let other = k.chars().count();
+            len.abs_diff(other) <= len.max(other) / 2 + 1
+        })
         .map(|k| (strsim::jaro_winkler(word, k), *k))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -756,6 +832,96 @@ mod tests {
         let d = parse(Path::new("t.yaml"), "a: [1, 2\n").unwrap_err();
         assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
         assert_eq!(d.loc.line, 1);
+    }
+
+    /// Finding 10: an alias to a list or mapping used as a key panicked (exit 101).
+    #[test]
+    fn aliases_to_collections_as_keys_are_errors_not_panics() {
+        for (src, line, col) in [
+            ("x: &a [1]\n*a : 3\n", 2, 1),
+            ("x: &a {b: 1}\ny:\n  *a : 3\n", 3, 3),
+            ("x: &a [1]\ny: { *a : 3 }\n", 2, 6),
+        ] {
+            let d = parse(Path::new("t.yaml"), src).unwrap_err();
+            assert_eq!(
+                d.message, "a key must be a single value, not a list or mapping",
+                "{src}"
+            );
+            assert_eq!((d.loc.line, d.loc.column), (line, col), "{src}");
+        }
+    }
+
+    /// Every construct of YAML that a plan does not need still reads or fails cleanly.
+    #[test]
+    fn unusual_yaml_constructs_read_or_fail_cleanly() {
+        let read = |src: &str| match parse(Path::new("t.yaml"), src) {
+            Ok(node) => format!("ok {}", node.kind.describe()),
+            Err(d) => format!("{}:{}: {}", d.loc.line, d.loc.column, d.message),
+        };
+        assert_eq!(read("&k a: 1\nb: *k\n"), "ok a mapping");
+        assert_eq!(read("a: &k b\n*k : 2\n"), "ok a mapping");
+        assert_eq!(
+            read("a: &k b\n*k : 2\nb: 3\n"),
+            "3:1: duplicate key `b` (first on line 2)"
+        );
+        assert_eq!(read("!!map { !!str a: !custom 1 }\n"), "ok a mapping");
+        assert_eq!(read("? a\n: 1\n"), "ok a mapping");
+        assert_eq!(
+            read("? [a]\n: 1\n"),
+            "1:3: a key must be a single value, not a list or mapping"
+        );
+        assert_eq!(
+            read("? { a: 1 }\n: 1\n"),
+            "1:3: a key must be a single value, not a list or mapping"
+        );
+        assert_eq!(
+            read("base: &b { x: 1 }\nm: { <<: [*b, *b, 1], y: 2 }\n"),
+            "ok a mapping"
+        );
+        assert_eq!(read("m: { <<: 3 }\n"), "ok a mapping");
+        assert_eq!(read("---\n...\n"), "ok nothing");
+        assert_eq!(read("--- |\n  text\n"), "ok a single value");
+        assert_eq!(read("\u{feff}a: 1\n"), "ok a mapping");
+        assert_eq!(read("\u{feff}# only a comment\n"), "1:1: file is empty");
+        assert_eq!(
+            read("a: 1\n...\n---\nb: 2\n"),
+            "3:1: several YAML documents in one file"
+        );
+        assert_eq!(read("%YAML 1.2\n---\na: 1\n"), "ok a mapping");
+        assert!(
+            read("a: *\n").contains("invalid YAML"),
+            "{}",
+            read("a: *\n")
+        );
+        assert!(read("a: &\n").starts_with("1:"));
+        assert!(read("[a, b]: c\n").contains("key must be a single value"));
+    }
+
+    #[test]
+    fn comment_only_files_with_lone_carriage_returns_are_empty_and_others_are_read() {
+        let d = parse(Path::new("t.yaml"), "# one\r# two\r").unwrap_err();
+        assert_eq!(d.message, "file is empty");
+        let node = parse_ok("# a comment\rversion: 1.0.0\rcodename: x\r");
+        let Kind::Map(entries) = node.kind else {
+            panic!()
+        };
+        assert_eq!(entries[1].0.name, "codename");
+        assert_eq!(entries[1].0.loc, Loc::new(3, 1, 8));
+    }
+
+    /// Finding 12: a long unknown value is compared with nothing, and candidates of a very
+    /// different length are skipped, so "did you mean" costs little whatever the input.
+    #[test]
+    fn suggestions_are_bounded_by_length() {
+        let long = "Europe/Berlin".repeat(80_000);
+        let zones: Vec<String> = (0..1000).map(|i| format!("Area/City{i}")).collect();
+        let refs: Vec<&str> = zones.iter().map(String::as_str).collect();
+        let started = std::time::Instant::now();
+        assert_eq!(did_you_mean(&long, &refs), None);
+        assert_eq!(did_you_mean(&"é".repeat(65), &["é"]), None);
+        assert_eq!(did_you_mean("Area/City12x", &refs), Some("Area/City12"));
+        assert!(started.elapsed().as_secs_f64() < 0.5);
+        assert_eq!(did_you_mean("rc", &["a-very-long-candidate-name"]), None);
     }
 
     #[test]

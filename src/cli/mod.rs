@@ -55,7 +55,7 @@ pub fn write_output(
     written.map_err(|e| {
         eprintln!(
             "herald: cannot write {}: {e}",
-            herald::write::shown(&path.display().to_string())
+            herald::diag::show_path(path)
         );
         ExitCode::from(EXIT_ERRORS)
     })
