@@ -80,6 +80,52 @@ fn add_days(d: Date, days: i64) -> Date {
         .expect("synthetic dates stay in range")
 }
 
+/// Days between two releases of one release line.
+const RELEASE_EVERY_DAYS: i64 = 28;
+
+/// No synthetic date falls before this one: plans write dates as four-digit years.
+pub const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
+
+/// The version of the `r`-th release: twenty minor versions per major, so every release has
+/// its own, in order.
+pub fn version(r: usize) -> String {
+    format!("{}.{}.0", 1 + r / 20, r % 20)
+}
+
+/// When each release is: every four weeks, the newest a few weeks after `today`. When that
+/// would reach back before `earliest`, releases share the four-week slots (parallel release
+/// lines), so any number of releases keeps every date of every plan valid.
+#[derive(Debug, Clone, Copy)]
+pub struct Spread {
+    first_release: Date,
+    per_slot: usize,
+}
+
+impl Spread {
+    pub fn new(size: Size, today: Date, earliest: Date) -> Spread {
+        // The earliest date of a release's plan: its first Scrum of Scrums, three weeks
+        // before the deadlines announcement's first candidate.
+        let lead = 7 * size.candidates as i64 + 2 + 21;
+        let newest = add_days(today, RELEASE_EVERY_DAYS * 2);
+        let room = i64::from((newest - earliest).get_days()) - lead;
+        let slots = (room / RELEASE_EVERY_DAYS + 1).max(1) as usize;
+        let per_slot = size.releases.div_ceil(slots).max(1);
+        let used = size.releases.div_ceil(per_slot) as i64;
+        Spread {
+            first_release: add_days(newest, -RELEASE_EVERY_DAYS * (used - 1)),
+            per_slot,
+        }
+    }
+
+    /// The release date of the `r`-th release.
+    pub fn release(&self, r: usize) -> Date {
+        add_days(
+            self.first_release,
+            RELEASE_EVERY_DAYS * (r / self.per_slot) as i64,
+        )
+    }
+}
+
 /// The files of a plans folder: (file name, text).
 pub fn generate(size: Size, today: Date) -> Vec<(String, String)> {
     let mut rng = Lcg(0x5eed);
@@ -94,7 +140,11 @@ pub fn generate(size: Size, today: Date) -> Vec<(String, String)> {
     }
     files.push(("teams.yaml".to_owned(), teams));
 
-    let mut tests = String::from("tests:\n");
+    let mut tests = String::from(if size.tests == 0 {
+        "tests: []\n"
+    } else {
+        "tests:\n"
+    });
     for i in 0..size.tests {
         let team = rng.below(size.teams);
         let _ = writeln!(
@@ -105,11 +155,10 @@ pub fn generate(size: Size, today: Date) -> Vec<(String, String)> {
     }
     files.push(("manual-tests.yaml".to_owned(), tests));
 
-    // Releases every four weeks, the newest a few weeks after `today`.
-    let first_release = add_days(today, 28 * 3 - 28 * size.releases as i64);
+    let spread = Spread::new(size, today, EARLIEST);
     for r in 0..size.releases {
-        let release = add_days(first_release, 28 * r as i64);
-        let version = format!("{}.{}.0", 1 + r / 20, r % 20);
+        let release = spread.release(r);
+        let version = version(r);
         let zone = ZONES[r % ZONES.len()];
         let mut text = String::new();
         let _ = writeln!(
@@ -158,11 +207,15 @@ pub fn generate(size: Size, today: Date) -> Vec<(String, String)> {
             text,
             "test_environment:\n  url: https://console.rc-{r}.example.com\n  access: \"Ask the **Release Master** for a kubeconfig.\"\n  ready: {rc1}"
         );
-        let _ = writeln!(
-            text,
-            "manual_tests:\n  skip: [test-{}]\n  results:",
-            r % size.tests.max(1)
-        );
+        if size.tests == 0 {
+            let _ = writeln!(text, "manual_tests:\n  skip: []\n  results: {{}}");
+        } else {
+            let _ = writeln!(
+                text,
+                "manual_tests:\n  skip: [test-{}]\n  results:",
+                r % size.tests
+            );
+        }
         for i in 0..size.tests {
             if i == r % size.tests.max(1) {
                 continue;
@@ -239,16 +292,10 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
-    #[test]
-    fn generated_plans_pass_check() {
+    /// Writes the plans of `size` and checks them: no error (results missing on past
+    /// candidates are warned about, as in a real release).
+    fn assert_passes_check(size: Size, today: Date) -> crate::Checked {
         let dir = tempfile::tempdir().unwrap();
-        let today = date(2026, 11, 26);
-        let size = Size {
-            releases: 6,
-            teams: 4,
-            tests: 12,
-            candidates: 3,
-        };
         write(dir.path(), size, today).unwrap();
         let checked = crate::check(dir.path(), today, false).unwrap();
         let problems: Vec<String> = checked
@@ -258,7 +305,88 @@ mod tests {
             .map(|d| format!("{}:{}: {}", d.file.display(), d.loc.line, d.message))
             .collect();
         assert!(!checked.diags.has_errors(), "{problems:#?}");
-        assert_eq!(checked.plans.releases.len(), 6);
-        assert_eq!(checked.plans.tests.len(), 12);
+        assert_eq!(checked.plans.releases.len(), size.releases);
+        assert_eq!(checked.plans.tests.len(), size.tests);
+        checked
+    }
+
+    #[test]
+    fn generated_plans_pass_check() {
+        let size = Size {
+            releases: 6,
+            teams: 4,
+            tests: 12,
+            candidates: 3,
+        };
+        assert_passes_check(size, date(2026, 11, 26));
+    }
+
+    #[test]
+    fn plans_without_tests_or_with_one_team_pass_check() {
+        for (teams, tests) in [(2, 0), (1, 3)] {
+            let size = Size {
+                releases: 3,
+                teams,
+                tests,
+                candidates: 1,
+            };
+            assert_passes_check(size, date(2026, 11, 26));
+        }
+    }
+
+    /// `synth --releases 100000` once reached back to the year -4109, and every date failed
+    /// `check`. Beyond what fits since 1900, releases share their four-week slots.
+    #[test]
+    fn any_number_of_releases_keeps_dates_valid_and_versions_unique() {
+        let today = date(2026, 11, 26);
+        let size = Size {
+            releases: 100_000,
+            teams: 1,
+            tests: 0,
+            candidates: 4,
+        };
+        let spread = Spread::new(size, today, EARLIEST);
+        let lead = 7 * 4 + 2 + 21;
+        assert!(add_days(spread.release(0), -lead) >= EARLIEST);
+        assert_eq!(spread.release(size.releases - 1), add_days(today, 56));
+        let mut versions = std::collections::BTreeSet::new();
+        let mut previous = Date::MIN;
+        for r in 0..size.releases {
+            let release = spread.release(r);
+            assert!(release >= previous, "release {r} on {release}");
+            previous = release;
+            let v = version(r);
+            assert!(semver::Version::parse(&v).is_ok(), "{v}");
+            assert!(versions.insert(v.clone()), "{v} twice");
+        }
+        assert_eq!(version(99_999), "5000.19.0");
+        // Sizes that fit keep one release per slot, four weeks apart, as before.
+        let small = Spread::new(Size::LARGE, today, EARLIEST);
+        assert_eq!(small.release(0), add_days(today, 84 - 28 * 200));
+        assert_eq!(small.release(1), add_days(today, 84 - 28 * 199));
+    }
+
+    /// Releases sharing slots pass `check`: with `today` early in 1902 only a few slots fit
+    /// after 1900, so 40 releases share them.
+    #[test]
+    fn releases_sharing_their_dates_pass_check() {
+        let today = date(1902, 3, 1);
+        let size = Size {
+            releases: 40,
+            teams: 3,
+            tests: 4,
+            candidates: 2,
+        };
+        let spread = Spread::new(size, today, EARLIEST);
+        assert_eq!(spread.release(0), spread.release(1));
+        let checked = assert_passes_check(size, today);
+        let earliest = checked
+            .plans
+            .releases
+            .iter()
+            .map(|r| r.schedule.release.value)
+            .min()
+            .unwrap();
+        assert!(earliest >= EARLIEST, "{earliest}");
     }
 }

@@ -350,9 +350,11 @@ fn test_environment_draft_converts_the_access_markdown() {
         "{d}"
     );
     assert!(
-        d.contains("*How to get access*\n1. Join `#kyma-rc-testing`.\n2. Ask *@hisarbalik* for a kubeconfig; it is valid for 24 hours."),
+        d.contains("*How to get access*\n1. Join `#kyma-rc-testing`.\n2. Ask *＠hisarbalik* for a kubeconfig; it is valid for 24 hours."),
         "{d}"
     );
+    // The handle from the plan reads as written, but Slack does not ping or link it: herald
+    // mentions only the people and teams whose Slack ids it checked.
     assert!(!d.contains("**"), "{d}");
 }
 
@@ -533,7 +535,14 @@ fn every_draft_of_1_14_reads_cleanly_as_slack_mrkdwn() {
 /// Checks a payload against the shape `chat.postMessage` accepts and Block Kit's limits.
 fn assert_valid_payload(path: &str, p: &Value) {
     let keys: Vec<&String> = p.as_object().expect("object").keys().collect();
-    assert_eq!(keys.len(), 3, "{path}: {keys:?}");
+    assert_eq!(
+        keys,
+        ["blocks", "channel", "link_names", "parse", "text"],
+        "{path}"
+    );
+    // Slack finds nothing in the text by itself: only herald's own tokens are parsed.
+    assert_eq!(p["parse"], "none", "{path}");
+    assert_eq!(p["link_names"], false, "{path}");
     assert!(
         p["channel"].as_str().is_some_and(|c| !c.is_empty()),
         "{path}"
@@ -561,6 +570,7 @@ fn assert_valid_payload(path: &str, p: &Value) {
             }
             Some("section") => {
                 assert_eq!(b["text"]["type"], "mrkdwn", "{path}");
+                assert_eq!(b["text"]["verbatim"], true, "{path}");
                 let t = b["text"]["text"].as_str().unwrap();
                 assert!(
                     !t.is_empty() && t.chars().count() <= 3000,
@@ -765,7 +775,7 @@ fn hostile_plan_text_arrives_escaped_and_pings_nobody() {
             assert!(!token[1..].contains('<'), "{path}: nested token {token}");
             assert!(allowed, "{path}: token {token} in\n{text}");
         }
-        if text.contains("&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;") {
+        if text.contains("&lt;!channel&gt; &lt;＠U123&gt; &lt;https://evil|click&gt; &amp;") {
             escaped_seen += 1;
         }
     }
@@ -781,7 +791,7 @@ fn hostile_plan_text_arrives_escaped_and_pings_nobody() {
     ] {
         let d = md(&files, "1.14.0", id);
         assert!(
-            d.contains("&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;"),
+            d.contains("&lt;!channel&gt; &lt;＠U123&gt; &lt;https://evil|click&gt; &amp;"),
             "{id}:\n{d}"
         );
     }
@@ -1101,5 +1111,231 @@ fn draft_prints_one_draft_or_names_the_valid_ones() {
     assert_eq!(
         err,
         "herald: no release `2.0` in releases; the releases are: 1.13.0, 1.14.0, 1.15.0\n"
+    );
+}
+
+/// Every ping form Slack knows: special mentions in token and plain form, in any case, user,
+/// group, channel and date tokens, a look-alike, a pre-escaped token and a link token.
+const PINGS: &str = "<!channel> <!here> <!everyone> <!here|here> <!CHANNEL> <!Here> <!group> \
+<!subteam^S123> <!subteam^S123|@team> <@U123> <@W123> <@U123|bob> <#C123> <#C123|general> \
+<!date^1392734382^{date}|Feb 18> @channel @here @everyone @Channel @HERE @EveryOne @group \
+@some-team (@here) *@here* _@channel_ ＠here &lt;!here&gt; <https://evil.example|click>";
+
+/// The same forms inside Markdown: link labels and targets, emphasis, code, autolinks.
+const MARKDOWN_PINGS: &str = "[<!here> @here](https://x.example/@here?a=!channel|x) **@channel** \
+_@everyone_ `@here <!here>` <https://x.example/@everyone> <mailto:@here> [x](<https://x.example/a|<!here>>)";
+
+/// Where a draft's text holds a ping Slack would act on: every `<…>` token that herald did not
+/// make, every link whose target could end early, and every `@` that starts a handle.
+fn live_pings(text: &str) -> Vec<String> {
+    const OWN: [&str; 7] = [
+        "<@U01HBALIK>",
+        "<@U01LILITG>",
+        "<@U01KZYDEK>",
+        "<!subteam^S01HUSKIES>",
+        "<!subteam^S01GOATXX>",
+        "<!subteam^S01GOPHER>",
+        "<!subteam^S01FRAMEF>",
+    ];
+    let mut out = Vec::new();
+    let mut rest = text.to_owned();
+    for token in tokens(text) {
+        let own_date = token
+            .strip_prefix("<!date^")
+            .and_then(|t| t.split_once("^{date_short_pretty} {time}|"))
+            .is_some_and(|(ts, fallback)| {
+                ts.bytes().all(|b| b.is_ascii_digit()) && !fallback.contains(['<', '@'])
+            });
+        let link = token
+            .strip_prefix('<')
+            .and_then(|t| t.split_once('|'))
+            .filter(|(url, _)| url.starts_with("https://") || url.starts_with("mailto:"));
+        let safe_link = link.is_some_and(|(url, label)| {
+            !url.contains(|c: char| c.is_whitespace() || "<>\"".contains(c))
+                && !url.contains("/@")
+                && !label.contains('<')
+        });
+        if !(OWN.contains(&token) || own_date || safe_link) {
+            out.push(format!("token {token}"));
+        }
+        rest = rest.replacen(token, " ", 1);
+    }
+    let chars: Vec<char> = rest.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let after = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let before = i > 0 && chars[i - 1].is_alphanumeric();
+        if *c == '@' && after && !before {
+            let end = (i + 12).min(chars.len());
+            out.push(format!(
+                "handle {}",
+                chars[i..end].iter().collect::<String>()
+            ));
+        }
+    }
+    out
+}
+
+/// Every string of a JSON value.
+fn json_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| json_strings(v, out)),
+        Value::Object(o) => o.values().for_each(|v| json_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// `url: "https://x.example/>x<!channel><@U0VICTIM1>"` passed `check` and came out as live
+/// `<!channel>` and `<@U0VICTIM1>` tokens in the test-environment draft; plain `@here` in plan
+/// text stayed as it was. Every ping form, in every plan field a draft shows, comes out inert
+/// in the `.md` and the `.json` of every draft, beside herald's own mentions.
+#[test]
+fn every_ping_form_slack_knows_is_inert_in_every_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("releases");
+    copy_examples(&dir);
+    let text = format!("\"{PINGS}\"");
+    let markdown = format!("\"{MARKDOWN_PINGS} {PINGS}\"");
+    let release = dir.join("1.14.yaml");
+    edit(&release, "codename: Ulm", &format!("codename: {text}"));
+    edit(
+        &release,
+        "release_manager: { name: Jose Cortina",
+        &format!("release_manager: {{ name: {text}"),
+    );
+    edit(&release, "name: Hisar Balik", &format!("name: {text}"));
+    edit(
+        &release,
+        "title: Release notes due",
+        &format!("title: {text}"),
+    );
+    edit(
+        &release,
+        "\"Framefrog runs the upgrade from 1.13 on the RC2 cluster.\"",
+        &markdown,
+    );
+    edit(
+        &release,
+        "url: https://console.rc-114.kyma.example.com",
+        "url: \"https://x.example/>x<!channel><@U0VICTIM1>|@here\"",
+    );
+    edit(
+        &release,
+        "2. Ask **@hisarbalik** for a kubeconfig; it is valid for 24 hours.",
+        &format!(
+            "2. {MARKDOWN_PINGS} {PINGS}\n    3. Code:\n\n       ```\n       @here <!channel>\n       ```"
+        ),
+    );
+    edit(
+        &release,
+        "title: \"Fix ordering in the Kafka channel dispatcher\"",
+        &format!("title: {text}"),
+    );
+    edit(
+        &release,
+        "\"https://github.com/kyma-project/kyma/pull/9342\"",
+        "\"https://github.com/kyma-project/kyma/pull/9342?x=<!here>|@channel\"",
+    );
+    edit(
+        &release,
+        "name: pre-rel114-kyma-gke-upgrade",
+        &format!("name: {text}"),
+    );
+    edit(
+        &release,
+        "\"https://status.build.kyma-project.io/?job=pre-rel114-kyma-gke-upgrade\"",
+        "\"https://status.example/@here?<!everyone>\"",
+    );
+    edit(
+        &release,
+        "note: \"Times out waiting for the eventing controller\"",
+        &format!("note: {markdown}"),
+    );
+    edit(
+        &release,
+        "note: \"Events 40-45 arrive out of order after a broker restart\"",
+        &format!("note: {markdown}"),
+    );
+    edit(
+        &release,
+        "release_notes: https://kyma-project.io/blog/2026/12/10/release-notes-114",
+        "release_notes: \"https://x.example/@here/<!channel>\"",
+    );
+    edit(
+        &dir.join("teams.yaml"),
+        "name: Skydivers",
+        &format!("name: {text}"),
+    );
+    edit(
+        &dir.join("manual-tests.yaml"),
+        "title: Kafka channel delivers events in order",
+        &format!("title: {text}"),
+    );
+
+    let files = render(&dir, Some(SITE));
+    let mut drafts = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p.contains("/slack/")) {
+        let texts = if path.ends_with(".json") {
+            let mut strings = Vec::new();
+            json_strings(&serde_json::from_str(text).unwrap(), &mut strings);
+            strings
+        } else {
+            vec![text.clone()]
+        };
+        for t in texts {
+            assert_eq!(live_pings(&t), Vec::<String>::new(), "{path}:\n{t}");
+        }
+        drafts += 1;
+    }
+    assert_eq!(drafts, 46);
+
+    // The corpus reached the drafts, shown as written but inert.
+    let shown = "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;!here|here&gt; \
+                 &lt;!CHANNEL&gt; &lt;!Here&gt; &lt;!group&gt; &lt;!subteam^S123&gt; \
+                 &lt;!subteam^S123|＠team&gt; &lt;＠U123&gt; &lt;＠W123&gt; &lt;＠U123|bob&gt; \
+                 &lt;#C123&gt; &lt;#C123|general&gt; &lt;!date^1392734382^{date}|Feb 18&gt; \
+                 ＠channel ＠here ＠everyone ＠Channel ＠HERE ＠EveryOne ＠group ＠some-team \
+                 (＠here) *＠here* _＠channel_ ＠here &amp;lt;!here&amp;gt; \
+                 &lt;https://evil.example|click&gt;";
+    for id in [
+        "deadlines",
+        "approvals",
+        "failing-tests",
+        "manual-tests-rc1",
+        "manual-tests-rc2",
+        "test-environment",
+        "release",
+    ] {
+        let d = md(&files, "1.14.0", id);
+        assert!(d.contains(shown), "{id}:\n{d}");
+        let payload = json(&files, "1.14.0", id);
+        assert!(block_text(&payload).contains(shown), "{id}.json");
+    }
+    let env = md(&files, "1.14.0", "test-environment");
+    assert!(
+        env.contains(
+            "<https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here|https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here>"
+        ),
+        "{env}"
+    );
+    assert!(
+        env.contains("<https://x.example/%40here?a=!channel%7Cx|&lt;!here&gt; ＠here> *＠channel*"),
+        "{env}"
+    );
+    assert!(env.contains("```\n＠here &lt;!channel&gt;\n```"), "{env}");
+    let approvals = md(&files, "1.14.0", "approvals");
+    assert!(
+        approvals.contains("• <https://github.com/kyma-project/kyma/pull/9342?x=%3C!here%3E%7C%40channel|&lt;!channel&gt;"),
+        "{approvals}"
+    );
+    let failing = md(&files, "1.14.0", "failing-tests");
+    assert!(
+        failing.contains("<https://status.example/%40here?%3C!everyone%3E|"),
+        "{failing}"
+    );
+    let notice = md(&files, "1.14.0", "release");
+    assert!(
+        notice.contains("<https://x.example/%40here/%3C!channel%3E|release notes>"),
+        "{notice}"
     );
 }

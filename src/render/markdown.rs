@@ -131,17 +131,29 @@ fn inert_for_markdown(html: &str) -> String {
 /// braces in text are escaped, and in code a `{{` before a `#` gets a zero-width space.
 pub fn to_markdown(md: &str) -> String {
     let mut events: Vec<Event<'_>> = Vec::new();
-    // Adjacent text (split by the parser at escapes and entities) becomes one run, so escaping
-    // at the start of a line sees the whole line.
+    // Adjacent text (split by the parser at escapes, entities and raw HTML) becomes one run,
+    // so escaping at the start of a line sees the whole line. The run grows in one buffer:
+    // re-copying it per piece made 300,000 `<b>` take a minute.
+    let mut run: Option<String> = None;
     for event in safe_events(md) {
-        match (events.last_mut(), event) {
-            (Some(Event::Text(prev)), Event::Text(next)) => {
-                *prev = CowStr::from(format!("{prev}{next}"));
+        if let Event::Text(next) = event {
+            match &mut run {
+                Some(text) => text.push_str(&next),
+                None => run = Some(next.into_string()),
             }
-            (_, Event::Start(Tag::HtmlBlock)) => events.push(Event::Start(Tag::Paragraph)),
-            (_, Event::End(TagEnd::HtmlBlock)) => events.push(Event::End(TagEnd::Paragraph)),
-            (_, event) => events.push(event),
+            continue;
         }
+        if let Some(text) = run.take() {
+            events.push(Event::Text(CowStr::from(text)));
+        }
+        events.push(match event {
+            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+            event => event,
+        });
+    }
+    if let Some(text) = run {
+        events.push(Event::Text(CowStr::from(text)));
     }
     let mut w = MarkdownWriter::default();
     let mut code_block: Option<(String, String)> = None;
@@ -632,11 +644,76 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
-/// Escapes text for Slack: `&`, `<` and `>`, so nothing from the plan can mention or link.
+/// Plain text from the plan made inert for Slack: the one function every piece of plan text
+/// in a draft goes through (also link labels, through [`slack_link`], and the text of Markdown
+/// fields, through [`to_mrkdwn`]).
+///
+/// `&`, `<` and `>` become entities, as Slack asks, so no `<!here>`, `<@U…>`, `<#C…>`,
+/// `<!subteam^…>`, `<!date^…>` or `<url|text>` can form. An `@` that starts a word (`@here`,
+/// `@channel`, `@everyone`, `@some-group`, in any case) becomes the full-width `＠`: Slack
+/// turns a typed or pasted `@here` into a ping, and with `link_names` it links handles, but it
+/// only ever reads the ASCII `@`. The look-alike reads as written, works in code, headers and
+/// link labels alike, and adds nothing invisible. An `@` inside a word (`rm@kyma.example`) stays.
+/// The only live mentions of a draft are the ones herald makes from the Slack ids checked at
+/// load time.
 pub fn escape_slack(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' if opens_handle(previous, chars.peek().copied()) => out.push('＠'),
+            c => out.push(c),
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// Whether an `@` between these characters starts a handle Slack could read as a mention.
+fn opens_handle(previous: Option<char>, next: Option<char>) -> bool {
+    !previous.is_some_and(char::is_alphanumeric)
+        && next.is_some_and(|n| n.is_alphanumeric() || n == '_')
+}
+
+/// Slack text back to what was written: the three entities of [`escape_slack`] decoded.
+fn unescape_slack(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A URL for Slack, as the target of `<url|label>` and as visible text alike, or `None` when it
+/// may not be clickable (only http, https and mailto). Takes the URL as written or as escaped
+/// for Slack. Everything that could end the link or open a token (`|`, `<`, `>`, blanks,
+/// quotes) is percent-encoded, and so is an `@` that starts a word; `&` is an entity.
+pub fn slack_url(url: &str) -> Option<String> {
+    let url = unescape_slack(url);
+    let mut handles_encoded = String::with_capacity(url.len());
+    let mut previous: Option<char> = None;
+    for c in url.chars() {
+        match c {
+            '@' if !previous.is_some_and(char::is_alphanumeric) => handles_encoded.push_str("%40"),
+            c => handles_encoded.push(c),
+        }
+        previous = Some(c);
+    }
+    Some(md_url(&handles_encoded)?.replace('&', "&amp;"))
+}
+
+/// `<url|label>` for an http(s) or mailto URL, else the label followed by the address as
+/// code. Both may come as written in the plan or already escaped for Slack: each is made inert
+/// again (escaping is idempotent over its own output), so a template that passes a raw value
+/// still cannot mention anyone.
+pub fn slack_link(url: &str, label: &str) -> String {
+    let label = escape_slack(&unescape_slack(label)).replace(['\n', '\r'], " ");
+    match slack_url(url) {
+        Some(url) => format!("<{url}|{label}>"),
+        None => format!("{label} (`{}`)", escape_slack(&unescape_slack(url))),
+    }
 }
 
 /// Slack mrkdwn for a Markdown field: `**bold**` → `*bold*`, `_em_`, `~strike~`, links as
@@ -717,11 +794,7 @@ pub fn to_mrkdwn(md: &str) -> String {
             Event::Text(_) if autolink => {}
             Event::End(TagEnd::Link) => {
                 if let Some((url, text)) = link.take() {
-                    let url = url
-                        .replace('|', "%7C")
-                        .replace('>', "%3E")
-                        .replace('<', "%3C");
-                    out.push_str(&format!("<{url}|{text}>"));
+                    out.push_str(&slack_link(&url, &text));
                 }
             }
             Event::Text(t) => {
@@ -1119,5 +1192,94 @@ mod tests {
             "1. Ask in #kyma-team.\n2. Run `kubectl get pods`.\n\n**Note:** *keep* it [short](https://a.example)."
         );
         assert_eq!(to_markdown("# Heading\n\ntext"), "#### Heading\n\ntext");
+    }
+}
+
+#[cfg(test)]
+mod scale {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Raw HTML in a field renders in time linear in its size: a million `<b>` (3 MB, under
+    /// the 4 MiB file limit) once took minutes, as each piece re-copied the text before it.
+    #[test]
+    fn a_million_raw_tags_render_in_linear_time() {
+        let field = "<b>".repeat(1_000_000);
+        let started = Instant::now();
+        let md = to_markdown(&field);
+        let html = to_html(&field);
+        let mrkdwn = to_mrkdwn(&field);
+        let plain = to_plain(&field);
+        let took = started.elapsed();
+        assert_eq!(md.len(), field.len() / 3 * "&lt;b&gt;".len());
+        assert!(md.starts_with("&lt;b&gt;&lt;b&gt;"), "{}", &md[..40]);
+        assert_eq!(
+            html.len(),
+            "<p>".len() + field.len() / 3 * "&lt;b&gt;".len() + "</p>".len()
+        );
+        assert_eq!(mrkdwn.len(), field.len() / 3 * "&lt;b&gt;".len());
+        assert_eq!(plain, field);
+        // A release build takes well under a second; the bound holds for debug builds on a busy
+        // machine, and a quadratic renderer would need hours.
+        assert!(took < Duration::from_secs(30), "{took:?}");
+    }
+}
+
+#[cfg(test)]
+mod slack_text {
+    use super::*;
+
+    #[test]
+    fn plan_text_is_inert_and_escaping_is_idempotent_over_its_output() {
+        let once = escape_slack("R&D <!here> @here @Channel (@everyone) rm@kyma.example @ 5");
+        assert_eq!(
+            once,
+            "R&amp;D &lt;!here&gt; ＠here ＠Channel (＠everyone) rm@kyma.example @ 5"
+        );
+        assert_eq!(escape_slack(&unescape_slack(&once)), once);
+        assert_eq!(escape_slack("&lt;!here&gt;"), "&amp;lt;!here&amp;gt;");
+    }
+
+    #[test]
+    fn slack_urls_cannot_end_a_link_or_open_a_token() {
+        assert_eq!(
+            slack_url("https://x.example/>x<!channel><@U0VICTIM1>|@here").as_deref(),
+            Some("https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here")
+        );
+        assert_eq!(
+            slack_url("https://x.example/?a=1&b=2 c").as_deref(),
+            Some("https://x.example/?a=1&amp;b=2%20c")
+        );
+        // As written or as escaped for Slack, the same URL.
+        assert_eq!(
+            slack_url("https://x.example/?a=1&amp;b=2").as_deref(),
+            Some("https://x.example/?a=1&amp;b=2")
+        );
+        assert_eq!(
+            slack_url("mailto:rm@kyma.example").as_deref(),
+            Some("mailto:rm@kyma.example")
+        );
+        assert_eq!(slack_url("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn links_escape_their_label_whether_it_came_escaped_or_not() {
+        let link = "<https://x.example/a%7Cb|&lt;!here&gt; ＠here &amp; co>";
+        assert_eq!(
+            slack_link("https://x.example/a|b", "<!here> @here & co"),
+            link
+        );
+        assert_eq!(
+            slack_link("https://x.example/a|b", "&lt;!here&gt; ＠here &amp; co"),
+            link
+        );
+        assert_eq!(
+            slack_link("console.example <@U1>", "@here"),
+            "＠here (`console.example &lt;＠U1&gt;`)"
+        );
+        assert_eq!(
+            to_mrkdwn("[@here <!here>](https://x.example/@here?a=|b)"),
+            "<https://x.example/%40here?a=%7Cb|＠here &lt;!here&gt;>"
+        );
     }
 }

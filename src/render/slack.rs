@@ -11,7 +11,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::markdown::{escape_html, escape_markdown, escape_slack, to_mrkdwn};
+pub use super::markdown::slack_link;
+use super::markdown::{escape_html, escape_markdown, escape_slack, slack_url, to_mrkdwn};
 use super::{Context, Files, TemplateError, paths};
 use crate::model::{Moment, Person, TeamId};
 use crate::plan::{DraftDue, MilestoneKind, ReleaseTimeline};
@@ -55,7 +56,8 @@ pub const MAX_HEADER_TEXT: usize = 150;
 
 /// Registers the filters and functions the draft templates use:
 /// `slack_link(url=…, text=…)` makes `<url|text>` for an http(s) URL, and `text (`url`)` for
-/// any other address a plan gives, which Slack could not open. `text` must already be mrkdwn.
+/// any other address a plan gives, which Slack could not open. Both arguments are made inert
+/// again, whether they come escaped (as every value of the context does) or not.
 pub fn register(tera: &mut tera::Tera) {
     tera.register_function("slack_link", |kw: tera::Kwargs, _: &tera::State| {
         let url: String = kw.must_get("url")?;
@@ -64,18 +66,10 @@ pub fn register(tera: &mut tera::Tera) {
     });
 }
 
-/// `<url|text>` for an http(s) URL, with the characters that would end the link encoded;
-/// otherwise the text followed by the address as code.
-pub fn slack_link(url: &str, text: &str) -> String {
-    if super::markdown::is_safe_url(url) && !url.contains(char::is_whitespace) {
-        let url = url
-            .replace('|', "%7C")
-            .replace('<', "%3C")
-            .replace('>', "%3E");
-        format!("<{url}|{text}>")
-    } else {
-        format!("{text} (`{}`)", escape_slack(url))
-    }
+/// A URL from the plan as the templates see it: encoded for Slack when it is a web address,
+/// else escaped as text. Either way it can be shown as it is, or passed to `slack_link`.
+fn url_text(url: &str) -> String {
+    slack_url(url).unwrap_or_else(|| escape_slack(url))
 }
 
 /// One rendered draft.
@@ -121,6 +115,10 @@ pub struct Payload {
     /// The notification text: the draft's first paragraph.
     pub text: String,
     pub blocks: Vec<Block>,
+    /// `none`: Slack finds no mentions or channels in the text by itself.
+    pub parse: &'static str,
+    /// `false`: Slack links no `@handle` of a user group.
+    pub link_names: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,6 +136,10 @@ pub struct Text {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<bool>,
+    /// `true` on mrkdwn: Slack parses only the tokens herald wrote (its own mentions, dates and
+    /// links), never plain text, so nothing in it becomes a mention or a channel link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verbatim: Option<bool>,
 }
 
 impl Text {
@@ -146,6 +148,7 @@ impl Text {
             kind: "mrkdwn",
             text,
             emoji: None,
+            verbatim: Some(true),
         }
     }
 
@@ -154,6 +157,7 @@ impl Text {
             kind: "plain_text",
             text,
             emoji: Some(true),
+            verbatim: None,
         }
     }
 }
@@ -285,6 +289,8 @@ fn render_draft(
             MAX_SECTION_TEXT,
         ),
         blocks: blocks(&posted, drafts_page.as_deref()),
+        parse: "none",
+        link_names: false,
     };
     Ok(Draft {
         id: due.id.clone(),
@@ -840,7 +846,7 @@ impl DraftContext {
             .iter()
             .filter(|m| m.kind != MilestoneKind::DeadlinesAnnouncement)
             .map(|m| MilestoneInfo {
-                slug: m.slug.clone(),
+                slug: escape_slack(&m.slug),
                 kind: m.kind.name(),
                 title: escape_slack(&m.title),
                 when: When::moment(&m.when, tz, block_kit),
@@ -863,7 +869,7 @@ impl DraftContext {
                 escape_slack(&c.name.value.to_uppercase())
             });
             Some(EnvInfo {
-                url: env.url.clone(),
+                url: url_text(&env.url),
                 access: env.access.as_deref().map(to_mrkdwn),
                 ready: When::moment(&ready, tz, block_kit),
                 candidate,
@@ -876,7 +882,7 @@ impl DraftContext {
             .pending_approvals
             .iter()
             .map(|p| PullRequestInfo {
-                url: p.pull_request.url.clone(),
+                url: url_text(&p.pull_request.url),
                 title: escape_slack(&p.pull_request.title),
                 waiting_for: p
                     .waiting_for
@@ -889,7 +895,7 @@ impl DraftContext {
         for f in &release.failing {
             let info = FailingInfo {
                 name: escape_slack(&f.test.name),
-                link: f.test.link.clone(),
+                link: f.test.link.as_deref().map(url_text),
                 since: When::day(f.test.since.date()),
                 days: f.days,
                 note: f.test.note.as_deref().map(inline_mrkdwn),
@@ -908,12 +914,12 @@ impl DraftContext {
             title: escape_slack(&m.title),
             when: When::moment(&m.when, tz, block_kit),
         });
-        let site = |path: String| ctx.site_link(&path);
+        let site = |path: String| ctx.site_link(&path).as_deref().map(url_text);
         DraftContext {
             block_kit,
             today: When::day(release.today),
             draft: DraftInfo {
-                id: due.id.clone(),
+                id: escape_slack(&due.id),
                 channel: escape_slack(&due.channel),
                 due: When::day(due.due),
             },
@@ -924,7 +930,7 @@ impl DraftContext {
                 branch: escape_slack(&r.branch),
                 title,
                 date: When::day(r.schedule.release.value),
-                release_notes: r.release_notes.clone(),
+                release_notes: r.release_notes.as_deref().map(url_text),
             },
             people: PeopleInfo {
                 release_master: PersonInfo::new(&r.people.release_master),
