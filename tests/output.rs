@@ -518,3 +518,34 @@ fn calendar_and_workbook_write_through_to_stdout_and_fifos() {
         }
     }
 }
+
+#[test]
+fn a_fifo_or_a_link_to_a_device_among_the_templates_stops_the_build_at_once() {
+    let project = Project::new();
+    std::fs::create_dir_all(project.path("templates/wiki")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/dev/zero", project.path("templates/wiki/magicbox.md")).unwrap();
+    let started = std::time::Instant::now();
+    let out = project.build(&["--no-site"]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("templates/wiki/magicbox.md"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(project.path("templates/wiki/magicbox.md")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(project.path("templates/wiki/magicbox.md"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        let out = project.build(&["--no-site"]);
+        assert_exit(&out, 1);
+        assert!(
+            stderr(&out).contains("templates/wiki/magicbox.md"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    assert!(!project.path("out/wiki").exists());
+}
