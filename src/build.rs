@@ -1,4 +1,5 @@
-//! `herald build`: check, plan, render what changed, write the wiki atomically, build the site.
+//! `herald build`, as the sequence it is: keys → up to date? → check → plan → render what
+//! changed (into the staged wiki) → stage the site → swap both in → record what was written.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,8 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use crate::cache::{self, Fingerprint, Manifest, ReleaseEntry};
 use crate::render::{self, Context, Files, RenderTimes, Templates};
+use crate::write::keys::{self, Keys};
+use crate::write::manifest::{FileEntry, Manifest, ReleaseEntry};
+use crate::write::tree::{self, Put, Staged, Survey};
 use crate::write::{self, Layout, OutLock, WriteStats};
 use crate::{Checked, LoadError};
 
@@ -166,7 +169,7 @@ fn check_layout(opts: &BuildOptions) -> Result<(), BuildError> {
             shown(&opts.dir)
         )));
     }
-    let book_root = render::site::book_root(&opts.dir);
+    let book_root = crate::site::book_root(&opts.dir);
     let inputs = [
         ("the plans folder", opts.dir.clone()),
         ("the templates folder", user_templates_dir(&opts.dir)),
@@ -227,7 +230,7 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 /// or when a first build's folder is full of files that are not herald's.
 fn refuse_foreign(
     root: &Path,
-    survey: &write::Survey,
+    survey: &Survey,
     first_build: bool,
     keep_foreign: bool,
 ) -> Result<(), BuildError> {
@@ -257,15 +260,258 @@ fn refuse_foreign(
     Ok(())
 }
 
-/// Whether `path` is a regular file holding exactly `bytes` (links and special files are not).
-fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|b| b == bytes)
-}
-
 /// A release's version, what it is made from and wrote, whether it was rendered again
 /// (else its files stay as they are), and how each of its files was staged.
-type ReleaseOutcome = (String, ReleaseEntry, bool, Vec<write::Put>, RenderTimes);
+type ReleaseOutcome = (String, ReleaseEntry, bool, Vec<Put>, RenderTimes);
+
+/// The output folder of a build: its two trees, what the last build recorded, and the lock.
+struct Output {
+    out: PathBuf,
+    wiki: Layout,
+    site: Layout,
+    previous: Manifest,
+    lock: Option<OutLock>,
+}
+
+impl Output {
+    /// Checks the layout; if herald's folder is there, locks it and puts back a tree a crash
+    /// moved aside (renames only: nothing is deleted before the plans are known good).
+    fn open(opts: &BuildOptions) -> Result<Output, BuildError> {
+        check_layout(opts)?;
+        let mut output = Output {
+            out: opts.out.clone(),
+            wiki: Layout::new(&opts.out, "wiki"),
+            site: Layout::new(&opts.out, "site"),
+            previous: Manifest::default(),
+            lock: None,
+        };
+        if opts.out.join(write::STATE_DIR).is_dir() {
+            output.lock = Some(OutLock::acquire(&opts.out)?);
+            output.recover()?;
+        }
+        output.previous = Manifest::read(&opts.out);
+        Ok(output)
+    }
+
+    fn recover(&self) -> Result<(), BuildError> {
+        for layout in [&self.wiki, &self.site] {
+            layout.recover().map_err(write_error(&layout.root))?;
+        }
+        Ok(())
+    }
+
+    fn discard_leftovers(&self) -> Result<(), BuildError> {
+        for layout in [&self.wiki, &self.site] {
+            layout
+                .discard_leftovers()
+                .map_err(write_error(&layout.new))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the last build was made from exactly these inputs and its output is intact.
+    fn up_to_date(&self, keys: &Keys) -> bool {
+        let site_ok = !keys.site || self.previous.site_intact(&self.site.root);
+        self.previous.build_key == keys.build()
+            && site_ok
+            && self.previous.wiki_intact(&self.wiki.root)
+    }
+
+    /// Locks OUT for writing (making herald's folder if this is the first build) and clears
+    /// what an interrupted build left. A first build's folder is taken away again by the
+    /// returned guard if the build stops before swapping anything in.
+    fn prepare_to_write(&mut self) -> Result<MadeState, BuildError> {
+        let mut made = MadeState::new(&self.out);
+        if self.lock.is_none() {
+            self.lock = Some(OutLock::acquire(&self.out)?);
+            if Manifest::path(&self.out).exists() {
+                made.armed = false;
+                return Err(BuildError::Layout(format!(
+                    "another herald build wrote into {} while this one ran; build again",
+                    crate::diag::show_path(&self.out)
+                )));
+            }
+        }
+        self.recover()?;
+        self.discard_leftovers()?;
+        Ok(made)
+    }
+
+    fn write_manifest(&self, manifest: &Manifest) -> Result<(), BuildError> {
+        manifest
+            .write(&self.out)
+            .map_err(write_error(&Manifest::path(&self.out)))
+    }
+}
+
+/// The fingerprints of everything the build reads, with the options.
+fn read_keys(opts: &BuildOptions) -> Result<Keys<'_>, BuildError> {
+    let plans = keys::fingerprint_plans(&opts.dir).map_err(read_error(&opts.dir))?;
+    let templates_dir = user_templates_dir(&opts.dir);
+    let mut templates = keys::Fingerprint::default();
+    keys::fingerprint_tree(&mut templates, &templates_dir).map_err(read_error(&templates_dir))?;
+    let site_inputs = if opts.site {
+        crate::site::inputs_fingerprint(&opts.dir).map_err(BuildError::Site)?
+    } else {
+        String::new()
+    };
+    Ok(Keys {
+        today: opts.today.to_string(),
+        site_url: opts.site_url.as_deref().unwrap_or(""),
+        site: opts.site,
+        templates: templates.hex(),
+        site_inputs,
+        plans,
+    })
+}
+
+/// The wiki rendered into its stage: each release that changed rendered again, the others'
+/// files linked as they are.
+struct RenderedWiki {
+    puts: Vec<Put>,
+    releases: BTreeMap<String, ReleaseEntry>,
+    rendered: usize,
+}
+
+fn render_changed(
+    ctx: &Context,
+    keys: &Keys,
+    opts: &BuildOptions,
+    output: &Output,
+    staging: &tree::Stage,
+    times: &mut RenderTimes,
+) -> Result<RenderedWiki, BuildError> {
+    let (wiki, previous) = (&output.wiki, &output.previous);
+    // Each release's files go into the staged wiki as they are rendered, so the build
+    // holds a release's files at a time, not the organisation's.
+    let put_all = |files: Files| -> Result<Vec<Put>, BuildError> {
+        files
+            .iter()
+            .map(|(path, bytes)| staging.put(&write::rel_string(path), bytes))
+            .collect::<std::io::Result<_>>()
+            .map_err(write_error(&wiki.new))
+    };
+    let outcomes: Vec<Result<ReleaseOutcome, BuildError>> = ctx
+        .timeline
+        .releases
+        .par_iter()
+        .map(|release| {
+            let key = keys.release(&opts.dir, &release.release.file, &release.today.to_string());
+            if let Some(known) = previous.releases.get(&release.version)
+                && known.key == key
+                && known
+                    .files
+                    .iter()
+                    .all(|f| previous.known_hash(&wiki.root, f).is_some())
+            {
+                let puts = known
+                    .files
+                    .iter()
+                    .map(|f| staging.keep(f))
+                    .collect::<std::io::Result<_>>()
+                    .map_err(write_error(&wiki.new))?;
+                let outcome = (release.version.clone(), known.clone(), false, puts);
+                return Ok((
+                    outcome.0,
+                    outcome.1,
+                    outcome.2,
+                    outcome.3,
+                    RenderTimes::default(),
+                ));
+            }
+            let (files, times) = render::render_release(ctx, release)?;
+            let puts = put_all(files)?;
+            let entry = ReleaseEntry {
+                key,
+                files: puts.iter().map(|p| p.path.clone()).collect(),
+            };
+            Ok((release.version.clone(), entry, true, puts, times))
+        })
+        .collect();
+    let mut out = RenderedWiki {
+        puts: Vec::new(),
+        releases: BTreeMap::new(),
+        rendered: 0,
+    };
+    for outcome in outcomes {
+        let (version, entry, was_rendered, release_puts, release_times) = outcome?;
+        out.rendered += usize::from(was_rendered);
+        out.puts.extend(release_puts);
+        times.add(release_times);
+        out.releases.insert(version, entry);
+    }
+    let (shared, shared_times) = render::render_shared(ctx)?;
+    times.add(shared_times);
+    out.puts.extend(put_all(shared)?);
+    Ok(out)
+}
+
+/// Sorts out what else is in `OUT/wiki` (the user's files stay, and none is ever written
+/// over), then finishes the stage and carries the user's files into it.
+fn finish_wiki(
+    output: &Output,
+    staging: tree::Stage,
+    puts: Vec<Put>,
+    keep_foreign: bool,
+) -> Result<Staged, BuildError> {
+    let wiki = &output.wiki;
+    let wanted: BTreeSet<String> = puts.iter().map(|p| p.path.clone()).collect();
+    let adopted: BTreeSet<&str> = puts
+        .iter()
+        .filter(|p| p.adopted)
+        .map(|p| p.path.as_str())
+        .collect();
+    let survey = tree::survey(&wiki.root, &output.previous.files, &wanted, |rel| {
+        adopted.contains(rel)
+    })
+    .map_err(read_error(&wiki.root))?;
+    let first = output.previous.files.is_empty();
+    if let Err(e) = refuse_foreign(&wiki.root, &survey, first, keep_foreign) {
+        let _ = write::remove_if_exists(&wiki.new);
+        return Err(e);
+    }
+    drop(adopted);
+    let staged = staging
+        .finish(puts, survey.removed)
+        .map_err(write_error(&wiki.new))?;
+    if staged.changed {
+        tree::carry_foreign(&wiki.root, &wiki.new, &survey.foreign)
+            .map_err(write_error(&wiki.new))?;
+    }
+    Ok(staged)
+}
+
+/// Builds the site from the staged wiki (or the published one, if it did not change) into
+/// its own stage, with the user's files of `OUT/site` carried in; returns what herald wrote.
+fn stage_site(
+    opts: &BuildOptions,
+    output: &Output,
+    staged_wiki: &Staged,
+) -> Result<BTreeMap<String, FileEntry>, BuildError> {
+    let (wiki, site) = (&output.wiki, &output.site);
+    let source = if staged_wiki.changed {
+        &wiki.new
+    } else {
+        &wiki.root
+    };
+    let names: Vec<&str> = staged_wiki.entries.keys().map(String::as_str).collect();
+    crate::site::stage_site(source, &names, site, &opts.dir, &opts.allowed_commands)
+        .map_err(BuildError::Site)?;
+    let site_files = crate::write::manifest::stat_tree(&site.new).map_err(read_error(&site.new))?;
+    let wanted: BTreeSet<String> = site_files.keys().cloned().collect();
+    let survey = tree::survey(&site.root, &output.previous.site_files, &wanted, |rel| {
+        std::fs::read(site.new.join(rel))
+            .is_ok_and(|bytes| same_file_bytes(&site.root.join(rel), &bytes))
+    })
+    .map_err(read_error(&site.root))?;
+    let first = output.previous.site_files.is_empty();
+    if let Err(e) = refuse_foreign(&site.root, &survey, first, opts.keep_foreign) {
+        let _ = write::remove_if_exists(&site.new);
+        return Err(e);
+    }
+    tree::carry_foreign(&site.root, &site.new, &survey.foreign).map_err(write_error(&site.new))?;
+    Ok(site_files)
+}
 
 /// Checks, plans, renders what changed since the last build, stages `OUT/wiki` and (if
 /// anything it is made from changed) `OUT/site`, and swaps both in. One build at a time
@@ -276,55 +522,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !opts.dir.is_dir() {
         return Err(LoadError::Missing(opts.dir.display().to_string()).into());
     }
-    check_layout(opts)?;
-    let wiki = Layout::new(&opts.out, "wiki");
-    let site = Layout::new(&opts.out, "site");
-    // A crash may have left a tree moved aside: put it back first, whatever this build
-    // does next (renames only; nothing is deleted before the plans are known to be good).
-    let mut lock = None;
-    if opts.out.join(write::STATE_DIR).is_dir() {
-        lock = Some(OutLock::acquire(&opts.out)?);
-        for layout in [&wiki, &site] {
-            layout.recover().map_err(write_error(&layout.root))?;
-        }
-    }
-    let wiki_dir = wiki.root.clone();
-    let site_dir = site.root.clone();
-    let previous = Manifest::read(&opts.out);
+    let mut output = Output::open(opts)?;
 
     // What the build reads: when none of it changed and the output is intact, it is done.
     let stage = Instant::now();
-    let plan_files = cache::fingerprint_plans(&opts.dir).map_err(read_error(&opts.dir))?;
-    let templates_dir = user_templates_dir(&opts.dir);
-    let mut templates_fp = Fingerprint::default();
-    cache::fingerprint_tree(&mut templates_fp, &templates_dir)
-        .map_err(read_error(&templates_dir))?;
-    let site_inputs = if opts.site {
-        render::site::inputs_fingerprint(&opts.dir).map_err(BuildError::Site)?
-    } else {
-        String::new()
-    };
-    let build_key = |plan_files: &BTreeMap<PathBuf, String>| {
-        let mut fp = Fingerprint::default();
-        fp.text(cache::HERALD_ID)
-            .text(&opts.today.to_string())
-            .text(opts.site_url.as_deref().unwrap_or(""))
-            .text(&templates_fp.hex())
-            .text(&site_inputs)
-            .text(if opts.site { "site" } else { "no site" });
-        for (path, hash) in plan_files {
-            fp.text(&path.to_string_lossy()).text(hash);
-        }
-        fp.hex()
-    };
+    let mut keys = read_keys(opts)?;
     timings.fingerprint = stage.elapsed();
-    let site_ok = !opts.site || previous.site_intact(&site_dir);
-    if previous.build_key == build_key(&plan_files) && site_ok && previous.wiki_intact(&wiki_dir) {
-        for layout in [&wiki, &site] {
-            layout
-                .discard_leftovers()
-                .map_err(write_error(&layout.new))?;
-        }
+    if output.up_to_date(&keys) {
+        output.discard_leftovers()?;
+        let previous = &output.previous;
         return Ok(BuildReport {
             releases: previous.releases_built,
             rendered: 0,
@@ -347,41 +553,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if checked.diags.has_errors() {
         return Err(BuildError::Plans(Box::new(checked)));
     }
-    // A first build makes OUT/.herald (and OUT); if it stops before swapping anything in,
-    // it takes them away again, so a refused build leaves OUT as it found it.
-    let mut made = MadeState::new(&opts.out);
-    let _lock = match lock.take() {
-        Some(lock) => lock,
-        None => {
-            let lock = OutLock::acquire(&opts.out)?;
-            if Manifest::path(&opts.out).exists() {
-                made.armed = false;
-                return Err(BuildError::Layout(format!(
-                    "another herald build wrote into {} while this one ran; build again",
-                    crate::diag::show_path(&opts.out)
-                )));
-            }
-            lock
-        }
-    };
-    for layout in [&wiki, &site] {
-        layout.recover().map_err(write_error(&layout.root))?;
-        layout
-            .discard_leftovers()
-            .map_err(write_error(&layout.new))?;
-    }
+    let mut made = output.prepare_to_write()?;
     // Keys come from the text that was parsed, so an edit while the build runs cannot be
     // recorded under the key of the text before it.
-    let plan_files: BTreeMap<PathBuf, String> = plan_files
-        .keys()
-        .map(|path| {
-            let parsed = checked.plans.sources.get(path).unwrap_or("");
-            (path.clone(), Fingerprint::of(parsed.as_bytes()))
-        })
-        .collect();
-    let build_key = build_key(&plan_files);
+    for (path, hash) in &mut keys.plans {
+        let parsed = checked.plans.sources.get(path).unwrap_or("");
+        *hash = keys::Fingerprint::of(parsed.as_bytes());
+    }
     let stage = Instant::now();
-    let templates = Templates::load(Some(&templates_dir))?;
+    let templates = Templates::load(Some(&user_templates_dir(&opts.dir)))?;
     let timeline = crate::plan::plan(&checked.plans, opts.today);
     let ctx = Context {
         timeline: &timeline,
@@ -391,211 +571,96 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     timings.plan = stage.elapsed();
 
-    // A release is rendered again only when something it is made from changed.
     let stage = Instant::now();
-    let fingerprint_of = |path: &Path| plan_files.get(path).map_or("", String::as_str);
-    let mut common = Fingerprint::default();
-    common
-        .text(cache::HERALD_ID)
-        .text(opts.site_url.as_deref().unwrap_or(""))
-        .text(&templates_fp.hex())
-        .text(fingerprint_of(&opts.dir.join(crate::load::TEAMS_FILE)))
-        .text(fingerprint_of(&opts.dir.join(crate::load::TESTS_FILE)));
-    // Each release's files go into the staged wiki as they are rendered, so the build
-    // holds a release's files at a time, not the organisation's.
-    let staging = write::Stage::open(&wiki, &previous.files).map_err(write_error(&wiki.new))?;
-    let put_all = |files: Files| -> Result<Vec<write::Put>, BuildError> {
-        files
-            .iter()
-            .map(|(path, bytes)| staging.put(&write::rel_string(path), bytes))
-            .collect::<std::io::Result<_>>()
-            .map_err(write_error(&wiki.new))
-    };
-    let outcomes: Vec<Result<ReleaseOutcome, BuildError>> = timeline
-        .releases
-        .par_iter()
-        .map(|release| {
-            let mut key = common;
-            key.text(fingerprint_of(&release.release.file))
-                .text(&release.today.to_string());
-            let key = key.hex();
-            if let Some(known) = previous.releases.get(&release.version)
-                && known.key == key
-                && known
-                    .files
-                    .iter()
-                    .all(|f| previous.known_hash(&wiki_dir, f).is_some())
-            {
-                let puts = known
-                    .files
-                    .iter()
-                    .map(|f| staging.keep(f))
-                    .collect::<std::io::Result<_>>()
-                    .map_err(write_error(&wiki.new))?;
-                return Ok((
-                    release.version.clone(),
-                    known.clone(),
-                    false,
-                    puts,
-                    RenderTimes::default(),
-                ));
-            }
-            let (files, times) = render::render_release(&ctx, release)?;
-            let puts = put_all(files)?;
-            let entry = ReleaseEntry {
-                key,
-                files: puts.iter().map(|p| p.path.clone()).collect(),
-            };
-            Ok((release.version.clone(), entry, true, puts, times))
-        })
-        .collect();
-    let mut puts = Vec::new();
-    let mut releases = BTreeMap::new();
-    let mut rendered = 0;
-    for outcome in outcomes {
-        let (version, entry, was_rendered, release_puts, times) = outcome?;
-        rendered += usize::from(was_rendered);
-        puts.extend(release_puts);
-        timings.render_cpu.add(times);
-        releases.insert(version, entry);
-    }
-    let (shared, times) = render::render_shared(&ctx)?;
-    timings.render_cpu.add(times);
-    puts.extend(put_all(shared)?);
+    let staging = tree::Stage::open(&output.wiki, &output.previous.files)
+        .map_err(write_error(&output.wiki.new))?;
+    let rendered = render_changed(
+        &ctx,
+        &keys,
+        opts,
+        &output,
+        &staging,
+        &mut timings.render_cpu,
+    )?;
     timings.render = stage.elapsed();
 
-    // What else is in OUT/wiki: the user's files stay, and none is ever written over.
     let stage = Instant::now();
-    let wanted: BTreeSet<String> = puts.iter().map(|p| p.path.clone()).collect();
-    let adopted: BTreeSet<&str> = puts
-        .iter()
-        .filter(|p| p.adopted)
-        .map(|p| p.path.as_str())
-        .collect();
-    let survey = write::survey(&wiki_dir, &previous.files, &wanted, |rel| {
-        adopted.contains(rel)
-    })
-    .map_err(read_error(&wiki_dir))?;
-    if let Err(e) = refuse_foreign(
-        &wiki_dir,
-        &survey,
-        previous.files.is_empty(),
-        opts.keep_foreign,
-    ) {
-        let _ = write::remove_if_exists(&wiki.new);
-        return Err(e);
-    }
-    drop(adopted);
-    let staged = staging
-        .finish(puts, survey.removed)
-        .map_err(write_error(&wiki.new))?;
-    if staged.changed {
-        write::carry_foreign(&wiki_dir, &wiki.new, &survey.foreign)
-            .map_err(write_error(&wiki.new))?;
-    }
-    // Until the new tree is in, the record is of every file herald may have there and of no
-    // build, so an interrupted build never looks up to date and never forgets a file.
-    let mut interim = Manifest {
-        files: previous.files.clone(),
-        site_files: previous.site_files.clone(),
-        ..Manifest::default()
-    };
-    for path in staged.entries.keys() {
-        interim.files.entry(path.clone()).or_default();
-    }
-    let manifest_path = Manifest::path(&opts.out);
-    interim
-        .write(&opts.out)
-        .map_err(write_error(&manifest_path))?;
-    timings.write = stage.elapsed();
-    let wiki_files: Vec<String> = staged.entries.keys().cloned().collect();
+    let staged = finish_wiki(&output, staging, rendered.puts, opts.keep_foreign)?;
     let releases_built = timeline.releases.len();
     let warnings = checked.diags.warnings();
     // mdBook holds the whole book in memory: let go of the plans first.
     drop(timeline);
     drop(templates);
     drop(checked);
+    // Until the new trees are in, the record is of every file herald may have there and of
+    // no build, so an interrupted build never looks up to date and never forgets a file.
+    let mut interim = Manifest {
+        files: output.previous.files.clone(),
+        site_files: output.previous.site_files.clone(),
+        ..Manifest::default()
+    };
+    for path in staged.entries.keys() {
+        interim.files.entry(path.clone()).or_default();
+    }
+    output.write_manifest(&interim)?;
+    timings.write = stage.elapsed();
 
     // The site is built from the staged wiki before either is swapped in, so a broken
     // theme or book.toml leaves both as they were.
     let stage = Instant::now();
-    let mut site_built = false;
-    let mut site_files = BTreeMap::new();
-    let mut site_key = None;
-    if opts.site {
-        let mut site_fp = Fingerprint::default();
-        site_fp.text(cache::HERALD_ID).text(&site_inputs);
-        for (path, entry) in &staged.entries {
-            site_fp.text(path).text(&entry.hash);
-        }
-        let key = site_fp.hex();
-        if previous.site_key.as_deref() != Some(key.as_str()) || !previous.site_intact(&site_dir) {
-            let source = if staged.changed { &wiki.new } else { &wiki_dir };
-            let names: Vec<&str> = wiki_files.iter().map(String::as_str).collect();
-            render::site::stage_site(source, &names, &site, &opts.dir, &opts.allowed_commands)
-                .map_err(BuildError::Site)?;
-            site_files = cache::stat_tree(&site.new).map_err(read_error(&site.new))?;
-            let wanted: BTreeSet<String> = site_files.keys().cloned().collect();
-            let survey = write::survey(&site_dir, &previous.site_files, &wanted, |rel| {
-                std::fs::read(site.new.join(rel))
-                    .is_ok_and(|bytes| same_file_bytes(&site_dir.join(rel), &bytes))
-            })
-            .map_err(read_error(&site_dir))?;
-            if let Err(e) = refuse_foreign(
-                &site_dir,
-                &survey,
-                previous.site_files.is_empty(),
-                opts.keep_foreign,
-            ) {
-                let _ = write::remove_if_exists(&site.new);
-                return Err(e);
-            }
-            write::carry_foreign(&site_dir, &site.new, &survey.foreign)
-                .map_err(write_error(&site.new))?;
-            interim.site_files.extend(site_files.clone());
-            interim
-                .write(&opts.out)
-                .map_err(write_error(&manifest_path))?;
-            site_built = true;
-        } else {
-            site_files = previous.site_files.clone();
-        }
-        site_key = Some(key);
-    }
+    let site_key = opts.site.then(|| keys.site(&staged.entries));
+    let site_changed = site_key.as_ref().is_some_and(|key| {
+        output.previous.site_key.as_ref() != Some(key)
+            || !output.previous.site_intact(&output.site.root)
+    });
+    let site_files = if site_changed {
+        let files = stage_site(opts, &output, &staged)?;
+        interim.site_files.extend(files.clone());
+        output.write_manifest(&interim)?;
+        files
+    } else if opts.site {
+        output.previous.site_files.clone()
+    } else {
+        BTreeMap::new()
+    };
     made.armed = false;
     if staged.changed {
-        wiki.swap().map_err(write_error(&wiki_dir))?;
+        output.wiki.swap().map_err(write_error(&output.wiki.root))?;
     }
-    if site_built {
-        site.swap().map_err(write_error(&site_dir))?;
+    if site_changed {
+        output.site.swap().map_err(write_error(&output.site.root))?;
     }
     let (wiki_stats, entries) = staged
-        .finish(&wiki_dir, &previous.files)
-        .map_err(read_error(&wiki_dir))?;
+        .finish(&output.wiki.root, &output.previous.files)
+        .map_err(read_error(&output.wiki.root))?;
     let manifest = Manifest {
-        build_key,
+        build_key: keys.build(),
         releases_built,
         warnings,
-        releases,
+        releases: rendered.releases,
         files: entries,
         site_key,
         site_files,
         ..Manifest::default()
     };
-    manifest
-        .write(&opts.out)
-        .map_err(write_error(&manifest_path))?;
+    output.write_manifest(&manifest)?;
     timings.site = stage.elapsed();
 
     Ok(BuildReport {
         releases: manifest.releases_built,
-        rendered,
+        rendered: rendered.rendered,
         files: manifest.files.len(),
         wiki: wiki_stats,
-        site_built,
+        site_built: site_changed,
         up_to_date: false,
         warnings: manifest.warnings,
         timings,
         elapsed: started.elapsed(),
     })
+}
+
+/// Whether `path` is a regular file holding exactly `bytes` (links and special files are not).
+fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|b| b == bytes)
 }

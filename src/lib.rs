@@ -2,15 +2,16 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
-pub mod cache;
 pub mod check;
 pub mod diag;
+pub mod files;
 pub mod init;
 pub mod load;
 pub mod model;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod site;
 pub mod synth;
 pub mod write;
 pub mod yaml;
@@ -82,6 +83,6 @@ pub fn check_site_inputs(dir: &Path, allowed_commands: &[String]) -> Vec<Diagnos
                 .with_help("fix the template; `herald build` would stop on it"),
         );
     }
-    diags.extend(render::site::check_book(dir, allowed_commands));
+    diags.extend(site::check_book(dir, allowed_commands));
     diags
 }

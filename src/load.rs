@@ -1857,7 +1857,7 @@ mod tests {
         assert!(made.success());
         std::os::unix::fs::symlink(&fifo, dir.path().join("2.0.yaml")).expect("symlink");
         let started = Instant::now();
-        let prints = crate::cache::fingerprint_plans(dir.path()).expect("fingerprints");
+        let prints = crate::write::keys::fingerprint_plans(dir.path()).expect("fingerprints");
         assert!(
             started.elapsed() < Duration::from_secs(2),
             "{:?}",

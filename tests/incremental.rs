@@ -11,7 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use calamine::{Data, Reader, Xlsx};
 use herald::build::{BuildError, BuildOptions, BuildReport, build};
-use herald::cache::{Fingerprint, Manifest};
+use herald::write::keys::Fingerprint;
+use herald::write::manifest::Manifest;
 use jiff::civil::{Date, date};
 use tempfile::TempDir;
 

@@ -203,7 +203,7 @@ fn a_first_build_into_a_folder_of_the_users_is_refused_and_keep_foreign_keeps_it
     assert!(after.contains_key("site/releases/1.14.0/magicbox.html"));
     // The user's files are not herald's: not published with the site, not recorded.
     assert!(!after.contains_key("site/Home.md") && !after.contains_key("site/.git/HEAD"));
-    let manifest = herald::cache::Manifest::read(&project.path("out"));
+    let manifest = herald::write::manifest::Manifest::read(&project.path("out"));
     assert!(!manifest.files.contains_key("Home.md"));
     assert!(!manifest.site_files.contains_key("CNAME"));
 

@@ -3,57 +3,18 @@
 
 pub mod calendar;
 pub mod markdown;
-pub mod site;
 pub mod slack;
 pub mod svg;
 pub mod templates;
 pub mod wiki;
 pub mod workbook;
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
 use std::time::{Duration, Instant};
 
+pub use crate::files::Files;
 use crate::model::Plans;
 use crate::plan::{ReleaseTimeline, Timeline};
 pub use templates::{TemplateError, Templates};
-
-/// Files an artifact renderer made, keyed by their path relative to `OUT/wiki/`.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Files {
-    map: BTreeMap<PathBuf, Vec<u8>>,
-}
-
-impl Files {
-    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
-        self.map.insert(path.into(), bytes.into());
-    }
-
-    pub fn extend(&mut self, other: Files) {
-        self.map.extend(other.map);
-    }
-
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.map.get(&PathBuf::from(path)).map(Vec::as_slice)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &Vec<u8>)> {
-        self.map.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
-    pub fn total_bytes(&self) -> usize {
-        self.map.values().map(Vec::len).sum()
-    }
-}
 
 /// Everything a renderer may read.
 pub struct Context<'a> {
@@ -180,21 +141,4 @@ pub fn render_shared(ctx: &Context) -> Result<(Files, RenderTimes), RenderError>
     let mut files = timed(&mut times.pages, || wiki::render_shared(ctx))?;
     files.extend(timed(&mut times.calendars, || calendar::render_shared(ctx)));
     Ok((files, times))
-}
-
-/// Renders every artifact of every release. Releases are independent, so they render in parallel.
-pub fn render_all(ctx: &Context) -> Result<Files, RenderError> {
-    use rayon::prelude::*;
-    let per_release: Vec<Result<(Files, RenderTimes), RenderError>> = ctx
-        .timeline
-        .releases
-        .par_iter()
-        .map(|release| render_release(ctx, release))
-        .collect();
-    let mut files = Files::default();
-    for f in per_release {
-        files.extend(f?.0);
-    }
-    files.extend(render_shared(ctx)?.0);
-    Ok(files)
 }

@@ -1,6 +1,7 @@
 //! Writes a tree of files atomically: the new tree is staged beside the old one, files whose
 //! bytes did not change are carried over untouched (same inode, same modification time),
-//! and the staged tree is swapped in. A tree with no change is not touched at all.
+//! and the staged tree is swapped in. A tree with no change is not touched at all. The wiki
+//! and the site are both written this way.
 //!
 //! herald owns only what it wrote: files in the tree that no manifest records (a wiki
 //! checkout's `.git`, a page of the user's) are carried into the new tree as they are, never
@@ -12,7 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{FileEntry, Fingerprint};
+use super::STATE_DIR;
+use super::fs::{
+    EntryKind, copy_link, ensure_parent, exists, list_entries, modified_ns, read_regular,
+    remove_if_exists,
+};
+use super::keys::Fingerprint;
+use super::manifest::{FileEntry, known_hash};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
@@ -26,9 +33,6 @@ impl WriteStats {
         self.written > 0 || self.removed > 0
     }
 }
-
-/// herald's own folder in OUT: the manifest, the lock and the staging folders.
-pub const STATE_DIR: &str = ".herald";
 
 /// Aborts the process at a named point of a swap when `HERALD_CRASH_AT` names it, so tests
 /// can check that a crash there (as with kill -9: no clean-up runs) loses nothing.
@@ -132,11 +136,6 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
-}
-
-/// Whether anything is at `path`, a dangling symlink included.
-fn exists(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
 }
 
 /// What is in a published tree besides the files herald writes now.
@@ -335,13 +334,6 @@ impl<'a> Stage<'a> {
     }
 }
 
-fn ensure_parent(target: &Path) -> io::Result<()> {
-    match target.parent() {
-        Some(parent) => std::fs::create_dir_all(parent),
-        None => Ok(()),
-    }
-}
-
 impl Staged {
     /// Records each file's time as it is now in `root`: unchanged files keep the one known.
     pub fn finish(
@@ -363,28 +355,6 @@ impl Staged {
         }
         Ok((self.stats, self.entries))
     }
-}
-
-/// The fingerprint recorded for a file, if the file on disk is still as recorded.
-pub fn known_hash<'m>(
-    root: &Path,
-    owned: &'m BTreeMap<String, FileEntry>,
-    path: &str,
-) -> Option<&'m str> {
-    let entry = owned.get(path)?;
-    unchanged_on_disk(&root.join(path), entry).then_some(entry.hash.as_str())
-}
-
-/// Same size and modification time as recorded: nobody touched the file since.
-pub fn unchanged_on_disk(path: &Path, entry: &FileEntry) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == entry.len)
-        && modified_ns(path).is_ok_and(|t| t == entry.modified)
-}
-
-/// A regular file's bytes (never a link, a FIFO or a device, which reading could block on).
-fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    meta.is_file().then(|| std::fs::read(path).ok()).flatten()
 }
 
 /// Puts every foreign entry of `root` into `stage` as it is: files and links by hard link
@@ -422,193 +392,35 @@ pub fn carry_foreign(root: &Path, stage: &Path, foreign: &[String]) -> io::Resul
     Ok(())
 }
 
-#[cfg(unix)]
-fn copy_link(from: &Path, to: &Path) -> io::Result<()> {
-    std::os::unix::fs::symlink(std::fs::read_link(from)?, to)
-}
-
-#[cfg(not(unix))]
-fn copy_link(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::from(io::ErrorKind::Unsupported))
-}
-
-/// A file's modification time in nanoseconds since 1970, to notice a file changed by hand.
-pub fn modified_ns(path: &Path) -> io::Result<u64> {
-    let modified = std::fs::symlink_metadata(path)?.modified()?;
-    Ok(modified
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)))
-}
-
-/// How [`write_file`] wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// A regular file replaced atomically (or created).
-    Replaced,
-    /// The file already held these bytes.
-    Unchanged,
-    /// Written through to a device, FIFO or other special file (`/dev/stdout`).
-    Through,
-}
-
-/// Writes one file: a regular file (or a new one) atomically, beside it first and then
-/// renamed over it; a link to a regular file replaces the file it points to; a device, FIFO
-/// or other special file (`/dev/stdout`) is written through, never replaced.
-pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<Written> {
-    let target = match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
-            use std::io::Write;
-            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
-            file.write_all(bytes)?;
-            file.flush()?;
-            return Ok(Written::Through);
-        }
-        // A link to a regular file: replace that file, so the link stays.
-        Ok(meta) if meta.is_file() => std::fs::canonicalize(path)?,
-        _ => path.to_path_buf(),
-    };
-    if read_regular(&target).is_some_and(|old| old == bytes) {
-        return Ok(Written::Unchanged);
+/// Replaces each file of a staged tree whose bytes equal the published one by a hard link
+/// to it, so files that did not change keep their modification time when the stage is
+/// swapped in (for trees another program wrote, as mdBook writes the site).
+pub fn link_unchanged(staged: &Path, published: &Path) -> io::Result<()> {
+    if !published.is_dir() {
+        return Ok(());
     }
-    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_owned());
-    let tmp = target.with_file_name(format!(".{name}.herald-{}.tmp", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, &target));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map(|()| Written::Replaced)
-}
-
-pub fn remove_if_exists(path: &Path) -> io::Result<()> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
-}
-
-/// A relative path with `/` between its parts on every system, as output paths are written.
-pub fn rel_string(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    File,
-    /// A symlink, FIFO, socket or device: never followed or opened.
-    Other,
-    /// An empty folder (folders with entries are listed through them).
-    Dir,
-}
-
-/// Every entry under `root`, relative to it with `/` separators, sorted; links are listed,
-/// never followed.
-pub fn list_entries(root: &Path) -> io::Result<Vec<(String, EntryKind)>> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, EntryKind)>) -> io::Result<()> {
-        let mut any = false;
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            any = true;
-            let path = entry.path();
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                walk(root, &path, out)?;
-            } else if let Ok(rel) = path.strip_prefix(root) {
-                let kind = if kind.is_file() {
-                    EntryKind::File
-                } else {
-                    EntryKind::Other
-                };
-                out.push((rel_string(rel), kind));
-            }
-        }
-        if !any
-            && let Ok(rel) = dir.strip_prefix(root)
-            && !rel.as_os_str().is_empty()
-        {
-            out.push((rel_string(rel), EntryKind::Dir));
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
-        walk(root, root, &mut out)?;
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
-}
-
-/// Every file under `root`, relative to it, sorted (links and special files included,
-/// never followed; empty folders left out).
-pub fn list_files(root: &Path) -> io::Result<Vec<PathBuf>> {
-    Ok(list_entries(root)?
-        .into_iter()
-        .filter(|(_, k)| *k != EntryKind::Dir)
-        .map(|(p, _)| PathBuf::from(p))
-        .collect())
-}
-
-/// One build at a time in an output folder: an advisory lock on `OUT/.herald/lock`,
-/// released by the system when the process ends, however it ends.
-pub struct OutLock {
-    _file: std::fs::File,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LockError {
-    #[error(
-        "another herald build is writing into {0} (it holds {0}/.herald/lock); wait for it to finish, then build again"
-    )]
-    Busy(String),
-    #[error("cannot lock {path}: {source}")]
-    Io { path: String, source: io::Error },
-}
-
-impl OutLock {
-    pub fn acquire(out: &Path) -> Result<OutLock, LockError> {
-        let path = out.join(STATE_DIR).join("lock");
-        let io = |source| LockError::Io {
-            path: path.display().to_string(),
-            source,
+    for rel in super::fs::list_files(staged)? {
+        let (new, old) = (staged.join(&rel), published.join(&rel));
+        let same_len = match (std::fs::metadata(&new), std::fs::symlink_metadata(&old)) {
+            (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
+            _ => false,
         };
-        std::fs::create_dir_all(out.join(STATE_DIR)).map_err(io)?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => Ok(OutLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                Err(LockError::Busy(out.display().to_string()))
+        if same_len && std::fs::read(&new).ok() == std::fs::read(&old).ok() {
+            let linked = std::fs::remove_file(&new).and_then(|()| std::fs::hard_link(&old, &new));
+            if linked.is_err() {
+                // Fall back to a copy: the bytes are right, only the time is new.
+                std::fs::copy(&old, &new)?;
             }
-            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Files;
+    use crate::files::Files;
+    use crate::write::fs::rel_string;
 
     fn files(pairs: &[(&str, &str)]) -> Files {
         let mut f = Files::default();
@@ -730,39 +542,5 @@ mod tests {
             std::fs::read_to_string(layout.root.join("index.html")).unwrap(),
             "old"
         );
-    }
-
-    #[test]
-    fn special_files_are_written_through_and_links_keep_pointing() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            write_file(Path::new("/dev/null"), b"x").unwrap(),
-            Written::Through
-        );
-        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
-        #[cfg(unix)]
-        {
-            let real = dir.path().join("real.ics");
-            let link = dir.path().join("link.ics");
-            std::fs::write(&real, "old").unwrap();
-            std::os::unix::fs::symlink(&real, &link).unwrap();
-            assert_eq!(write_file(&link, b"new").unwrap(), Written::Replaced);
-            assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
-            assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
-            assert_eq!(write_file(&link, b"new").unwrap(), Written::Unchanged);
-        }
-    }
-
-    #[test]
-    fn a_second_lock_on_the_same_output_is_refused_until_the_first_is_released() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = OutLock::acquire(dir.path()).unwrap();
-        let err = OutLock::acquire(dir.path()).err().unwrap();
-        assert!(
-            err.to_string()
-                .starts_with("another herald build is writing into")
-        );
-        drop(first);
-        assert!(OutLock::acquire(dir.path()).is_ok());
     }
 }

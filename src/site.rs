@@ -7,10 +7,10 @@ use mdbook_driver::config::Config;
 
 use std::collections::BTreeMap;
 
-use super::paths::{self, SUMMARY};
-use crate::cache::Fingerprint;
 use crate::diag::{Diagnostic, Loc};
+use crate::render::paths::{self, SUMMARY};
 use crate::write::Layout;
+use crate::write::keys::{Fingerprint, fingerprint_tree};
 
 /// The title of a book without a `book.toml`.
 const DEFAULT_TITLE: &str = "Releases";
@@ -38,7 +38,7 @@ pub fn inputs_fingerprint(plans_dir: &Path) -> Result<String, String> {
             theme = root.join(dir);
         }
     }
-    crate::cache::fingerprint_tree(&mut fp, &theme)
+    fingerprint_tree(&mut fp, &theme)
         .map_err(|e| format!("cannot read {}: {e}", theme.display()))?;
     Ok(fp.hex())
 }
@@ -115,32 +115,6 @@ fn config(
     cfg.set(key, chapters)
         .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
     Ok(cfg)
-}
-
-/// Replaces each staged file whose bytes equal the published one by a hard link to it, so
-/// files that did not change keep their modification time when the staged site is swapped in.
-fn keep_unchanged(staged: &Path, site_dir: &Path) -> Result<(), String> {
-    if !site_dir.is_dir() {
-        return Ok(());
-    }
-    let files = crate::write::list_files(staged)
-        .map_err(|e| format!("cannot read {}: {e}", staged.display()))?;
-    for rel in files {
-        let (new, old) = (staged.join(&rel), site_dir.join(&rel));
-        let same_len = match (std::fs::metadata(&new), std::fs::symlink_metadata(&old)) {
-            (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
-            _ => false,
-        };
-        if same_len && std::fs::read(&new).ok() == std::fs::read(&old).ok() {
-            let linked = std::fs::remove_file(&new).and_then(|()| std::fs::hard_link(&old, &new));
-            if linked.is_err() {
-                // Fall back to a copy: the bytes are right, only the time is new.
-                std::fs::copy(&old, &new)
-                    .map_err(|e| format!("cannot write {}: {e}", new.display()))?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// What mdBook needs from the wiki: the pages and the pictures they show (of herald's own
@@ -228,7 +202,8 @@ pub fn stage_site(
             // With several renderers in book.toml, the HTML is in its own subfolder.
             let html = book.build_dir_for("html");
             copy_downloads(&book, wiki_dir, wiki_files, &html)?;
-            keep_unchanged(&html, &site.root)?;
+            crate::write::tree::link_unchanged(&html, &site.root)
+                .map_err(|e| format!("cannot stage the site in {}: {e}", html.display()))?;
             std::fs::rename(&html, &site.new)
                 .map_err(|e| format!("cannot stage the site in {}: {e}", site.new.display()))
         });
