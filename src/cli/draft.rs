@@ -7,7 +7,7 @@ use herald::render::{Context, slack};
 
 use super::{
     EXIT_ERRORS, EXIT_USAGE, PlansDirOption, SiteUrl, Today, context, emit, find_release,
-    load_valid,
+    load_valid, planned,
 };
 
 #[derive(clap::Args)]
@@ -48,10 +48,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let version = release.version.value.to_string();
-    let Some(release) = timeline.release(&version) else {
-        eprintln!("herald: release {version} is missing from the timeline");
-        return ExitCode::from(EXIT_ERRORS);
+    let release = match planned(&timeline, release) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     match slack::draft(&ctx, release, &args.id) {
         Ok(draft) => {

@@ -13,6 +13,7 @@ pub mod workbook;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use herald::plan::{ReleaseTimeline, Timeline};
 use herald::{Checked, Project};
 use jiff::civil::Date;
 
@@ -162,10 +163,22 @@ pub fn find_release<'p>(
     })
 }
 
+/// The plan of a release that `find_release` returned.
+pub fn planned<'t, 'p>(
+    timeline: &'t Timeline<'p>,
+    release: &herald::model::Release,
+) -> Result<&'t ReleaseTimeline<'p>, ExitCode> {
+    let version = release.version.value.to_string();
+    timeline.release(&version).ok_or_else(|| {
+        eprintln!("herald: release {version} is missing from the timeline");
+        ExitCode::from(EXIT_ERRORS)
+    })
+}
+
 /// The render context over `timeline`; a template that does not compile stops the command.
 pub fn context<'a>(
     project: &'a Project,
-    timeline: &'a herald::plan::Timeline<'a>,
+    timeline: &'a Timeline<'a>,
     site_url: Option<String>,
 ) -> Result<herald::render::Context<'a>, ExitCode> {
     project.context(timeline, site_url).map_err(|e| {

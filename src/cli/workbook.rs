@@ -7,7 +7,8 @@ use herald::render::workbook;
 use herald::write::Written;
 
 use super::{
-    EXIT_ERRORS, PlansDirOption, Today, context, find_release, load_valid, report, write_output,
+    EXIT_ERRORS, PlansDirOption, Today, context, find_release, load_valid, planned, report,
+    write_output,
 };
 
 #[derive(clap::Args)]
@@ -32,11 +33,10 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let version = release.version.value.to_string();
     let timeline = project.plan();
-    let Some(release) = timeline.release(&version) else {
-        eprintln!("herald: release {version} is missing from the timeline");
-        return ExitCode::from(EXIT_ERRORS);
+    let release = match planned(&timeline, release) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let ctx = match context(&project, &timeline, None) {
         Ok(c) => c,
@@ -54,7 +54,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     let path = args
         .output
-        .unwrap_or_else(|| PathBuf::from(format!("manual-tests-{version}.xlsx")));
+        .unwrap_or_else(|| PathBuf::from(format!("manual-tests-{}.xlsx", release.version)));
     let written = match write_output(&path, &rendered.bytes) {
         Ok(w) => w,
         Err(code) => return code,
