@@ -9,6 +9,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod project;
 pub mod render;
 pub mod schema;
 pub mod site;
@@ -23,6 +24,7 @@ use jiff::civil::Date;
 pub use diag::{Diagnostic, Diagnostics, Severity, Sources};
 pub use load::LoadError;
 pub use model::Plans;
+pub use project::Project;
 
 /// Plans that were loaded and checked, and every diagnostic about them.
 pub struct Checked {
@@ -50,39 +52,4 @@ pub fn check(dir: &Path, today: Date, strict: bool) -> Result<Checked, LoadError
         plans: loaded.plans,
         diags,
     })
-}
-
-/// What the build reads besides the plans, checked as `herald check` does: the templates
-/// beside the plans folder compile, and `book.toml` is readable and runs no command that
-/// was not allowed.
-pub fn check_site_inputs(dir: &Path, allowed_commands: &[String]) -> Vec<Diagnostic> {
-    let templates_dir = build::user_templates_dir(dir);
-    let mut diags = Vec::new();
-    if let Err(e) = render::Templates::load(Some(&templates_dir)) {
-        let message = e.to_string();
-        // Tera names the template and place as ` --> wiki/magicbox.md:1:7`.
-        let place = message
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("--> "))
-            .and_then(|p| {
-                let mut parts = p.rsplitn(3, ':');
-                let column = parts.next()?.parse().ok()?;
-                let line = parts.next()?.parse().ok()?;
-                Some((
-                    templates_dir.join(parts.next()?),
-                    diag::Loc::new(line, column, 1),
-                ))
-            });
-        let (file, loc) = place.unwrap_or((templates_dir.clone(), diag::Loc::new(1, 1, 1)));
-        let first = message.lines().next().unwrap_or("").trim();
-        let first = first
-            .strip_prefix("template error: error: ")
-            .unwrap_or(first);
-        diags.push(
-            Diagnostic::error(&file, loc, format!("template: {first}"))
-                .with_help("fix the template; `herald build` would stop on it"),
-        );
-    }
-    diags.extend(site::check_book(dir, allowed_commands));
-    diags
 }

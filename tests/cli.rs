@@ -1,5 +1,6 @@
-//! CLI tests: the cases as data under tests/cmd (trycmd), and the checks that need generated
-//! input or a scratch folder.
+//! CLI tests: the cases as data under tests/cmd (trycmd), one or more per command, on the
+//! plans of tests/fixtures; cases that write run in a sandbox copy (`fs.sandbox`). Below, the
+//! checks that need generated input or a scratch folder.
 
 use std::path::Path;
 use std::process::Command;

@@ -1,64 +1,56 @@
 //! `herald draft`: one Slack draft of a release on stdout, ready to paste (or its Block Kit JSON).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use herald::plan::ReleaseTimeline;
 use herald::render::{Context, slack};
-use jiff::civil::Date;
 
 use super::{
-    EXIT_ERRORS, EXIT_USAGE, emit, find_release, load_templates, load_valid, parse_date,
-    today_or_now,
+    EXIT_ERRORS, EXIT_USAGE, PlansDirOption, SiteUrl, Today, context, emit, find_release,
+    load_valid, planned,
 };
 
 #[derive(clap::Args)]
+#[command(
+    mut_arg("today", |a| a.help(
+        "The date that decides what is past and due (YYYY-MM-DD; default: today in UTC)"
+    )),
+    mut_arg("site_url", |a| a.help("Where the site is published, so links in the draft are absolute")),
+)]
 pub struct Args {
     /// The release version: `1.14.0`, or `1.14` for the latest 1.14.x
     release: String,
     /// The draft id: `deadlines`, `test-environment`, `cherry-pick-rc1`, `manual-tests-rc1`,
     /// `approvals`, `failing-tests` or `release`
     id: String,
-    /// The plans folder
-    #[arg(long, default_value = "releases")]
-    dir: PathBuf,
+    #[command(flatten)]
+    plans: PlansDirOption,
     /// Print the Block Kit payload for `chat.postMessage` instead of the mrkdwn text
     #[arg(long)]
     json: bool,
-    /// The date that decides what is past and due (YYYY-MM-DD; default: today in UTC)
-    #[arg(long, value_parser = parse_date)]
-    today: Option<Date>,
-    /// Where the site is published, so links in the draft are absolute
-    #[arg(long, env = "HERALD_SITE_URL")]
-    site_url: Option<String>,
+    #[command(flatten)]
+    today: Today,
+    #[command(flatten)]
+    site: SiteUrl,
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let today = today_or_now(args.today);
-    let checked = match load_valid(&args.dir, today) {
-        Ok(c) => c,
+    let project = match load_valid(&args.plans.dir, args.today.date()) {
+        Ok(p) => p,
         Err(code) => return code,
     };
-    let plans = &checked.plans;
-    let release = match find_release(plans, &args.release, &args.dir) {
+    let release = match find_release(&project, &args.release) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let templates = match load_templates(&args.dir) {
-        Ok(t) => t,
+    let timeline = project.plan();
+    let ctx = match context(&project, &timeline, args.site.site_url) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let timeline = herald::plan::plan(plans, today);
-    let version = release.version.value.to_string();
-    let Some(release) = timeline.release(&version) else {
-        eprintln!("herald: release {version} is missing from the timeline");
-        return ExitCode::from(EXIT_ERRORS);
-    };
-    let ctx = Context {
-        timeline: &timeline,
-        plans,
-        templates: &templates,
-        site_url: args.site_url,
+    let release = match planned(&timeline, release) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     match slack::draft(&ctx, release, &args.id) {
         Ok(draft) => {

@@ -1,28 +1,28 @@
 //! `herald due`: the Slack drafts due in the coming days or overdue, soonest first.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use herald::plan::{Agendum, days_between};
 use jiff::civil::Date;
 
-use super::{EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
+use super::{EXIT_USAGE, PlansDir, Today, emit, load_valid};
 
 #[derive(clap::Args)]
+#[command(mut_arg("today", |a| a.help(
+    "The first day of the window (YYYY-MM-DD; default: today in UTC)"
+)))]
 pub struct Args {
-    /// The plans folder
-    #[arg(default_value = "releases")]
-    dir: PathBuf,
-    /// The first day of the window (YYYY-MM-DD; default: today in UTC)
-    #[arg(long, value_parser = parse_date)]
-    today: Option<Date>,
+    #[command(flatten)]
+    plans: PlansDir,
+    #[command(flatten)]
+    today: Today,
     /// How many days after today the window reaches (inclusive)
     #[arg(long, default_value_t = 7)]
     days: u16,
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let today = today_or_now(args.today);
+    let today = args.today.date();
     let Ok(until) = today.checked_add(jiff::Span::new().days(i64::from(args.days))) else {
         eprintln!(
             "herald: --days {} reaches past the last date herald knows",
@@ -30,11 +30,11 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     };
-    let checked = match load_valid(&args.dir, today) {
-        Ok(c) => c,
+    let project = match load_valid(&args.plans.dir, today) {
+        Ok(p) => p,
         Err(code) => return code,
     };
-    let timeline = herald::plan::plan(&checked.plans, today);
+    let timeline = project.plan();
     emit(&render(&timeline.agenda(until), today, until));
     ExitCode::SUCCESS
 }

@@ -1,6 +1,8 @@
-//! One file per command beyond `check` and `build`; shared argument parsing and output.
+//! One file per command; the arguments they share, and their shared output and exit codes.
 
+pub mod build;
 pub mod calendar;
+pub mod check;
 pub mod draft;
 pub mod due;
 pub mod init;
@@ -8,8 +10,11 @@ pub mod schema;
 pub mod synth;
 pub mod workbook;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use herald::plan::{ReleaseTimeline, Timeline};
+use herald::{Checked, Project};
 use jiff::civil::Date;
 
 /// Exit code when the plans have errors.
@@ -17,17 +22,66 @@ pub const EXIT_ERRORS: u8 = 1;
 /// Exit code for usage errors: bad arguments, a missing folder (clap uses 2 as well).
 pub const EXIT_USAGE: u8 = 2;
 
-pub fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
+/// The plans folder as the first positional argument.
+#[derive(clap::Args)]
+pub struct PlansDir {
+    /// The plans folder
+    #[arg(default_value = "releases")]
+    pub dir: PathBuf,
 }
 
-pub fn today_or_now(today: Option<Date>) -> Date {
-    today.unwrap_or_else(|| {
-        jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()
-    })
+/// The plans folder as `--dir`, for commands whose positional arguments name a release.
+#[derive(clap::Args)]
+pub struct PlansDirOption {
+    /// The plans folder
+    #[arg(long, default_value = "releases")]
+    pub dir: PathBuf,
+}
+
+/// `--today`; each command says what the date decides with `mut_arg("today", ..)`.
+#[derive(clap::Args)]
+pub struct Today {
+    /// The date the plans are checked against (YYYY-MM-DD; default: today in UTC)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+impl Today {
+    /// The date given, or today in UTC.
+    pub fn date(&self) -> Date {
+        self.today.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+        })
+    }
+}
+
+/// `--site-url`; each command says what the links are for with `mut_arg("site_url", ..)`.
+#[derive(clap::Args)]
+pub struct SiteUrl {
+    /// Where the site is published, for absolute links in drafts and calendars
+    #[arg(long, env = "HERALD_SITE_URL")]
+    pub site_url: Option<String>,
+}
+
+/// The commands `book.toml` may have mdBook run: none unless named here, so a pull
+/// request that changes only `book.toml` cannot add one.
+#[derive(clap::Args)]
+pub struct BookCommands {
+    /// A command book.toml may run as an mdBook preprocessor or renderer (repeatable)
+    #[arg(
+        long = "allow-book-command",
+        value_name = "COMMAND",
+        env = "HERALD_BOOK_COMMANDS",
+        value_delimiter = ','
+    )]
+    pub allowed: Vec<String>,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD ({e})"))
 }
 
 /// Writes to stdout; a closed pipe (`herald check | head`) is not an error worth a message.
@@ -39,12 +93,9 @@ pub fn emit(text: &str) {
 
 /// Writes a command's output file: `-` is standard output, a regular file is replaced
 /// atomically, a device or FIFO (`/dev/stdout`) written through. Prints the error itself.
-pub fn write_output(
-    path: &std::path::Path,
-    bytes: &[u8],
-) -> Result<herald::write::Written, ExitCode> {
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<herald::write::Written, ExitCode> {
     use std::io::Write;
-    let written = if path == std::path::Path::new("-") {
+    let written = if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)
             .and_then(|()| out.flush())
@@ -70,60 +121,67 @@ pub fn report(written: herald::write::Written, line: &str) {
     }
 }
 
-/// Loads and checks a plans folder for a command that needs valid plans. On errors, prints
-/// the diagnostics to stderr and returns the exit code to stop with.
-#[allow(dead_code)] // used by the commands that render one artifact
-pub fn load_valid(dir: &std::path::Path, today: Date) -> Result<herald::Checked, ExitCode> {
-    match herald::check(dir, today, false) {
-        Err(e) => {
-            eprintln!("herald: {e}");
-            Err(ExitCode::from(EXIT_USAGE))
-        }
-        Ok(checked) if checked.diags.has_errors() => {
-            eprint!(
-                "{}",
-                herald::diag::render_human(&checked.diags, &checked.plans.sources)
-            );
-            eprintln!(
-                "{}\nherald: the plans have errors; run `herald check {}`",
-                herald::diag::summary_line(&checked.diags, checked.files()),
-                dir.display()
-            );
-            Err(ExitCode::from(EXIT_ERRORS))
-        }
-        Ok(checked) => Ok(checked),
-    }
+/// The diagnostics of plans with errors and their summary line, for stderr; `then` says
+/// what the command did instead.
+pub fn plan_errors(checked: &Checked, then: &str) -> String {
+    format!(
+        "{}{}\nherald: the plans have errors; {then}\n",
+        herald::diag::render_human(&checked.diags, &checked.plans.sources),
+        herald::diag::summary_line(&checked.diags, checked.files()),
+    )
 }
 
-/// The release a command names, in full (`1.14.0`) or as a prefix (`1.14`); otherwise says
-/// which releases there are and gives the usage exit code.
-pub fn find_release<'p>(
-    plans: &'p herald::Plans,
-    wanted: &str,
-    dir: &std::path::Path,
-) -> Result<&'p herald::model::Release, ExitCode> {
-    plans.release(wanted).ok_or_else(|| {
-        let known: Vec<String> = plans
-            .releases
-            .iter()
-            .map(|r| r.version.value.to_string())
-            .collect();
-        let known = if known.is_empty() {
-            "none".to_owned()
-        } else {
-            known.join(", ")
-        };
-        eprintln!(
-            "herald: no release `{wanted}` in {}; the releases are: {known}",
-            dir.display()
+/// Loads and checks a plans folder for a command that needs valid plans. On errors, prints
+/// the diagnostics to stderr and returns the exit code to stop with.
+pub fn load_valid(dir: &Path, today: Date) -> Result<Project, ExitCode> {
+    let project = Project::load(dir, today).map_err(|e| {
+        eprintln!("herald: {e}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    if project.has_errors() {
+        eprint!(
+            "{}",
+            plan_errors(
+                project.checked(),
+                &format!("run `herald check {}`", dir.display())
+            )
         );
+        return Err(ExitCode::from(EXIT_ERRORS));
+    }
+    Ok(project)
+}
+
+/// The release a command names; otherwise says which releases there are and gives the
+/// usage exit code.
+pub fn find_release<'p>(
+    project: &'p Project,
+    wanted: &str,
+) -> Result<&'p herald::model::Release, ExitCode> {
+    project.find_release(wanted).map_err(|e| {
+        eprintln!("herald: {e}");
         ExitCode::from(EXIT_USAGE)
     })
 }
 
-/// The embedded templates, overridden by `templates/` beside the plans folder, as `build` uses.
-pub fn load_templates(dir: &std::path::Path) -> Result<herald::render::Templates, ExitCode> {
-    herald::render::Templates::load(Some(&herald::build::user_templates_dir(dir))).map_err(|e| {
+/// The plan of a release that `find_release` returned.
+pub fn planned<'t, 'p>(
+    timeline: &'t Timeline<'p>,
+    release: &herald::model::Release,
+) -> Result<&'t ReleaseTimeline<'p>, ExitCode> {
+    let version = release.version.value.to_string();
+    timeline.release(&version).ok_or_else(|| {
+        eprintln!("herald: release {version} is missing from the timeline");
+        ExitCode::from(EXIT_ERRORS)
+    })
+}
+
+/// The render context over `timeline`; a template that does not compile stops the command.
+pub fn context<'a>(
+    project: &'a Project,
+    timeline: &'a Timeline<'a>,
+    site_url: Option<String>,
+) -> Result<herald::render::Context<'a>, ExitCode> {
+    project.context(timeline, site_url).map_err(|e| {
         eprintln!("herald: {e}");
         ExitCode::from(EXIT_ERRORS)
     })

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use herald::synth::Size;
-use jiff::civil::Date;
 
 #[derive(clap::Args)]
+#[command(mut_arg("today", |a| a.help(
+    "The date the plans are spread around (results exist for candidates before it)"
+)))]
 pub struct Args {
     /// The folder to write (created if missing)
     dir: PathBuf,
@@ -22,9 +24,8 @@ pub struct Args {
     /// Candidates per release
     #[arg(long, default_value_t = Size::MEDIUM.candidates)]
     candidates: usize,
-    /// The date the plans are spread around (results exist for candidates before it)
-    #[arg(long, value_parser = super::parse_date)]
-    today: Option<Date>,
+    #[command(flatten)]
+    today: super::Today,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -38,7 +39,7 @@ pub fn run(args: Args) -> ExitCode {
         tests: args.tests,
         candidates: args.candidates,
     };
-    match herald::synth::write(&args.dir, size, super::today_or_now(args.today)) {
+    match herald::synth::write(&args.dir, size, args.today.date()) {
         Ok(()) => {
             super::emit(&format!(
                 "wrote {} releases, {} teams, {} tests to {}\n",
