@@ -1,0 +1,200 @@
+//! The manual-test matrix of a release: every test's status per candidate, counted by team.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{ManualTest, Plans, Release, Status, TeamId};
+
+/// Manual-test results counted for one team (or all) and one candidate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub total: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub blocked: u32,
+    pub not_run: u32,
+    pub skipped: u32,
+}
+
+impl Counts {
+    pub fn add(&mut self, status: Status) {
+        self.total += 1;
+        match status {
+            Status::NotRun => self.not_run += 1,
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Blocked => self.blocked += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+    }
+
+    /// Tests that were run or deliberately skipped. Blocked tests could not run: not done.
+    pub fn done(&self) -> u32 {
+        self.passed + self.failed + self.skipped
+    }
+
+    /// Tests still waiting for a run: not run yet, or blocked.
+    pub fn open(&self) -> u32 {
+        self.not_run + self.blocked
+    }
+
+    /// Whole percent of tests done, rounded down; 100 when there are none.
+    pub fn percent_done(&self) -> u32 {
+        (self.done() * 100).checked_div(self.total).unwrap_or(100)
+    }
+}
+
+/// One cell of the test matrix.
+#[derive(Debug, Clone)]
+pub struct TestRow<'p> {
+    pub test: &'p ManualTest,
+    /// One status per candidate, in candidate order.
+    pub statuses: Vec<Status>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestMatrix<'p> {
+    /// The release's tests (skipped ones left out), sorted by team then id.
+    pub rows: Vec<TestRow<'p>>,
+    /// Team → counts per candidate, teams in id order.
+    pub by_team: BTreeMap<TeamId, Vec<Counts>>,
+    /// Counts per candidate over all teams.
+    pub totals: Vec<Counts>,
+    /// Blocking tests whose latest recorded result failed: release blockers.
+    pub blockers: Vec<Blocker<'p>>,
+    /// Every failed or blocked result, in row order then candidate order.
+    pub problems: Vec<Problem<'p>>,
+}
+
+impl<'p> TestMatrix<'p> {
+    /// The team's tests not run yet on the candidate at `candidate` (its index), in row order.
+    pub fn not_run<'m>(
+        &'m self,
+        candidate: usize,
+        team: &'m TeamId,
+    ) -> impl Iterator<Item = &'m TestRow<'p>> + 'm {
+        self.rows.iter().filter(move |row| {
+            &row.test.team == team && row.statuses.get(candidate) == Some(&Status::NotRun)
+        })
+    }
+
+    /// The team's counts on the candidate at `candidate`.
+    pub fn team_counts(&self, team: &TeamId, candidate: usize) -> Counts {
+        self.by_team
+            .get(team)
+            .and_then(|c| c.get(candidate))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// A failed or blocked result.
+#[derive(Debug, Clone)]
+pub struct Problem<'p> {
+    pub test: &'p ManualTest,
+    /// Index of the candidate.
+    pub candidate: usize,
+    /// `Failed` or `Blocked`.
+    pub status: Status,
+    /// Also listed in `blockers`: a blocking test whose latest result is this failure.
+    pub blocker: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Blocker<'p> {
+    pub test: &'p ManualTest,
+    pub candidate: String,
+}
+
+pub(super) fn test_matrix<'p>(plans: &'p Plans, release: &'p Release) -> TestMatrix<'p> {
+    let candidates = &release.schedule.candidates;
+    let mut tests: Vec<&ManualTest> = plans
+        .tests
+        .iter()
+        .filter(|t| !release.skip.contains(&t.id))
+        .collect();
+    tests.sort_by(|a, b| (&a.team, &a.id).cmp(&(&b.team, &b.id)));
+    let mut by_team: BTreeMap<TeamId, Vec<Counts>> = BTreeMap::new();
+    let mut totals = vec![Counts::default(); candidates.len()];
+    let mut rows = Vec::new();
+    let mut blockers = Vec::new();
+    for test in tests {
+        let statuses: Vec<Status> = candidates
+            .iter()
+            .map(|c| {
+                release
+                    .result(&test.id, &c.name.value)
+                    .map_or(Status::NotRun, |r| r.status)
+            })
+            .collect();
+        let team_counts = by_team
+            .entry(test.team.clone())
+            .or_insert_with(|| vec![Counts::default(); candidates.len()]);
+        for (i, status) in statuses.iter().enumerate() {
+            team_counts[i].add(*status);
+            totals[i].add(*status);
+        }
+        if test.blocking
+            && let Some(i) = statuses.iter().rposition(|s| *s != Status::NotRun)
+            && statuses[i] == Status::Failed
+        {
+            blockers.push(Blocker {
+                test,
+                candidate: candidates[i].name.value.clone(),
+            });
+        }
+        rows.push(TestRow { test, statuses });
+    }
+    let mut problems = Vec::new();
+    for row in &rows {
+        for (candidate, status) in row.statuses.iter().enumerate() {
+            if matches!(status, Status::Failed | Status::Blocked) {
+                problems.push(Problem {
+                    test: row.test,
+                    candidate,
+                    status: *status,
+                    blocker: blockers.iter().any(|b| {
+                        b.test.id == row.test.id && b.candidate == candidates[candidate].name.value
+                    }),
+                });
+            }
+        }
+    }
+    TestMatrix {
+        rows,
+        by_team,
+        totals,
+        blockers,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_percent_done() {
+        let mut c = Counts::default();
+        for s in [Status::Passed, Status::Failed, Status::NotRun] {
+            c.add(s);
+        }
+        assert_eq!((c.total, c.done(), c.percent_done()), (3, 2, 66));
+        assert_eq!(Counts::default().percent_done(), 100);
+    }
+
+    #[test]
+    fn blocked_is_not_done_but_skipped_is() {
+        let mut c = Counts::default();
+        for s in [
+            Status::Passed,
+            Status::Blocked,
+            Status::Skipped,
+            Status::Failed,
+        ] {
+            c.add(s);
+        }
+        assert_eq!((c.done(), c.open(), c.percent_done()), (3, 1, 75));
+    }
+}
