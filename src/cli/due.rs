@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use herald::plan::{Agendum, days_between};
+use herald::policy::AGENDA_WINDOW_DAYS;
 use jiff::civil::Date;
 
 use super::{EXIT_USAGE, emit, load_valid, parse_date, today_or_now};
@@ -17,7 +18,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
     /// How many days after today the window reaches (inclusive)
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = AGENDA_WINDOW_DAYS)]
     days: u16,
 }
 

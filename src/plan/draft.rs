@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::milestone::{Milestone, MilestoneKind};
 use crate::model::{Moment, Release};
+use crate::policy::{CHERRY_PICK_REMINDER_WORKING_DAYS, RELEASE_NOTICE_DAYS};
 
 /// A Slack draft and when it is due.
 ///
@@ -49,9 +50,6 @@ pub fn working_days_before(date: Date, n: u32) -> Date {
     }
     d
 }
-
-/// Days after the release on which its notice is still news.
-pub(super) const RELEASE_NOTICE_DAYS: i64 = 7;
 
 /// The drafts that repeat while their cause lasts; a dated `sent` entry silences one day.
 const RECURRING_DRAFTS: [&str; 2] = ["approvals", "failing-tests"];
@@ -111,7 +109,7 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
                 push(
                     format!("cherry-pick-{candidate}"),
                     internal,
-                    working_days_before(m.date(), 2),
+                    working_days_before(m.date(), CHERRY_PICK_REMINDER_WORKING_DAYS),
                     Some(m.date()),
                 );
             }

@@ -15,8 +15,9 @@ use jiff::{Span, Zoned};
 use serde::Serialize;
 
 use crate::model::{Candidate, Moment, Plans, Release, TeamId};
+use crate::policy::RELEASE_NOTICE_DAYS;
 
-use draft::{RELEASE_NOTICE_DAYS, drafts};
+use draft::drafts;
 use manual_tests::test_matrix;
 use meeting::scrum_of_scrums;
 use milestone::milestones;

@@ -35,6 +35,7 @@ use jiff::{Span, Timestamp, Zoned};
 use super::{Context, Files, markdown, paths};
 use crate::model::Moment;
 use crate::plan::ReleaseTimeline;
+use crate::policy::WHOLE_DAY_REMINDER_HOUR;
 
 pub const PRODID: &str = "-//herald//release calendar//EN";
 /// The right-hand side of UIDs when neither a site URL nor a product names the project; `.invalid`
@@ -413,12 +414,13 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     if event.reminder {
         w.begin("VALARM");
         w.line("ACTION", &[], "DISPLAY");
-        // 09:00 the day before a whole-day deadline; a day before a deadline with a time.
+        // The morning before a whole-day deadline (counted back from its midnight); a day
+        // before a deadline with a time.
         let trigger = match event.when {
-            When::AllDay(_) => "-PT15H",
-            When::Timed { .. } => "-P1D",
+            When::AllDay(_) => format!("-PT{}H", 24 - WHOLE_DAY_REMINDER_HOUR),
+            When::Timed { .. } => "-P1D".to_owned(),
         };
-        w.line("TRIGGER", &[], trigger);
+        w.line("TRIGGER", &[], &trigger);
         w.text("DESCRIPTION", &format!("Tomorrow: {}", event.summary));
         w.end("VALARM");
     }

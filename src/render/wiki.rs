@@ -15,6 +15,7 @@ use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
 use crate::plan::{Counts, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
+use crate::policy::AGENDA_WINDOW_DAYS;
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -43,8 +44,6 @@ pub fn progress_svg(version: &str, candidate: &str) -> String {
 
 /// How many upcoming Scrum of Scrums meetings a MagicBox lists.
 const NEXT_MEETINGS: usize = 3;
-/// Drafts due within this many days show on the overview.
-const DRAFTS_WINDOW_DAYS: i16 = 7;
 
 pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
     let today = release.today;
@@ -703,7 +702,7 @@ struct Overview {
     today: String,
     releases: Vec<OverviewRow>,
     drafts: Vec<DraftRow>,
-    drafts_window_days: i16,
+    drafts_window_days: u16,
     calendar_ics: &'static str,
     calendar_subscribe: Option<String>,
     calendar_page: &'static str,
@@ -784,7 +783,7 @@ impl Overview {
             })
             .collect();
         let until = today
-            .checked_add(jiff::Span::new().days(DRAFTS_WINDOW_DAYS))
+            .checked_add(jiff::Span::new().days(AGENDA_WINDOW_DAYS))
             .unwrap_or(today);
         let drafts = ctx
             .timeline
@@ -805,7 +804,7 @@ impl Overview {
             today: long_date(today),
             releases,
             drafts,
-            drafts_window_days: DRAFTS_WINDOW_DAYS,
+            drafts_window_days: AGENDA_WINDOW_DAYS,
             calendar_ics: paths::CALENDAR_ICS,
             calendar_subscribe: ctx.site_link(paths::CALENDAR_ICS),
             calendar_page: paths::CALENDAR_PAGE,
