@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use herald::plan::{Agendum, days_between};
+use herald::plan::{Agendum, DraftKind, days_between};
 use herald::policy::AGENDA_WINDOW_DAYS;
 use jiff::civil::Date;
 
@@ -77,7 +77,7 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
                 day(a.draft.due),
                 when(a.draft.due, today),
                 a.release.version.clone(),
-                a.draft.id.clone(),
+                a.draft.kind.id(),
                 a.draft.channel.clone(),
             ]
         })
@@ -101,14 +101,14 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
     let first = &items[0];
     out.push_str(&format!(
         "\nPrint one with `herald draft {} {}`; once posted, add its id to `sent:` in the release file.\n",
-        first.release.version, first.draft.id
+        first.release.version, first.draft.kind
     ));
-    if items
-        .iter()
-        .any(|a| matches!(a.draft.id.as_str(), "approvals" | "failing-tests"))
-    {
+    if items.iter().any(|a| a.draft.kind.recurs_daily()) {
+        let daily: Vec<String> = DraftKind::DAILY.iter().map(|k| format!("`{k}`")).collect();
+        let example = &DraftKind::DAILY[0];
         out.push_str(&format!(
-            "`approvals` and `failing-tests` are due daily while something waits: `approvals@{today}` in `sent:` silences one day.\n"
+            "{} are due daily while something waits: `{example}@{today}` in `sent:` silences one day.\n",
+            daily.join(" and ")
         ));
     }
     out

@@ -8,6 +8,145 @@ use super::milestone::{Milestone, MilestoneKind};
 use crate::model::{Moment, Release};
 use crate::policy::{CHERRY_PICK_REMINDER_WORKING_DAYS, RELEASE_NOTICE_DAYS};
 
+/// What a Slack draft is about; a candidate's drafts carry the candidate's name. The id, the
+/// template, the channel and whether it recurs are declared here, so a new kind of draft is a
+/// new variant, its template and its tests.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DraftKind {
+    Deadlines,
+    TestEnvironment,
+    CherryPick(String),
+    ManualTests(String),
+    Approvals,
+    FailingTests,
+    Release,
+}
+
+/// Which of a release's channels a draft is posted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftChannel {
+    Internal,
+    /// The community channel, or the internal one when the release names none.
+    Community,
+}
+
+impl DraftKind {
+    /// The prefix of a cherry-pick reminder's id; the candidate's name follows.
+    pub const CHERRY_PICK_PREFIX: &str = "cherry-pick-";
+    /// The prefix of a manual-tests call's id; the candidate's name follows.
+    pub const MANUAL_TESTS_PREFIX: &str = "manual-tests-";
+    /// Every draft id matches this (unanchored) pattern; `sent` entries in the JSON Schema
+    /// are `^{ID_PATTERN}(@YYYY-MM-DD)?$`.
+    pub const ID_PATTERN: &str = "[a-z0-9][a-z0-9-]*";
+    /// The kinds due every day while their cause lasts.
+    pub const DAILY: [DraftKind; 2] = [DraftKind::Approvals, DraftKind::FailingTests];
+    /// The kinds that do not name a candidate, in the order they are listed to people.
+    const FIXED: [DraftKind; 5] = [
+        DraftKind::Deadlines,
+        DraftKind::TestEnvironment,
+        DraftKind::Approvals,
+        DraftKind::FailingTests,
+        DraftKind::Release,
+    ];
+
+    /// `deadlines`, `cherry-pick-rc1`, …: the draft's file name, its anchor on the drafts
+    /// page and what `sent` and `herald draft` name it by.
+    pub fn id(&self) -> String {
+        match self {
+            DraftKind::CherryPick(c) => format!("{}{c}", DraftKind::CHERRY_PICK_PREFIX),
+            DraftKind::ManualTests(c) => format!("{}{c}", DraftKind::MANUAL_TESTS_PREFIX),
+            fixed => fixed.fixed_id().to_owned(),
+        }
+    }
+
+    fn fixed_id(&self) -> &'static str {
+        match self {
+            DraftKind::Deadlines => "deadlines",
+            DraftKind::TestEnvironment => "test-environment",
+            DraftKind::Approvals => "approvals",
+            DraftKind::FailingTests => "failing-tests",
+            DraftKind::Release => "release",
+            DraftKind::CherryPick(_) => "cherry-pick",
+            DraftKind::ManualTests(_) => "manual-tests",
+        }
+    }
+
+    /// The kind an id names, for a release whose candidates are `candidate_names`; `None`
+    /// when it names no draft such a release can have.
+    pub fn parse(id: &str, candidate_names: &[impl AsRef<str>]) -> Option<DraftKind> {
+        if let Some(kind) = DraftKind::FIXED.into_iter().find(|k| k.fixed_id() == id) {
+            return Some(kind);
+        }
+        let candidate = |prefix: &str| {
+            let name = id.strip_prefix(prefix)?;
+            candidate_names
+                .iter()
+                .any(|c| c.as_ref() == name)
+                .then(|| name.to_owned())
+        };
+        candidate(DraftKind::CHERRY_PICK_PREFIX)
+            .map(DraftKind::CherryPick)
+            .or_else(|| candidate(DraftKind::MANUAL_TESTS_PREFIX).map(DraftKind::ManualTests))
+    }
+
+    /// Every draft a release with these candidates can have: the fixed ones, then each
+    /// candidate's cherry-pick reminder and manual-tests call.
+    pub fn all(candidate_names: &[impl AsRef<str>]) -> Vec<DraftKind> {
+        let mut out = DraftKind::FIXED.to_vec();
+        for c in candidate_names {
+            out.push(DraftKind::CherryPick(c.as_ref().to_owned()));
+            out.push(DraftKind::ManualTests(c.as_ref().to_owned()));
+        }
+        out
+    }
+
+    /// The template that writes it: `slack/cherry-pick.md`, …
+    pub fn template(&self) -> String {
+        format!("slack/{}.md", self.fixed_id())
+    }
+
+    /// Due every day while its cause lasts; a dated `sent` entry silences one day only.
+    pub fn recurs_daily(&self) -> bool {
+        DraftKind::DAILY.contains(self)
+    }
+
+    /// Whether its shipped template links the release site (and so names it in words
+    /// without a site URL). A user's template may differ: `herald draft` compares renderings.
+    pub fn links_site(&self) -> bool {
+        matches!(
+            self,
+            DraftKind::Deadlines | DraftKind::TestEnvironment | DraftKind::ManualTests(_)
+        )
+    }
+
+    pub fn channel(&self) -> DraftChannel {
+        match self {
+            DraftKind::Release => DraftChannel::Community,
+            _ => DraftChannel::Internal,
+        }
+    }
+
+    /// The candidate a cherry-pick reminder or manual-tests call is about.
+    pub fn candidate(&self) -> Option<&str> {
+        match self {
+            DraftKind::CherryPick(c) | DraftKind::ManualTests(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for DraftKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.id())
+    }
+}
+
+impl Serialize for DraftKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.id())
+    }
+}
+
 /// A Slack draft and when it is due.
 ///
 /// One-off drafts are due on a day and stay due (overdue) until sent, but only while their
@@ -20,8 +159,7 @@ use crate::policy::{CHERRY_PICK_REMINDER_WORKING_DAYS, RELEASE_NOTICE_DAYS};
 /// good. Any other `id` or `id@DATE` in `sent` marks a one-off draft as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DraftDue {
-    /// `deadlines`, `cherry-pick-rc1`, …
-    pub id: String,
+    pub kind: DraftKind,
     pub channel: String,
     pub due: Date,
     /// The last day on which posting it still makes sense; `None`: no such day.
@@ -51,12 +189,10 @@ pub fn working_days_before(date: Date, n: u32) -> Date {
     d
 }
 
-/// The drafts that repeat while their cause lasts; a dated `sent` entry silences one day.
-const RECURRING_DRAFTS: [&str; 2] = ["approvals", "failing-tests"];
-
-/// Whether `sent` marks the draft `id` as posted, as seen on `today`.
-fn is_sent(release: &Release, id: &str, today: Date) -> bool {
-    let recurring = RECURRING_DRAFTS.contains(&id);
+/// Whether `sent` marks the draft as posted, as seen on `today`.
+fn is_sent(release: &Release, kind: &DraftKind, today: Date) -> bool {
+    let id = kind.id();
+    let recurring = kind.recurs_daily();
     release.sent.iter().any(|s| {
         s.id == id
             && match s.on {
@@ -69,16 +205,21 @@ fn is_sent(release: &Release, id: &str, today: Date) -> bool {
 
 pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -> Vec<DraftDue> {
     let internal = &release.channels.internal;
+    let community = release.channels.community.as_deref().unwrap_or(internal);
     let schedule = &release.schedule;
     let day_before = |d: Date| d.yesterday().unwrap_or(d);
     let mut out = Vec::new();
-    let mut push = |id: String, channel: &str, due: Date, last_day: Option<Date>| {
-        let sent = is_sent(release, &id, today);
+    let mut push = |kind: DraftKind, due: Date, last_day: Option<Date>| {
+        let sent = is_sent(release, &kind, today);
+        let channel = match kind.channel() {
+            DraftChannel::Internal => internal,
+            DraftChannel::Community => community,
+        };
         // Never missed before it is due, even when the plan leaves it no time.
         let last_day = last_day.map(|d| d.max(due));
         out.push(DraftDue {
             missed: !sent && last_day.is_some_and(|d| d < today),
-            id,
+            kind,
             channel: channel.to_owned(),
             due,
             last_day,
@@ -86,8 +227,7 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
         });
     };
     push(
-        "deadlines".into(),
-        internal,
+        DraftKind::Deadlines,
         release.deadlines_announcement().date(),
         Some(release.first_candidate().date.value),
     );
@@ -97,8 +237,7 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
             .as_ref()
             .map_or(release.first_candidate().date.value, Moment::date);
         push(
-            "test-environment".into(),
-            internal,
+            DraftKind::TestEnvironment,
             due,
             Some(schedule.release.value),
         );
@@ -107,8 +246,7 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
         match &m.kind {
             MilestoneKind::CherryPickDeadline { candidate } => {
                 push(
-                    format!("cherry-pick-{candidate}"),
-                    internal,
+                    DraftKind::CherryPick(candidate.clone()),
                     working_days_before(m.date(), CHERRY_PICK_REMINDER_WORKING_DAYS),
                     Some(m.date()),
                 );
@@ -121,8 +259,7 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
                     .find(|d| *d > m.date())
                     .unwrap_or(schedule.release.value);
                 push(
-                    format!("manual-tests-{candidate}"),
-                    internal,
+                    DraftKind::ManualTests(candidate.clone()),
                     m.date(),
                     Some(day_before(next)),
                 );
@@ -137,24 +274,18 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
             .iter()
             .any(|pr| pr.teams.iter().any(|t| !pr.approved_by.contains(t)))
     {
-        push("approvals".into(), internal, today, None);
+        push(DraftKind::Approvals, today, None);
     }
     if open && !release.failing_tests.is_empty() {
-        push("failing-tests".into(), internal, today, None);
+        push(DraftKind::FailingTests, today, None);
     }
-    let community = release.channels.community.as_deref().unwrap_or(internal);
     let notice_ends = schedule
         .release
         .value
         .checked_add(Span::new().days(RELEASE_NOTICE_DAYS))
         .ok();
-    push(
-        "release".into(),
-        community,
-        schedule.release.value,
-        notice_ends,
-    );
-    out.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
+    push(DraftKind::Release, schedule.release.value, notice_ends);
+    out.sort_by_cached_key(|d| (d.due, d.kind.id()));
     out
 }
 
@@ -164,6 +295,62 @@ mod tests {
     use crate::plan::fixtures::{PLAN, one_release};
     use crate::plan::plan;
     use jiff::civil::date;
+
+    #[test]
+    fn every_kind_reads_back_from_its_id() {
+        let candidates = ["rc1", "rc2"];
+        let all = DraftKind::all(&candidates);
+        let ids: Vec<String> = all.iter().map(DraftKind::id).collect();
+        assert_eq!(
+            ids,
+            [
+                "deadlines",
+                "test-environment",
+                "approvals",
+                "failing-tests",
+                "release",
+                "cherry-pick-rc1",
+                "manual-tests-rc1",
+                "cherry-pick-rc2",
+                "manual-tests-rc2",
+            ]
+        );
+        for kind in &all {
+            assert_eq!(
+                DraftKind::parse(&kind.id(), &candidates).as_ref(),
+                Some(kind)
+            );
+        }
+        // A candidate the release does not have names no draft.
+        assert_eq!(DraftKind::parse("cherry-pick-rc3", &candidates), None);
+        assert_eq!(DraftKind::parse("cherry-pick-", &candidates), None);
+        assert_eq!(DraftKind::parse("deadline", &candidates), None);
+    }
+
+    #[test]
+    fn kinds_name_their_template_and_channel() {
+        let rc1 = || "rc1".to_owned();
+        assert_eq!(
+            DraftKind::CherryPick(rc1()).template(),
+            "slack/cherry-pick.md"
+        );
+        assert_eq!(
+            DraftKind::ManualTests(rc1()).template(),
+            "slack/manual-tests.md"
+        );
+        assert_eq!(
+            DraftKind::TestEnvironment.template(),
+            "slack/test-environment.md"
+        );
+        assert_eq!(DraftKind::Release.channel(), DraftChannel::Community);
+        assert_eq!(DraftKind::Approvals.channel(), DraftChannel::Internal);
+        let daily: Vec<String> = DraftKind::all(&["rc1"])
+            .iter()
+            .filter(|k| k.recurs_daily())
+            .map(DraftKind::id)
+            .collect();
+        assert_eq!(daily, ["approvals", "failing-tests"]);
+    }
 
     #[test]
     fn working_days_skip_weekends() {
@@ -177,7 +364,11 @@ mod tests {
         let (_dir, plans) = one_release(PLAN);
         let state = |today: Date, id: &str| {
             let t = plan(&plans, today);
-            let d = t.releases[0].drafts.iter().find(|d| d.id == id).cloned();
+            let d = t.releases[0]
+                .drafts
+                .iter()
+                .find(|d| d.kind.id() == id)
+                .cloned();
             d.map(|d| (d.due, d.missed))
         };
         // Due two working days before the deadline, missed the day after it.
@@ -200,10 +391,10 @@ mod tests {
         assert!(state(date(2026, 12, 18), "release").unwrap().1);
         // Missed drafts are not on the agenda.
         let t = plan(&plans, date(2026, 12, 2));
-        let ids: Vec<&str> = t
+        let ids: Vec<String> = t
             .agenda(date(2026, 12, 2))
             .iter()
-            .map(|a| a.draft.id.as_str())
+            .map(|a| a.draft.kind.id())
             .collect();
         assert_eq!(ids, ["manual-tests-rc1"]);
     }

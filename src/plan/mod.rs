@@ -22,7 +22,7 @@ use manual_tests::test_matrix;
 use meeting::scrum_of_scrums;
 use milestone::milestones;
 
-pub use draft::{DraftDue, working_days_before};
+pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
 pub use format::relative_day;
 pub use manual_tests::{Blocker, Counts, Problem, TestMatrix, TestRow};
 pub use milestone::{Milestone, MilestoneKind, MilestoneState, slugify};
@@ -175,12 +175,12 @@ impl<'p> Timeline<'p> {
                     .map(move |draft| Agendum { release, draft })
             })
             .collect();
-        out.sort_by(|a, b| {
-            (a.draft.due, &a.release.release.version.value, &a.draft.id).cmp(&(
-                b.draft.due,
-                &b.release.release.version.value,
-                &b.draft.id,
-            ))
+        out.sort_by_cached_key(|a| {
+            (
+                a.draft.due,
+                a.release.release.version.value.clone(),
+                a.draft.kind.id(),
+            )
         });
         out
     }

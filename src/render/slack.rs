@@ -15,7 +15,7 @@ pub use super::markdown::slack_link;
 use super::markdown::{escape_html, escape_markdown, escape_slack, slack_url, to_mrkdwn};
 use super::{Context, Files, TemplateError, paths};
 use crate::model::{Moment, Person, TeamId};
-use crate::plan::{DraftDue, MilestoneKind, ReleaseTimeline};
+use crate::plan::{DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -75,7 +75,7 @@ fn url_text(url: &str) -> String {
 /// One rendered draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
-    pub id: String,
+    pub kind: DraftKind,
     pub channel: String,
     pub due: Date,
     /// The last day on which posting it still makes sense.
@@ -181,8 +181,9 @@ pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files,
     for due in &release.drafts {
         let draft = render_draft(ctx, release, due)?;
         let v = &release.version;
-        files.insert(paths::draft(v, &draft.id, "md"), draft.mrkdwn.clone());
-        files.insert(paths::draft(v, &draft.id, "json"), draft.json());
+        let id = draft.kind.id();
+        files.insert(paths::draft(v, &id, "md"), draft.mrkdwn.clone());
+        files.insert(paths::draft(v, &id, "json"), draft.json());
         drafts.push(draft);
     }
     files.insert(
@@ -194,68 +195,26 @@ pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files,
 
 /// One draft of a release, by id (`deadlines`, `cherry-pick-rc2`, …).
 pub fn draft(ctx: &Context, release: &ReleaseTimeline, id: &str) -> Result<Draft, DraftError> {
-    let Some(due) = release.drafts.iter().find(|d| d.id == id) else {
+    let candidates: Vec<&str> = release
+        .release
+        .schedule
+        .candidates
+        .iter()
+        .map(|c| c.name.value.as_str())
+        .collect();
+    let kind = DraftKind::parse(id, &candidates);
+    let Some(due) = release
+        .drafts
+        .iter()
+        .find(|d| Some(&d.kind) == kind.as_ref())
+    else {
         return Err(DraftError::Unknown {
             version: release.version.clone(),
             id: id.to_owned(),
-            valid: release.drafts.iter().map(|d| d.id.clone()).collect(),
+            valid: release.drafts.iter().map(|d| d.kind.id()).collect(),
         });
     };
     Ok(render_draft(ctx, release, due)?)
-}
-
-/// What a draft id is about; candidate drafts carry the candidate's index.
-enum Kind {
-    Deadlines,
-    TestEnvironment,
-    CherryPick(usize),
-    ManualTests(usize),
-    Approvals,
-    FailingTests,
-    Release,
-}
-
-impl Kind {
-    fn of(release: &ReleaseTimeline, id: &str) -> Option<Kind> {
-        let candidates = &release.release.schedule.candidates;
-        let index = |prefix: &str| {
-            let name = id.strip_prefix(prefix)?;
-            candidates.iter().position(|c| c.name.value == name)
-        };
-        Some(match id {
-            "deadlines" => Kind::Deadlines,
-            "test-environment" => Kind::TestEnvironment,
-            "approvals" => Kind::Approvals,
-            "failing-tests" => Kind::FailingTests,
-            "release" => Kind::Release,
-            _ => {
-                if let Some(i) = index("cherry-pick-") {
-                    Kind::CherryPick(i)
-                } else {
-                    Kind::ManualTests(index("manual-tests-")?)
-                }
-            }
-        })
-    }
-
-    fn template(&self) -> &'static str {
-        match self {
-            Kind::Deadlines => "slack/deadlines.md",
-            Kind::TestEnvironment => "slack/test-environment.md",
-            Kind::CherryPick(_) => "slack/cherry-pick.md",
-            Kind::ManualTests(_) => "slack/manual-tests.md",
-            Kind::Approvals => "slack/approvals.md",
-            Kind::FailingTests => "slack/failing-tests.md",
-            Kind::Release => "slack/release.md",
-        }
-    }
-
-    fn candidate(&self) -> Option<usize> {
-        match self {
-            Kind::CherryPick(i) | Kind::ManualTests(i) => Some(*i),
-            _ => None,
-        }
-    }
 }
 
 fn render_draft(
@@ -263,20 +222,13 @@ fn render_draft(
     release: &ReleaseTimeline,
     due: &DraftDue,
 ) -> Result<Draft, TemplateError> {
-    let kind = Kind::of(release, &due.id).ok_or_else(|| {
-        TemplateError::Tera(format!(
-            "release {} has a draft `{}` that herald has no template for",
-            release.version, due.id
-        ))
-    })?;
-    let pasted = ctx.templates.render(
-        kind.template(),
-        &DraftContext::new(ctx, release, due, &kind, false),
-    )?;
-    let posted = ctx.templates.render(
-        kind.template(),
-        &DraftContext::new(ctx, release, due, &kind, true),
-    )?;
+    let template = due.kind.template();
+    let pasted = ctx
+        .templates
+        .render(&template, &DraftContext::new(ctx, release, due, false))?;
+    let posted = ctx
+        .templates
+        .render(&template, &DraftContext::new(ctx, release, due, true))?;
     let mrkdwn = tidy(&pasted);
     let posted = tidy(&posted);
     let drafts_page = ctx
@@ -293,7 +245,7 @@ fn render_draft(
         link_names: false,
     };
     Ok(Draft {
-        id: due.id.clone(),
+        kind: due.kind.clone(),
         channel: due.channel.clone(),
         due: due.due,
         last_day: due.last_day,
@@ -464,18 +416,18 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
     for d in drafts {
         page.push_str(&format!(
             "| [{id}](#{anchor}) | {channel} | {due} | {state} |\n",
-            id = escape_markdown(&d.id),
-            anchor = d.id,
+            id = escape_markdown(&d.kind.id()),
+            anchor = d.kind,
             channel = escape_markdown(&d.channel),
             due = day(d.due),
             state = d.state_word(),
         ));
     }
     for d in drafts {
-        let json_name = format!("{}.json", d.id);
+        let json_name = format!("{}.json", d.kind);
         page.push_str(&format!(
             "\n## {id}\n\nTo **{channel}**, due **{due}**{sent}. Block Kit payload: [{json}](slack/{json}).\n\n",
-            id = escape_markdown(&d.id),
+            id = escape_markdown(&d.kind.id()),
             channel = escape_markdown(&d.channel),
             due = day(d.due),
             sent = match (d.sent, d.missed) {
@@ -830,7 +782,6 @@ impl DraftContext {
         ctx: &Context,
         release: &ReleaseTimeline,
         due: &DraftDue,
-        kind: &Kind,
         block_kit: bool,
     ) -> DraftContext {
         let r = release.release;
@@ -875,8 +826,15 @@ impl DraftContext {
                 candidate,
             })
         });
-        let candidate = kind
+        let candidate = due
+            .kind
             .candidate()
+            .and_then(|name| {
+                r.schedule
+                    .candidates
+                    .iter()
+                    .position(|c| c.name.value == name)
+            })
             .map(|i| candidate_info(ctx, release, i, block_kit));
         let pull_requests = release
             .pending_approvals
@@ -919,7 +877,7 @@ impl DraftContext {
             block_kit,
             today: When::day(release.today),
             draft: DraftInfo {
-                id: escape_slack(&due.id),
+                id: escape_slack(&due.kind.id()),
                 channel: escape_slack(&due.channel),
                 due: When::day(due.due),
             },
@@ -1102,6 +1060,48 @@ mod tests {
              &#123;&#123;#include /etc/passwd&#125;&#125; &#123;&#123; x &#125;&#125;</code></pre>\n"
         );
         assert!(!p.contains('\u{200B}'), "{p}");
+    }
+
+    #[test]
+    fn kinds_that_link_the_site_are_those_whose_drafts_change_with_a_site_url() {
+        let plan = format!(
+            "{}test_environment: {{ url: https://console.example.com }}
+pull_requests:
+  - {{ url: https://github.com/o/r/pull/1, title: Fix, teams: [huskies], approved_by: [] }}
+failing_tests:
+  - {{ name: e2e, team: huskies, since: 2026-11-20 }}
+",
+            crate::plan::fixtures::PLAN
+        );
+        let (_dir, plans) = crate::plan::fixtures::one_release(&plan);
+        let timeline = crate::plan::plan(&plans, jiff::civil::date(2026, 11, 26));
+        let templates = super::super::Templates::load(None).expect("templates");
+        let ctx = |site_url: Option<&str>| Context {
+            timeline: &timeline,
+            plans: &plans,
+            templates: &templates,
+            site_url: site_url.map(str::to_owned),
+        };
+        let (without, with) = (ctx(None), ctx(Some("https://site.example")));
+        let release = &timeline.releases[0];
+        assert_eq!(release.drafts.len(), 8, "{:?}", release.drafts);
+        for due in &release.drafts {
+            let id = due.kind.id();
+            let plain = draft(&without, release, &id).expect("draft").mrkdwn;
+            let linked = draft(&with, release, &id).expect("draft").mrkdwn;
+            assert_eq!(plain != linked, due.kind.links_site(), "{id}");
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_default_template() {
+        for kind in DraftKind::all(&["rc1"]) {
+            let template = kind.template();
+            assert!(
+                TEMPLATES.iter().any(|(name, _)| *name == template),
+                "{template}"
+            );
+        }
     }
 
     #[test]

@@ -792,7 +792,7 @@ impl Overview {
             .map(|a| (a.release, a.draft))
             .map(|(r, d)| DraftRow {
                 version: r.version.clone(),
-                id: d.id.clone(),
+                id: d.kind.id(),
                 channel: d.channel.clone(),
                 due: d.due.strftime("%a %Y-%m-%d").to_string(),
                 days_away: days_away(today, d.due),
