@@ -10,6 +10,76 @@ use super::days_between;
 use super::format::relative_day;
 use crate::model::{Moment, Release};
 
+/// `1.14.0/rc2`: a release's version and a milestone's slug. The thread through every
+/// artifact: the page anchor (the slug), the calendar UID, the workbook's key dates.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct MilestoneId(String);
+
+impl MilestoneId {
+    pub const DEADLINES_ANNOUNCEMENT: &str = "deadlines-announcement";
+    pub const FREEZE: &str = "freeze";
+    pub const RELEASE: &str = "release";
+    /// A cherry-pick deadline's slug is this and its candidate's name.
+    pub const CHERRY_PICK_PREFIX: &str = "cherry-pick-";
+    /// An event's slug is this and its id, or its title made a slug.
+    pub const EVENT_PREFIX: &str = "event-";
+    /// The slugs of the milestones that are not candidates.
+    pub const FIXED_SLUGS: [&str; 3] = [
+        MilestoneId::RELEASE,
+        MilestoneId::FREEZE,
+        MilestoneId::DEADLINES_ANNOUNCEMENT,
+    ];
+    /// Prefixes of the slugs derived from other milestones; `manual-tests-` names a
+    /// candidate's tests draft and progress picture.
+    pub const DERIVED_PREFIXES: [&str; 3] = [
+        MilestoneId::EVENT_PREFIX,
+        MilestoneId::CHERRY_PICK_PREFIX,
+        super::DraftKind::MANUAL_TESTS_PREFIX,
+    ];
+
+    pub fn new(version: &str, slug: &str) -> MilestoneId {
+        MilestoneId(format!("{version}/{slug}"))
+    }
+
+    /// The part after the slash: `rc2`, `cherry-pick-rc2`, `freeze`, `event-release-notes-due`.
+    pub fn slug(&self) -> &str {
+        self.0.rsplit_once('/').map_or(&self.0, |(_, slug)| slug)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a candidate named `name` would take another milestone's id, calendar UID or
+    /// page anchor.
+    pub fn is_reserved(name: &str) -> bool {
+        MilestoneId::FIXED_SLUGS.contains(&name)
+            || MilestoneId::DERIVED_PREFIXES
+                .iter()
+                .any(|p| name.starts_with(p))
+    }
+
+    /// The JSON Schema pattern of the names [`MilestoneId::is_reserved`] refuses.
+    pub fn reserved_pattern() -> String {
+        let prefixes: Vec<&str> = MilestoneId::DERIVED_PREFIXES
+            .iter()
+            .map(|p| p.trim_end_matches('-'))
+            .collect();
+        format!(
+            "^({}|({})-.*)$",
+            MilestoneId::FIXED_SLUGS.join("|"),
+            prefixes.join("|")
+        )
+    }
+}
+
+impl std::fmt::Display for MilestoneId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum MilestoneKind {
@@ -48,9 +118,7 @@ impl MilestoneKind {
 #[derive(Debug, Clone)]
 pub struct Milestone {
     /// `1.14.0/rc2`: page anchor, calendar UID, workbook group and draft name derive from it.
-    pub id: String,
-    /// The part after the slash: `rc2`, `cherry-pick-rc2`, `freeze`, `event-release-notes-due`.
-    pub slug: String,
+    pub id: MilestoneId,
     pub kind: MilestoneKind,
     /// `RC2`, `Cherry-pick deadline for RC2`, …
     pub title: String,
@@ -67,6 +135,11 @@ pub struct Milestone {
 }
 
 impl Milestone {
+    /// `rc2`: its anchor on the MagicBox.
+    pub fn slug(&self) -> &str {
+        self.id.slug()
+    }
+
     pub fn date(&self) -> Date {
         self.when.date()
     }
@@ -102,8 +175,7 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
             let start = when.start(tz);
             let days = days_between(today, when.date());
             out.push(Milestone {
-                id: format!("{version}/{slug}"),
-                slug,
+                id: MilestoneId::new(version, &slug),
                 kind,
                 title,
                 past: days < 0,
@@ -122,7 +194,7 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
         };
     let s = &release.schedule;
     push(
-        "deadlines-announcement".into(),
+        MilestoneId::DEADLINES_ANNOUNCEMENT.into(),
         MilestoneKind::DeadlinesAnnouncement,
         "Deadlines announcement".into(),
         release.deadlines_announcement(),
@@ -130,7 +202,7 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
     );
     if let Some(freeze) = &s.freeze {
         push(
-            "freeze".into(),
+            MilestoneId::FREEZE.into(),
             MilestoneKind::Freeze,
             format!("Freeze: {} is cut", release.branch),
             freeze.value.clone(),
@@ -141,7 +213,7 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
         let name = &c.name.value;
         if let Some(deadline) = &c.cherry_pick_deadline {
             push(
-                format!("cherry-pick-{name}"),
+                format!("{}{name}", MilestoneId::CHERRY_PICK_PREFIX),
                 MilestoneKind::CherryPickDeadline {
                     candidate: name.clone(),
                 },
@@ -161,7 +233,7 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
         );
     }
     push(
-        "release".into(),
+        MilestoneId::RELEASE.into(),
         MilestoneKind::Release,
         format!("Release {version}"),
         Moment::Day(s.release.value),
@@ -172,13 +244,13 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
     let mut taken: BTreeSet<String> = s
         .events
         .iter()
-        .filter_map(|e| e.id.as_ref().map(|id| format!("event-{id}")))
+        .filter_map(|e| e.id.as_ref().map(|id| event_slug(id)))
         .collect();
     for e in &s.events {
         let slug = match &e.id {
-            Some(id) => format!("event-{id}"),
+            Some(id) => event_slug(id),
             None => {
-                let base = format!("event-{}", slugify(&e.title));
+                let base = event_slug(&slugify(&e.title));
                 let mut slug = base.clone();
                 let mut n = 1;
                 while taken.contains(&slug) {
@@ -204,6 +276,10 @@ pub(super) fn milestones(release: &Release, version: &str, today: Date) -> Vec<M
         next.state = MilestoneState::Next;
     }
     out
+}
+
+fn event_slug(name: &str) -> String {
+    format!("{}{name}", MilestoneId::EVENT_PREFIX)
 }
 
 /// Lowercase ASCII letters and digits, everything else one dash.
@@ -239,7 +315,7 @@ mod tests {
             .milestones
             .iter()
             .filter(|m| m.kind == MilestoneKind::Event)
-            .map(|m| m.slug.clone())
+            .map(|m| m.slug().to_owned())
             .collect()
     }
 
@@ -271,7 +347,7 @@ mod tests {
         let words: Vec<(String, String)> = t.releases[0]
             .milestones
             .iter()
-            .map(|m| (m.slug.clone(), m.state_word()))
+            .map(|m| (m.slug().to_owned(), m.state_word()))
             .collect();
         let word = |slug: &str| &words.iter().find(|(s, _)| s == slug).unwrap().1;
         assert_eq!(word("rc1"), "past");
@@ -281,8 +357,34 @@ mod tests {
         let t = plan(&plans, date(2026, 12, 5));
         let next = t.releases[0].next_milestone().unwrap();
         assert_eq!(
-            (next.slug.as_str(), next.state_word()),
+            (next.slug(), next.state_word()),
             ("rc2", "next, in 3 days".to_owned())
+        );
+    }
+
+    #[test]
+    fn reserved_names_are_the_other_milestones_and_derived_prefixes() {
+        for name in [
+            "release",
+            "freeze",
+            "deadlines-announcement",
+            "event-x",
+            "cherry-pick-rc1",
+            "manual-tests-rc1",
+        ] {
+            assert!(MilestoneId::is_reserved(name), "{name}");
+        }
+        for name in ["rc1", "releases", "event", "cherry-pick"] {
+            assert!(!MilestoneId::is_reserved(name), "{name}");
+        }
+        assert_eq!(
+            MilestoneId::reserved_pattern(),
+            "^(release|freeze|deadlines-announcement|(event|cherry-pick|manual-tests)-.*)$"
+        );
+        let id = MilestoneId::new("1.14.0", "cherry-pick-rc2");
+        assert_eq!(
+            (id.as_str(), id.slug()),
+            ("1.14.0/cherry-pick-rc2", "cherry-pick-rc2")
         );
     }
 

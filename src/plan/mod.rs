@@ -25,7 +25,7 @@ use milestone::milestones;
 pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
 pub use format::relative_day;
 pub use manual_tests::{Blocker, Counts, Problem, TestMatrix, TestRow};
-pub use milestone::{Milestone, MilestoneKind, MilestoneState, slugify};
+pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -96,7 +96,7 @@ impl<'p> ReleaseTimeline<'p> {
     }
 
     pub fn milestone(&self, slug: &str) -> Option<&Milestone> {
-        self.milestones.iter().find(|m| m.slug == slug)
+        self.milestones.iter().find(|m| m.slug() == slug)
     }
 
     /// The first cherry-pick deadline not past.

@@ -34,7 +34,7 @@ use jiff::{Span, Timestamp, Zoned};
 
 use super::{Context, Files, markdown, paths};
 use crate::model::Moment;
-use crate::plan::ReleaseTimeline;
+use crate::plan::{MilestoneId, ReleaseTimeline};
 use crate::policy::WHOLE_DAY_REMINDER_HOUR;
 
 pub const PRODID: &str = "-//herald//release calendar//EN";
@@ -70,7 +70,7 @@ pub struct CalendarEvent {
     /// `1.14.0-rc2@kyma.herald.invalid`.
     pub uid: String,
     /// The milestone it comes from (`1.14.0/rc2`); `None` for the Scrum of Scrums.
-    pub milestone_id: Option<String>,
+    pub milestone_id: Option<MilestoneId>,
     /// `Kyma 1.14.0: RC2`.
     pub summary: String,
     /// Plain text: the milestone's description, and links to the MagicBox and the workbook when
@@ -150,7 +150,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             );
             let stamp = start_instant(&when, tz);
             CalendarEvent {
-                uid: uid(&m.id, &domain),
+                uid: uid(m.id.as_str(), &domain),
                 milestone_id: Some(m.id.clone()),
                 summary: summary(product, version, &m.title),
                 description,

@@ -797,7 +797,7 @@ impl DraftContext {
             .iter()
             .filter(|m| m.kind != MilestoneKind::DeadlinesAnnouncement)
             .map(|m| MilestoneInfo {
-                slug: escape_slack(&m.slug),
+                slug: escape_slack(m.slug()),
                 kind: m.kind.name(),
                 title: escape_slack(&m.title),
                 when: When::moment(&m.when, tz, block_kit),

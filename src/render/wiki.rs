@@ -401,7 +401,7 @@ impl MagicBox {
 
         let next = r.next_milestone().map(|m| NextMilestone {
             title: m.title.clone(),
-            anchor: m.slug.clone(),
+            anchor: m.slug().to_owned(),
             when: long_moment(&m.when, tz),
             days: m.days,
             days_away: relative_day(m.days),
@@ -414,8 +414,8 @@ impl MagicBox {
                 let (weekday, local, utc) = milestone_times(&m.when, tz);
                 let is_next = r.next == Some(i);
                 MilestoneRow {
-                    anchor: m.slug.clone(),
-                    id: m.id.clone(),
+                    anchor: m.slug().to_owned(),
+                    id: m.id.to_string(),
                     kind: m.kind.name(),
                     title: m.title.clone(),
                     weekday,
@@ -433,7 +433,7 @@ impl MagicBox {
             .filter_map(|m| {
                 let md = m.description.as_deref()?;
                 Some(Description {
-                    anchor: m.slug.clone(),
+                    anchor: m.slug().to_owned(),
                     title: m.title.clone(),
                     date: long_moment(&m.when, tz),
                     description: md.to_owned(),
@@ -767,7 +767,7 @@ impl Overview {
                     status_label: r.status.label(),
                     magicbox: paths::magicbox(&r.version),
                     next: next.map(|m| m.title.clone()),
-                    next_anchor: next.map(|m| m.slug.clone()),
+                    next_anchor: next.map(|m| m.slug().to_owned()),
                     next_when: next.map(|m| match &m.when {
                         Moment::Day(d) => d.strftime("%a %Y-%m-%d").to_string(),
                         Moment::At(z) => in_zone(z, &r.release.timezone)
@@ -861,7 +861,7 @@ impl CalendarPage {
                 all.push((
                     m.start,
                     ri,
-                    m.id.clone(),
+                    m.id.to_string(),
                     date,
                     Entry {
                         date: date.strftime("%Y-%m-%d").to_string(),
@@ -870,7 +870,7 @@ impl CalendarPage {
                         version: r.version.clone(),
                         title: m.title.clone(),
                         kind: m.kind.name(),
-                        link: format!("{page}#{}", m.slug),
+                        link: format!("{page}#{}", m.slug()),
                         past: m.past,
                         today: date == today,
                     },

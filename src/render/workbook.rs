@@ -517,7 +517,7 @@ fn summary_sheet(
                 .to_string(),
         };
         sheet.write_string_with_format(row, 1, &when, &cells.text)?;
-        sheet.write_string_with_format(row, 2, &m.id, &cells.text)?;
+        sheet.write_string_with_format(row, 2, m.id.as_str(), &cells.text)?;
         row += 1;
     }
 
