@@ -10,8 +10,8 @@ mod milestone;
 
 use std::collections::BTreeSet;
 
+use jiff::Span;
 use jiff::civil::Date;
-use jiff::{Span, Zoned};
 use serde::Serialize;
 
 use crate::model::{Candidate, Moment, Plans, Release, TeamId};
@@ -25,6 +25,7 @@ use milestone::milestones;
 pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
 pub use format::relative_day;
 pub use manual_tests::{Blocker, Counts, Problem, TestMatrix, TestRow};
+pub use meeting::Meeting;
 pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -85,8 +86,8 @@ pub struct ReleaseTimeline<'p> {
     pub tests: TestMatrix<'p>,
     pub pending_approvals: Vec<PendingApproval<'p>>,
     pub failing: Vec<Failing<'p>>,
-    /// Every Scrum of Scrums meeting, in the release's zone.
-    pub scrum_of_scrums: Vec<Zoned>,
+    /// Every Scrum of Scrums meeting, in time order.
+    pub scrum_of_scrums: Vec<Meeting>,
     pub drafts: Vec<DraftDue>,
 }
 
@@ -107,19 +108,19 @@ impl<'p> ReleaseTimeline<'p> {
     }
 
     /// Scrum of Scrums meetings today or later.
-    pub fn upcoming_meetings(&self) -> &[Zoned] {
+    pub fn upcoming_meetings(&self) -> &[Meeting] {
         &self.scrum_of_scrums[self.first_meeting_on(self.today)..]
     }
 
     /// The meetings the deadlines announcement lists: on or after its day.
-    pub fn announced_meetings(&self) -> &[Zoned] {
+    pub fn announced_meetings(&self) -> &[Meeting] {
         let day = self.release.deadlines_announcement().date();
         &self.scrum_of_scrums[self.first_meeting_on(day)..]
     }
 
     /// Index of the first meeting on or after `day` (meetings are in time order).
     fn first_meeting_on(&self, day: Date) -> usize {
-        self.scrum_of_scrums.partition_point(|z| z.date() < day)
+        self.scrum_of_scrums.partition_point(|m| m.date() < day)
     }
 
     /// When the test environment is ready: as written, or the first candidate's day.
@@ -141,11 +142,6 @@ impl<'p> ReleaseTimeline<'p> {
             .iter()
             .find(|c| c.date.value >= ready)
             .or(candidates.last())
-    }
-
-    /// Whether a Scrum of Scrums meeting is before today.
-    pub fn is_past_meeting(&self, meeting: &Zoned) -> bool {
-        meeting.date() < self.today
     }
 }
 
@@ -297,7 +293,7 @@ pub fn plan_release<'p>(
         })
         .collect();
     failing.sort_by(|a, b| (&a.test.team, &a.test.name).cmp(&(&b.test.team, &b.test.name)));
-    let scrum_of_scrums = scrum_of_scrums(release);
+    let scrum_of_scrums = scrum_of_scrums(release, &version, today);
     let tests = test_matrix(plans, release);
     let drafts = drafts(release, &milestones, today);
     ReleaseTimeline {

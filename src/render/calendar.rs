@@ -34,7 +34,7 @@ use jiff::{Span, Timestamp, Zoned};
 
 use super::{Context, Files, markdown, paths};
 use crate::model::Moment;
-use crate::plan::{MilestoneId, ReleaseTimeline};
+use crate::plan::{Meeting, MilestoneId, ReleaseTimeline};
 use crate::policy::WHOLE_DAY_REMINDER_HOUR;
 
 pub const PRODID: &str = "-//herald//release calendar//EN";
@@ -165,8 +165,8 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
 
     if let (Some(sos), Some(first), Some(last)) = (
         &release.release.scrum_of_scrums,
-        release.scrum_of_scrums.first(),
-        release.scrum_of_scrums.last(),
+        release.scrum_of_scrums.first().map(|m| &m.start),
+        release.scrum_of_scrums.last().map(|m| &m.start),
     ) {
         let count = release.scrum_of_scrums.len();
         let every = match sos.every_weeks {
@@ -179,7 +179,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             n => format!("{n} meetings"),
         };
         out.push(CalendarEvent {
-            uid: uid(&format!("{version}/scrum-of-scrums"), &domain),
+            uid: uid(Meeting::series_id(version).as_str(), &domain),
             milestone_id: None,
             summary: summary(product, version, "Scrum of Scrums"),
             description: with_links(format!(

@@ -811,7 +811,7 @@ impl DraftContext {
             meetings: release
                 .announced_meetings()
                 .iter()
-                .map(|z| When::instant(z, tz, block_kit))
+                .map(|m| When::instant(&m.start, tz, block_kit))
                 .collect(),
         });
         let test_environment = r.test_environment.as_ref().and_then(|env| {

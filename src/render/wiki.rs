@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
-use crate::plan::{Counts, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
+use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
 use crate::policy::AGENDA_WINDOW_DAYS;
 
 /// Default templates, embedded; a user's file of the same name overrides one.
@@ -326,14 +326,14 @@ struct FailingRow {
 #[derive(Serialize)]
 struct ScrumOfScrums {
     /// The next meetings, today's included.
-    next: Vec<Meeting>,
+    next: Vec<MeetingRow>,
     total: usize,
     remaining: usize,
     every_weeks: Option<u32>,
 }
 
 #[derive(Serialize)]
-struct Meeting {
+struct MeetingRow {
     date: String,
     weekday: String,
     time: String,
@@ -477,15 +477,11 @@ impl MagicBox {
 
         let scrum_of_scrums = {
             let upcoming = r.upcoming_meetings();
-            let duration = release
-                .scrum_of_scrums
-                .as_ref()
-                .map_or(0, |s| s.duration_minutes);
             ScrumOfScrums {
                 next: upcoming
                     .iter()
                     .take(NEXT_MEETINGS)
-                    .map(|z| meeting(z, tz, duration, today))
+                    .map(|m| meeting_row(m, tz))
                     .collect(),
                 total: r.scrum_of_scrums.len(),
                 remaining: upcoming.len(),
@@ -545,17 +541,14 @@ impl MagicBox {
     }
 }
 
-fn meeting(z: &Zoned, tz: &TimeZone, duration_minutes: u32, today: Date) -> Meeting {
-    let z = in_zone(z, tz);
-    let end = z
-        .checked_add(jiff::Span::new().minutes(i64::from(duration_minutes)))
-        .unwrap_or_else(|_| z.clone());
-    Meeting {
+fn meeting_row(m: &Meeting, tz: &TimeZone) -> MeetingRow {
+    let (z, end) = (in_zone(&m.start, tz), in_zone(&m.end, tz));
+    MeetingRow {
         date: z.strftime("%Y-%m-%d").to_string(),
         weekday: z.strftime("%A").to_string(),
         time: format!("{}–{}", z.strftime("%H:%M"), end.strftime("%H:%M %Z")),
         utc: utc_time(&z),
-        days_away: days_away(today, z.date()),
+        days_away: relative_day(m.days),
     }
 }
 
@@ -876,28 +869,23 @@ impl CalendarPage {
                     },
                 ));
             }
-            let duration = r
-                .release
-                .scrum_of_scrums
-                .as_ref()
-                .map_or(0, |s| s.duration_minutes);
-            for z in &r.scrum_of_scrums {
-                let meeting = meeting(z, tz, duration, today);
-                let date = in_zone(z, tz).date();
+            for m in &r.scrum_of_scrums {
+                let row = meeting_row(m, tz);
+                let date = in_zone(&m.start, tz).date();
                 all.push((
-                    z.timestamp(),
+                    m.start.timestamp(),
                     ri,
-                    format!("{}/sos-{}", r.version, meeting.date),
+                    m.id.to_string(),
                     date,
                     Entry {
-                        date: meeting.date,
+                        date: row.date,
                         weekday: date.strftime("%a").to_string(),
-                        time: meeting.time,
+                        time: row.time,
                         version: r.version.clone(),
                         title: "Scrum of Scrums".to_owned(),
-                        kind: "scrum-of-scrums",
-                        link: format!("{page}#scrum-of-scrums"),
-                        past: r.is_past_meeting(z),
+                        kind: Meeting::SERIES_SLUG,
+                        link: format!("{page}#{}", Meeting::SERIES_SLUG),
+                        past: m.past,
                         today: date == today,
                     },
                 ));
