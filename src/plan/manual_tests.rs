@@ -6,42 +6,57 @@ use serde::Serialize;
 
 use crate::model::{ManualTest, Plans, Release, Status, TeamId};
 
-/// Manual-test results counted for one team (or all) and one candidate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// Manual-test results counted for one team (or all) and one candidate, by status.
+/// Templates see `total` and one count per status, by its key (`passed`, `not_run`, …).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
-    pub total: u32,
-    pub passed: u32,
-    pub failed: u32,
-    pub blocked: u32,
-    pub not_run: u32,
-    pub skipped: u32,
+    /// Indexed by the status's place in `Status::ALL`.
+    by_status: [u32; Status::ALL.len()],
 }
 
 impl Counts {
     pub fn add(&mut self, status: Status) {
-        self.total += 1;
-        match status {
-            Status::NotRun => self.not_run += 1,
-            Status::Passed => self.passed += 1,
-            Status::Failed => self.failed += 1,
-            Status::Blocked => self.blocked += 1,
-            Status::Skipped => self.skipped += 1,
-        }
+        self.by_status[status as usize] += 1;
     }
 
-    /// Tests that were run or deliberately skipped. Blocked tests could not run: not done.
+    /// How many tests have this status.
+    pub fn of(&self, status: Status) -> u32 {
+        self.by_status[status as usize]
+    }
+
+    pub fn total(&self) -> u32 {
+        self.by_status.iter().sum()
+    }
+
+    /// Tests that were run or deliberately skipped (see [`Status::is_done`]).
     pub fn done(&self) -> u32 {
-        self.passed + self.failed + self.skipped
+        Status::ALL
+            .into_iter()
+            .filter(|s| s.is_done())
+            .map(|s| self.of(s))
+            .sum()
     }
 
     /// Tests still waiting for a run: not run yet, or blocked.
     pub fn open(&self) -> u32 {
-        self.not_run + self.blocked
+        self.total() - self.done()
     }
 
     /// Whole percent of tests done, rounded down; 100 when there are none.
     pub fn percent_done(&self) -> u32 {
-        (self.done() * 100).checked_div(self.total).unwrap_or(100)
+        (self.done() * 100).checked_div(self.total()).unwrap_or(100)
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1 + Status::ALL.len()))?;
+        map.serialize_entry("total", &self.total())?;
+        for status in Status::ALL {
+            map.serialize_entry(status.key(), &self.of(status))?;
+        }
+        map.end()
     }
 }
 
@@ -180,7 +195,7 @@ mod tests {
         for s in [Status::Passed, Status::Failed, Status::NotRun] {
             c.add(s);
         }
-        assert_eq!((c.total, c.done(), c.percent_done()), (3, 2, 66));
+        assert_eq!((c.total(), c.done(), c.percent_done()), (3, 2, 66));
         assert_eq!(Counts::default().percent_done(), 100);
     }
 

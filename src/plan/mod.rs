@@ -7,6 +7,7 @@ mod format;
 mod manual_tests;
 mod meeting;
 mod milestone;
+mod status;
 
 use std::collections::BTreeSet;
 

@@ -14,8 +14,8 @@ use serde::Serialize;
 pub use super::markdown::slack_link;
 use super::markdown::{escape_html, escape_markdown, escape_slack, slack_url, to_mrkdwn};
 use super::{Context, Files, TemplateError, paths};
-use crate::model::{Moment, Person, TeamId};
-use crate::plan::{DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
+use crate::model::{Moment, Person, Status, TeamId};
+use crate::plan::{Counts, DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -674,10 +674,9 @@ struct TestInfo {
 #[derive(Debug, Serialize)]
 struct TeamTests {
     team: TeamInfo,
-    total: u32,
-    not_run: u32,
-    failed: u32,
-    blocked: u32,
+    /// `total` and a count per status.
+    #[serde(flatten)]
+    counts: Counts,
     blocking_not_run: u32,
     /// Not run yet, blocking first.
     tests: Vec<TestInfo>,
@@ -690,12 +689,9 @@ struct CandidateInfo {
     label: String,
     date: When,
     cherry_pick_deadline: Option<When>,
-    total: u32,
-    not_run: u32,
-    passed: u32,
-    failed: u32,
-    blocked: u32,
-    skipped: u32,
+    /// `total` and a count per status.
+    #[serde(flatten)]
+    counts: Counts,
     blocking_not_run: u32,
     /// Teams with tests not run yet, in team order.
     teams: Vec<TeamTests>,
@@ -937,7 +933,7 @@ fn candidate_info(
             done.push(team);
             continue;
         }
-        if counts.not_run == 0 {
+        if counts.of(Status::NotRun) == 0 {
             continue;
         }
         let mut tests: Vec<TestInfo> = release
@@ -953,10 +949,7 @@ fn candidate_info(
         tests.sort_by_key(|t| !t.blocking);
         teams.push(TeamTests {
             team,
-            total: counts.total,
-            not_run: counts.not_run,
-            failed: counts.failed,
-            blocked: counts.blocked,
+            counts,
             blocking_not_run: tests.iter().filter(|t| t.blocking).count() as u32,
             tests,
         });
@@ -986,12 +979,7 @@ fn candidate_info(
             .cherry_pick_deadline
             .as_ref()
             .map(|d| When::moment(&d.value, &r.timezone, block_kit)),
-        total: totals.total,
-        not_run: totals.not_run,
-        passed: totals.passed,
-        failed: totals.failed,
-        blocked: totals.blocked,
-        skipped: totals.skipped,
+        counts: totals,
         blocking_not_run: teams.iter().map(|t| t.blocking_not_run).sum(),
         teams,
         done,

@@ -341,16 +341,6 @@ struct MeetingRow {
     days_away: String,
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::NotRun => "not run",
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::Blocked => "blocked",
-        Status::Skipped => "skipped",
-    }
-}
-
 fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
     let github = person.github.clone();
     let github_href = github
@@ -565,7 +555,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 title: b.test.title.clone(),
                 team: team_name(plans, &b.test.team),
                 candidate: b.candidate.to_uppercase(),
-                status: status_word(Status::Failed),
+                status: Status::Failed.label(),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
                 issue: b.test.issue.clone(),
@@ -585,7 +575,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 title: p.test.title.clone(),
                 team: team_name(plans, &p.test.team),
                 candidate: name.to_uppercase(),
-                status: status_word(p.status),
+                status: p.status.label(),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
                 issue: p.test.issue.clone(),
