@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use herald::plan::format::weekday_date;
 use herald::plan::{Agendum, DraftKind, days_between};
 use herald::policy::AGENDA_WINDOW_DAYS;
 use jiff::civil::Date;
@@ -40,12 +41,8 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn day(d: Date) -> String {
-    d.strftime("%a %-d %b %Y").to_string()
-}
-
 /// `overdue 3 days`, `today`, `in 2 days`.
-fn when(due: Date, today: Date) -> String {
+fn due_in(due: Date, today: Date) -> String {
     match days_between(today, due) {
         0 => "today".to_owned(),
         1 => "tomorrow".to_owned(),
@@ -56,7 +53,7 @@ fn when(due: Date, today: Date) -> String {
 }
 
 fn render(items: &[Agendum], today: Date, until: Date) -> String {
-    let window = format!("{} to {}", day(today), day(until));
+    let window = format!("{} to {}", weekday_date(today), weekday_date(until));
     if items.is_empty() {
         return format!("Nothing due from {window}.\n");
     }
@@ -74,8 +71,8 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
         .iter()
         .map(|a| {
             [
-                day(a.draft.due),
-                when(a.draft.due, today),
+                weekday_date(a.draft.due),
+                due_in(a.draft.due, today),
                 a.release.version.clone(),
                 a.draft.kind.id(),
                 a.draft.channel.clone(),

@@ -1,5 +1,12 @@
 //! Words for people: dates, times, zones and relative days as the artifacts show them.
 
+use jiff::civil::Date;
+
+/// `Tue 1 Dec 2026`: a day in Slack drafts and in `herald due`.
+pub fn weekday_date(d: Date) -> String {
+    d.strftime("%a %-d %b %Y").to_string()
+}
+
 /// `today`, `tomorrow`, `in 4 days`, `yesterday`, `3 days ago`, for a day `days` from today.
 pub fn relative_day(days: i32) -> String {
     match days {

@@ -79,7 +79,7 @@ pub struct TestMatrix<'p> {
     /// Blocking tests whose latest recorded result failed: release blockers.
     pub blockers: Vec<Blocker<'p>>,
     /// Every failed or blocked result, in row order then candidate order.
-    pub problems: Vec<Problem<'p>>,
+    pub problems: Vec<TestProblem<'p>>,
 }
 
 impl<'p> TestMatrix<'p> {
@@ -106,7 +106,7 @@ impl<'p> TestMatrix<'p> {
 
 /// A failed or blocked result.
 #[derive(Debug, Clone)]
-pub struct Problem<'p> {
+pub struct TestProblem<'p> {
     pub test: &'p ManualTest,
     /// Index of the candidate.
     pub candidate: usize,
@@ -165,7 +165,7 @@ pub(super) fn test_matrix<'p>(plans: &'p Plans, release: &'p Release) -> TestMat
     for row in &rows {
         for (candidate, status) in row.statuses.iter().enumerate() {
             if matches!(status, Status::Failed | Status::Blocked) {
-                problems.push(Problem {
+                problems.push(TestProblem {
                     test: row.test,
                     candidate,
                     status: *status,

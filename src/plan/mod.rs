@@ -3,7 +3,7 @@
 //! Renderers read this; they never re-decide policy.
 
 mod draft;
-mod format;
+pub mod format;
 mod manual_tests;
 mod meeting;
 mod milestone;
@@ -25,7 +25,7 @@ use milestone::milestones;
 
 pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
 pub use format::relative_day;
-pub use manual_tests::{Blocker, Counts, Problem, TestMatrix, TestRow};
+pub use manual_tests::{Blocker, Counts, TestMatrix, TestProblem, TestRow};
 pub use meeting::Meeting;
 pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};
 

@@ -48,7 +48,7 @@ const REFRESH: &str = "PT12H";
 
 /// When an event happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum When {
+pub enum EventTime {
     /// A whole day: `DTSTART;VALUE=DATE` and `DTEND` the next day.
     AllDay(Date),
     /// From `start`, for `minutes`, written in `start`'s zone.
@@ -78,7 +78,7 @@ pub struct CalendarEvent {
     pub description: String,
     /// The MagicBox page, when it is an absolute URL (the site URL is known).
     pub url: Option<String>,
-    pub when: When,
+    pub when: EventTime,
     pub repeat: Option<Weekly>,
     /// A reminder the day before (deadlines).
     pub reminder: bool,
@@ -136,11 +136,11 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
         .map(|m| {
             let deadline = m.kind.is_deadline();
             let when = match &m.when {
-                Moment::At(z) if deadline => When::Timed {
+                Moment::At(z) if deadline => EventTime::Timed {
                     start: z.with_time_zone(tz.clone()),
                     minutes: DEADLINE_MINUTES,
                 },
-                other => When::AllDay(other.date()),
+                other => EventTime::AllDay(other.date()),
             };
             let description = with_links(
                 m.description
@@ -190,7 +190,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
                 last.date(),
             )),
             url: url.clone(),
-            when: When::Timed {
+            when: EventTime::Timed {
                 start: first.clone(),
                 minutes: sos.duration_minutes,
             },
@@ -214,7 +214,7 @@ pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     // Zone name → (zone, first year, last year) over every timed event written with its TZID.
     let mut zones: BTreeMap<String, (TimeZone, i16, i16)> = BTreeMap::new();
     for event in per_release.iter().flatten() {
-        let When::Timed { start, .. } = &event.when else {
+        let EventTime::Timed { start, .. } = &event.when else {
             continue;
         };
         if let Some(name) = tzid(start.time_zone()) {
@@ -332,13 +332,13 @@ pub fn summary(product: Option<&str>, version: &str, title: &str) -> String {
 }
 
 /// When an event starts: whole days at midnight in the release's zone.
-fn start_instant(when: &When, tz: &TimeZone) -> Timestamp {
+fn start_instant(when: &EventTime, tz: &TimeZone) -> Timestamp {
     match when {
-        When::AllDay(d) => d
+        EventTime::AllDay(d) => d
             .to_zoned(tz.clone())
             .map(|z| z.timestamp())
             .unwrap_or(Timestamp::MIN),
-        When::Timed { start, .. } => start.timestamp(),
+        EventTime::Timed { start, .. } => start.timestamp(),
     }
 }
 
@@ -376,12 +376,12 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     w.line("DTSTAMP", &[], &ics::utc_date_time(event.stamp));
     w.line("SEQUENCE", &[], "0");
     match &event.when {
-        When::AllDay(day) => {
+        EventTime::AllDay(day) => {
             let next = day.tomorrow().unwrap_or(*day);
             w.line("DTSTART", &[("VALUE", "DATE")], &ics::date(*day));
             w.line("DTEND", &[("VALUE", "DATE")], &ics::date(next));
         }
-        When::Timed { start, minutes } => {
+        EventTime::Timed { start, minutes } => {
             let end = start
                 .checked_add(Span::new().minutes(i64::from(*minutes)))
                 .unwrap_or_else(|_| start.clone());
@@ -417,8 +417,8 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
         // The morning before a whole-day deadline (counted back from its midnight); a day
         // before a deadline with a time.
         let trigger = match event.when {
-            When::AllDay(_) => format!("-PT{}H", 24 - WHOLE_DAY_REMINDER_HOUR),
-            When::Timed { .. } => "-P1D".to_owned(),
+            EventTime::AllDay(_) => format!("-PT{}H", 24 - WHOLE_DAY_REMINDER_HOUR),
+            EventTime::Timed { .. } => "-P1D".to_owned(),
         };
         w.line("TRIGGER", &[], &trigger);
         w.text("DESCRIPTION", &format!("Tomorrow: {}", event.summary));

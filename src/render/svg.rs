@@ -93,10 +93,10 @@ fn short_label(kind: &MilestoneKind, title: &str) -> String {
         }
         _ => title.to_owned(),
     };
-    truncate(&text, 32)
+    ellipsize(&text, 32)
 }
 
-fn truncate(text: &str, max: usize) -> String {
+fn ellipsize(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -455,7 +455,7 @@ pub fn progress(title: &str, rows: &[(String, Counts)]) -> String {
             out,
             "<text x=\"8.0\" y=\"{:.1}\" fill=\"#111827\">{}</text>",
             y + 15.0,
-            escape_html(&truncate(label, 22))
+            escape_html(&ellipsize(label, 22))
         );
         let mut x = LABEL_W;
         let total = counts.total();

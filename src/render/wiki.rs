@@ -179,7 +179,7 @@ struct MagicBox {
     test_environment: Option<TestEnvironmentView>,
     manual_tests: ManualTests,
     pull_requests: PullRequests,
-    failing: Vec<FailingTeam>,
+    failing: Vec<FailingTeamGroup>,
     failing_count: usize,
     scrum_of_scrums: ScrumOfScrums,
     /// Markdown.
@@ -308,7 +308,7 @@ struct PullRequestRow {
 }
 
 #[derive(Serialize)]
-struct FailingTeam {
+struct FailingTeamGroup {
     team: String,
     id: String,
     tests: Vec<FailingRow>,
@@ -479,7 +479,7 @@ impl MagicBox {
             }
         };
 
-        let mut failing: Vec<FailingTeam> = Vec::new();
+        let mut failing: Vec<FailingTeamGroup> = Vec::new();
         for f in &r.failing {
             let row = FailingRow {
                 name: f.test.name.clone(),
@@ -493,7 +493,7 @@ impl MagicBox {
             };
             match failing.last_mut() {
                 Some(t) if t.id == f.test.team.0 => t.tests.push(row),
-                _ => failing.push(FailingTeam {
+                _ => failing.push(FailingTeamGroup {
                     team: team_name(plans, &f.test.team),
                     id: f.test.team.0.clone(),
                     tests: vec![row],
