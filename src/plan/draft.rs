@@ -4,7 +4,7 @@ use jiff::Span;
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 
-use super::milestone::{Milestone, MilestoneKind};
+use super::milestone::{Milestone, MilestoneId, MilestoneKind};
 use crate::model::{Moment, Release};
 use crate::policy::{CHERRY_PICK_REMINDER_WORKING_DAYS, RELEASE_NOTICE_DAYS};
 
@@ -31,10 +31,11 @@ pub enum DraftChannel {
 }
 
 impl DraftKind {
-    /// The prefix of a cherry-pick reminder's id; the candidate's name follows.
-    pub const CHERRY_PICK_PREFIX: &str = "cherry-pick-";
+    /// The prefix of a cherry-pick reminder's id, the candidate's name following: the id
+    /// of the deadline's milestone.
+    pub const CHERRY_PICK_PREFIX: &str = MilestoneId::CHERRY_PICK_PREFIX;
     /// The prefix of a manual-tests call's id; the candidate's name follows.
-    pub const MANUAL_TESTS_PREFIX: &str = "manual-tests-";
+    pub const MANUAL_TESTS_PREFIX: &str = MilestoneId::MANUAL_TESTS_PREFIX;
     /// Every draft id matches this (unanchored) pattern; `sent` entries in the JSON Schema
     /// are `^{ID_PATTERN}(@YYYY-MM-DD)?$`.
     pub const ID_PATTERN: &str = "[a-z0-9][a-z0-9-]*";

@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use jiff::{Span, Zoned};
 
-use super::days_between;
+use super::days::days_between;
 use super::milestone::MilestoneId;
 use crate::model::Release;
 

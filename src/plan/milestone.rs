@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::days_between;
+use super::days::days_between;
 use super::format::relative_day;
 use crate::model::{Moment, Release};
 
@@ -24,18 +24,21 @@ impl MilestoneId {
     pub const CHERRY_PICK_PREFIX: &str = "cherry-pick-";
     /// An event's slug is this and its id, or its title made a slug.
     pub const EVENT_PREFIX: &str = "event-";
+    /// No milestone's slug: a candidate's manual-tests draft and progress picture are
+    /// named with it.
+    pub const MANUAL_TESTS_PREFIX: &str = "manual-tests-";
     /// The slugs of the milestones that are not candidates.
     pub const FIXED_SLUGS: [&str; 3] = [
         MilestoneId::RELEASE,
         MilestoneId::FREEZE,
         MilestoneId::DEADLINES_ANNOUNCEMENT,
     ];
-    /// Prefixes of the slugs derived from other milestones; `manual-tests-` names a
-    /// candidate's tests draft and progress picture.
+    /// Prefixes of the slugs derived from other milestones, and of other names derived
+    /// from candidates.
     pub const DERIVED_PREFIXES: [&str; 3] = [
         MilestoneId::EVENT_PREFIX,
         MilestoneId::CHERRY_PICK_PREFIX,
-        super::DraftKind::MANUAL_TESTS_PREFIX,
+        MilestoneId::MANUAL_TESTS_PREFIX,
     ];
 
     pub fn new(version: &str, slug: &str) -> MilestoneId {

@@ -2,6 +2,7 @@
 //! from the plans and `today` (past/next, status, test counts, pending approvals, due drafts).
 //! Renderers read this; they never re-decide policy.
 
+mod days;
 mod draft;
 pub mod format;
 mod manual_tests;
@@ -23,6 +24,7 @@ use manual_tests::test_matrix;
 use meeting::scrum_of_scrums;
 use milestone::milestones;
 
+pub use days::days_between;
 pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
 pub use format::relative_day;
 pub use manual_tests::{Blocker, Counts, TestMatrix, TestProblem, TestRow};
@@ -181,11 +183,6 @@ impl<'p> Timeline<'p> {
         });
         out
     }
-}
-
-/// Whole days from `from` to `to` (negative when `to` is earlier).
-pub fn days_between(from: Date, to: Date) -> i32 {
-    from.until(to).map(|s| s.get_days()).unwrap_or(0)
 }
 
 pub fn plan(plans: &Plans, today: Date) -> Timeline<'_> {
