@@ -9,6 +9,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod project;
 pub mod render;
 pub mod schema;

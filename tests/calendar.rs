@@ -720,7 +720,7 @@ fn the_recurrence_matches_the_timeline_meeting_by_meeting() {
         let from_plan: Vec<Timestamp> = release
             .scrum_of_scrums
             .iter()
-            .map(|z| z.timestamp())
+            .map(|m| m.start.timestamp())
             .collect();
         assert_eq!(from_feed, from_plan, "{uid}");
     }

@@ -401,7 +401,7 @@ fn overview_and_calendar_list_every_release_and_milestone() {
         for m in &r.milestones {
             find(
                 &calendar,
-                &format!("](releases/{}/magicbox.md#{})", r.version, m.slug),
+                &format!("](releases/{}/magicbox.md#{})", r.version, m.slug()),
             );
             milestones += 1;
         }

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> ExitCode {
             if draft.missed {
                 eprintln!(
                     "herald: note: `{}` was due on {}; its moment passed on {}, so `herald due` no longer lists it",
-                    draft.id,
+                    draft.kind,
                     draft.due,
                     draft.last_day.map_or_else(String::new, |d| d.to_string())
                 );
@@ -94,5 +94,5 @@ fn would_link_site(ctx: &Context, release: &ReleaseTimeline, draft: &slack::Draf
         templates: ctx.templates,
         site_url: Some("https://site.invalid".to_owned()),
     };
-    slack::draft(&with_site, release, &draft.id).is_ok_and(|d| d.mrkdwn != draft.mrkdwn)
+    slack::draft(&with_site, release, &draft.kind.id()).is_ok_and(|d| d.mrkdwn != draft.mrkdwn)
 }

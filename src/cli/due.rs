@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use herald::plan::{Agendum, days_between};
+use herald::plan::format::weekday_date;
+use herald::plan::{Agendum, DraftKind, days_between};
+use herald::policy::AGENDA_WINDOW_DAYS;
 use jiff::civil::Date;
 
 use super::{EXIT_USAGE, PlansDir, Today, emit, load_valid};
@@ -17,7 +19,7 @@ pub struct Args {
     #[command(flatten)]
     today: Today,
     /// How many days after today the window reaches (inclusive)
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = AGENDA_WINDOW_DAYS)]
     days: u16,
 }
 
@@ -39,12 +41,8 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn day(d: Date) -> String {
-    d.strftime("%a %-d %b %Y").to_string()
-}
-
 /// `overdue 3 days`, `today`, `in 2 days`.
-fn when(due: Date, today: Date) -> String {
+fn due_in(due: Date, today: Date) -> String {
     match days_between(today, due) {
         0 => "today".to_owned(),
         1 => "tomorrow".to_owned(),
@@ -55,7 +53,7 @@ fn when(due: Date, today: Date) -> String {
 }
 
 fn render(items: &[Agendum], today: Date, until: Date) -> String {
-    let window = format!("{} to {}", day(today), day(until));
+    let window = format!("{} to {}", weekday_date(today), weekday_date(until));
     if items.is_empty() {
         return format!("Nothing due from {window}.\n");
     }
@@ -73,10 +71,10 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
         .iter()
         .map(|a| {
             [
-                day(a.draft.due),
-                when(a.draft.due, today),
+                weekday_date(a.draft.due),
+                due_in(a.draft.due, today),
                 a.release.version.clone(),
-                a.draft.id.clone(),
+                a.draft.kind.id(),
                 a.draft.channel.clone(),
             ]
         })
@@ -100,14 +98,14 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
     let first = &items[0];
     out.push_str(&format!(
         "\nPrint one with `herald draft {} {}`; once posted, add its id to `sent:` in the release file.\n",
-        first.release.version, first.draft.id
+        first.release.version, first.draft.kind
     ));
-    if items
-        .iter()
-        .any(|a| matches!(a.draft.id.as_str(), "approvals" | "failing-tests"))
-    {
+    if items.iter().any(|a| a.draft.kind.recurs_daily()) {
+        let daily: Vec<String> = DraftKind::DAILY.iter().map(|k| format!("`{k}`")).collect();
+        let example = &DraftKind::DAILY[0];
         out.push_str(&format!(
-            "`approvals` and `failing-tests` are due daily while something waits: `approvals@{today}` in `sent:` silences one day.\n"
+            "{} are due daily while something waits: `{example}@{today}` in `sent:` silences one day.\n",
+            daily.join(" and ")
         ));
     }
     out

@@ -34,7 +34,8 @@ use jiff::{Span, Timestamp, Zoned};
 
 use super::{Context, Files, markdown, paths};
 use crate::model::Moment;
-use crate::plan::ReleaseTimeline;
+use crate::plan::{Meeting, MilestoneId, ReleaseTimeline};
+use crate::policy::WHOLE_DAY_REMINDER_HOUR;
 
 pub const PRODID: &str = "-//herald//release calendar//EN";
 /// The right-hand side of UIDs when neither a site URL nor a product names the project; `.invalid`
@@ -47,7 +48,7 @@ const REFRESH: &str = "PT12H";
 
 /// When an event happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum When {
+pub enum EventTime {
     /// A whole day: `DTSTART;VALUE=DATE` and `DTEND` the next day.
     AllDay(Date),
     /// From `start`, for `minutes`, written in `start`'s zone.
@@ -69,7 +70,7 @@ pub struct CalendarEvent {
     /// `1.14.0-rc2@kyma.herald.invalid`.
     pub uid: String,
     /// The milestone it comes from (`1.14.0/rc2`); `None` for the Scrum of Scrums.
-    pub milestone_id: Option<String>,
+    pub milestone_id: Option<MilestoneId>,
     /// `Kyma 1.14.0: RC2`.
     pub summary: String,
     /// Plain text: the milestone's description, and links to the MagicBox and the workbook when
@@ -77,7 +78,7 @@ pub struct CalendarEvent {
     pub description: String,
     /// The MagicBox page, when it is an absolute URL (the site URL is known).
     pub url: Option<String>,
-    pub when: When,
+    pub when: EventTime,
     pub repeat: Option<Weekly>,
     /// A reminder the day before (deadlines).
     pub reminder: bool,
@@ -135,11 +136,11 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
         .map(|m| {
             let deadline = m.kind.is_deadline();
             let when = match &m.when {
-                Moment::At(z) if deadline => When::Timed {
+                Moment::At(z) if deadline => EventTime::Timed {
                     start: z.with_time_zone(tz.clone()),
                     minutes: DEADLINE_MINUTES,
                 },
-                other => When::AllDay(other.date()),
+                other => EventTime::AllDay(other.date()),
             };
             let description = with_links(
                 m.description
@@ -149,7 +150,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             );
             let stamp = start_instant(&when, tz);
             CalendarEvent {
-                uid: uid(&m.id, &domain),
+                uid: uid(m.id.as_str(), &domain),
                 milestone_id: Some(m.id.clone()),
                 summary: summary(product, version, &m.title),
                 description,
@@ -164,8 +165,8 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
 
     if let (Some(sos), Some(first), Some(last)) = (
         &release.release.scrum_of_scrums,
-        release.scrum_of_scrums.first(),
-        release.scrum_of_scrums.last(),
+        release.scrum_of_scrums.first().map(|m| &m.start),
+        release.scrum_of_scrums.last().map(|m| &m.start),
     ) {
         let count = release.scrum_of_scrums.len();
         let every = match sos.every_weeks {
@@ -178,7 +179,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             n => format!("{n} meetings"),
         };
         out.push(CalendarEvent {
-            uid: uid(&format!("{version}/scrum-of-scrums"), &domain),
+            uid: uid(Meeting::series_id(version).as_str(), &domain),
             milestone_id: None,
             summary: summary(product, version, "Scrum of Scrums"),
             description: with_links(format!(
@@ -189,7 +190,7 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
                 last.date(),
             )),
             url: url.clone(),
-            when: When::Timed {
+            when: EventTime::Timed {
                 start: first.clone(),
                 minutes: sos.duration_minutes,
             },
@@ -213,7 +214,7 @@ pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     // Zone name → (zone, first year, last year) over every timed event written with its TZID.
     let mut zones: BTreeMap<String, (TimeZone, i16, i16)> = BTreeMap::new();
     for event in per_release.iter().flatten() {
-        let When::Timed { start, .. } = &event.when else {
+        let EventTime::Timed { start, .. } = &event.when else {
             continue;
         };
         if let Some(name) = tzid(start.time_zone()) {
@@ -331,13 +332,13 @@ pub fn summary(product: Option<&str>, version: &str, title: &str) -> String {
 }
 
 /// When an event starts: whole days at midnight in the release's zone.
-fn start_instant(when: &When, tz: &TimeZone) -> Timestamp {
+fn start_instant(when: &EventTime, tz: &TimeZone) -> Timestamp {
     match when {
-        When::AllDay(d) => d
+        EventTime::AllDay(d) => d
             .to_zoned(tz.clone())
             .map(|z| z.timestamp())
             .unwrap_or(Timestamp::MIN),
-        When::Timed { start, .. } => start.timestamp(),
+        EventTime::Timed { start, .. } => start.timestamp(),
     }
 }
 
@@ -375,12 +376,12 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     w.line("DTSTAMP", &[], &ics::utc_date_time(event.stamp));
     w.line("SEQUENCE", &[], "0");
     match &event.when {
-        When::AllDay(day) => {
+        EventTime::AllDay(day) => {
             let next = day.tomorrow().unwrap_or(*day);
             w.line("DTSTART", &[("VALUE", "DATE")], &ics::date(*day));
             w.line("DTEND", &[("VALUE", "DATE")], &ics::date(next));
         }
-        When::Timed { start, minutes } => {
+        EventTime::Timed { start, minutes } => {
             let end = start
                 .checked_add(Span::new().minutes(i64::from(*minutes)))
                 .unwrap_or_else(|_| start.clone());
@@ -413,12 +414,13 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     if event.reminder {
         w.begin("VALARM");
         w.line("ACTION", &[], "DISPLAY");
-        // 09:00 the day before a whole-day deadline; a day before a deadline with a time.
+        // The morning before a whole-day deadline (counted back from its midnight); a day
+        // before a deadline with a time.
         let trigger = match event.when {
-            When::AllDay(_) => "-PT15H",
-            When::Timed { .. } => "-P1D",
+            EventTime::AllDay(_) => format!("-PT{}H", 24 - WHOLE_DAY_REMINDER_HOUR),
+            EventTime::Timed { .. } => "-P1D".to_owned(),
         };
-        w.line("TRIGGER", &[], trigger);
+        w.line("TRIGGER", &[], &trigger);
         w.text("DESCRIPTION", &format!("Tomorrow: {}", event.summary));
         w.end("VALARM");
     }

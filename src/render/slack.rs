@@ -14,8 +14,9 @@ use serde::Serialize;
 pub use super::markdown::slack_link;
 use super::markdown::{escape_html, escape_markdown, escape_slack, slack_url, to_mrkdwn};
 use super::{Context, Files, TemplateError, paths};
-use crate::model::{Moment, Person, TeamId};
-use crate::plan::{DraftDue, MilestoneKind, ReleaseTimeline};
+use crate::model::{Moment, Person, Status, TeamId};
+use crate::plan::format::weekday_date;
+use crate::plan::{Counts, DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -75,7 +76,7 @@ fn url_text(url: &str) -> String {
 /// One rendered draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
-    pub id: String,
+    pub kind: DraftKind,
     pub channel: String,
     pub due: Date,
     /// The last day on which posting it still makes sense.
@@ -124,13 +125,13 @@ pub struct Payload {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Header { text: Text },
-    Section { text: Text },
+    Header { text: TextObject },
+    Section { text: TextObject },
     Divider,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Text {
+pub struct TextObject {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub text: String,
@@ -142,9 +143,9 @@ pub struct Text {
     pub verbatim: Option<bool>,
 }
 
-impl Text {
-    fn mrkdwn(text: String) -> Text {
-        Text {
+impl TextObject {
+    fn mrkdwn(text: String) -> TextObject {
+        TextObject {
             kind: "mrkdwn",
             text,
             emoji: None,
@@ -152,8 +153,8 @@ impl Text {
         }
     }
 
-    fn plain(text: String) -> Text {
-        Text {
+    fn plain(text: String) -> TextObject {
+        TextObject {
             kind: "plain_text",
             text,
             emoji: Some(true),
@@ -181,8 +182,9 @@ pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files,
     for due in &release.drafts {
         let draft = render_draft(ctx, release, due)?;
         let v = &release.version;
-        files.insert(paths::draft(v, &draft.id, "md"), draft.mrkdwn.clone());
-        files.insert(paths::draft(v, &draft.id, "json"), draft.json());
+        let id = draft.kind.id();
+        files.insert(paths::draft(v, &id, "md"), draft.mrkdwn.clone());
+        files.insert(paths::draft(v, &id, "json"), draft.json());
         drafts.push(draft);
     }
     files.insert(
@@ -194,68 +196,26 @@ pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files,
 
 /// One draft of a release, by id (`deadlines`, `cherry-pick-rc2`, …).
 pub fn draft(ctx: &Context, release: &ReleaseTimeline, id: &str) -> Result<Draft, DraftError> {
-    let Some(due) = release.drafts.iter().find(|d| d.id == id) else {
+    let candidates: Vec<&str> = release
+        .release
+        .schedule
+        .candidates
+        .iter()
+        .map(|c| c.name.value.as_str())
+        .collect();
+    let kind = DraftKind::parse(id, &candidates);
+    let Some(due) = release
+        .drafts
+        .iter()
+        .find(|d| Some(&d.kind) == kind.as_ref())
+    else {
         return Err(DraftError::Unknown {
             version: release.version.clone(),
             id: id.to_owned(),
-            valid: release.drafts.iter().map(|d| d.id.clone()).collect(),
+            valid: release.drafts.iter().map(|d| d.kind.id()).collect(),
         });
     };
     Ok(render_draft(ctx, release, due)?)
-}
-
-/// What a draft id is about; candidate drafts carry the candidate's index.
-enum Kind {
-    Deadlines,
-    TestEnvironment,
-    CherryPick(usize),
-    ManualTests(usize),
-    Approvals,
-    FailingTests,
-    Release,
-}
-
-impl Kind {
-    fn of(release: &ReleaseTimeline, id: &str) -> Option<Kind> {
-        let candidates = &release.release.schedule.candidates;
-        let index = |prefix: &str| {
-            let name = id.strip_prefix(prefix)?;
-            candidates.iter().position(|c| c.name.value == name)
-        };
-        Some(match id {
-            "deadlines" => Kind::Deadlines,
-            "test-environment" => Kind::TestEnvironment,
-            "approvals" => Kind::Approvals,
-            "failing-tests" => Kind::FailingTests,
-            "release" => Kind::Release,
-            _ => {
-                if let Some(i) = index("cherry-pick-") {
-                    Kind::CherryPick(i)
-                } else {
-                    Kind::ManualTests(index("manual-tests-")?)
-                }
-            }
-        })
-    }
-
-    fn template(&self) -> &'static str {
-        match self {
-            Kind::Deadlines => "slack/deadlines.md",
-            Kind::TestEnvironment => "slack/test-environment.md",
-            Kind::CherryPick(_) => "slack/cherry-pick.md",
-            Kind::ManualTests(_) => "slack/manual-tests.md",
-            Kind::Approvals => "slack/approvals.md",
-            Kind::FailingTests => "slack/failing-tests.md",
-            Kind::Release => "slack/release.md",
-        }
-    }
-
-    fn candidate(&self) -> Option<usize> {
-        match self {
-            Kind::CherryPick(i) | Kind::ManualTests(i) => Some(*i),
-            _ => None,
-        }
-    }
 }
 
 fn render_draft(
@@ -263,20 +223,13 @@ fn render_draft(
     release: &ReleaseTimeline,
     due: &DraftDue,
 ) -> Result<Draft, TemplateError> {
-    let kind = Kind::of(release, &due.id).ok_or_else(|| {
-        TemplateError::Tera(format!(
-            "release {} has a draft `{}` that herald has no template for",
-            release.version, due.id
-        ))
-    })?;
-    let pasted = ctx.templates.render(
-        kind.template(),
-        &DraftContext::new(ctx, release, due, &kind, false),
-    )?;
-    let posted = ctx.templates.render(
-        kind.template(),
-        &DraftContext::new(ctx, release, due, &kind, true),
-    )?;
+    let template = due.kind.template();
+    let pasted = ctx
+        .templates
+        .render(&template, &DraftContext::new(ctx, release, due, false))?;
+    let posted = ctx
+        .templates
+        .render(&template, &DraftContext::new(ctx, release, due, true))?;
     let mrkdwn = tidy(&pasted);
     let posted = tidy(&posted);
     let drafts_page = ctx
@@ -284,7 +237,7 @@ fn render_draft(
         .map(|url| slack_link(&url, "drafts page"));
     let payload = Payload {
         channel: due.channel.clone(),
-        text: truncate(
+        text: ellipsize_at_word(
             mrkdwn.split("\n\n").next().unwrap_or_default().trim(),
             MAX_SECTION_TEXT,
         ),
@@ -293,7 +246,7 @@ fn render_draft(
         link_names: false,
     };
     Ok(Draft {
-        id: due.id.clone(),
+        kind: due.kind.clone(),
         channel: due.channel.clone(),
         due: due.due,
         last_day: due.last_day,
@@ -326,7 +279,7 @@ fn tidy(text: &str) -> String {
 }
 
 /// At most `max` characters, cut at a space when one is near, with an ellipsis.
-fn truncate(text: &str, max: usize) -> String {
+fn ellipsize_at_word(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -350,7 +303,7 @@ fn blocks(text: &str, drafts_page: Option<&str>) -> Vec<Block> {
             && let Some(title) = header_text(&paragraph)
         {
             out.push(Block::Header {
-                text: Text::plain(title),
+                text: TextObject::plain(title),
             });
             continue;
         }
@@ -360,7 +313,7 @@ fn blocks(text: &str, drafts_page: Option<&str>) -> Vec<Block> {
         }
         for chunk in chunks(&paragraph, MAX_SECTION_TEXT) {
             out.push(Block::Section {
-                text: Text::mrkdwn(chunk),
+                text: TextObject::mrkdwn(chunk),
             });
         }
     }
@@ -381,7 +334,7 @@ fn blocks(text: &str, drafts_page: Option<&str>) -> Vec<Block> {
             ),
         };
         out.push(Block::Section {
-            text: Text::mrkdwn(rest),
+            text: TextObject::mrkdwn(rest),
         });
     }
     out
@@ -426,7 +379,7 @@ fn chunks(paragraph: &str, max: usize) -> Vec<String> {
     let mut current = String::new();
     let mut current_len = 0;
     for line in paragraph.lines() {
-        let line = truncate(line, max);
+        let line = ellipsize_at_word(line, max);
         let len = line.chars().count();
         if !current.is_empty() && current_len + 1 + len > max {
             out.push(std::mem::take(&mut current));
@@ -464,25 +417,25 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
     for d in drafts {
         page.push_str(&format!(
             "| [{id}](#{anchor}) | {channel} | {due} | {state} |\n",
-            id = escape_markdown(&d.id),
-            anchor = d.id,
+            id = escape_markdown(&d.kind.id()),
+            anchor = d.kind,
             channel = escape_markdown(&d.channel),
-            due = day(d.due),
+            due = weekday_date(d.due),
             state = d.state_word(),
         ));
     }
     for d in drafts {
-        let json_name = format!("{}.json", d.id);
+        let json_name = format!("{}.json", d.kind);
         page.push_str(&format!(
             "\n## {id}\n\nTo **{channel}**, due **{due}**{sent}. Block Kit payload: [{json}](slack/{json}).\n\n",
-            id = escape_markdown(&d.id),
+            id = escape_markdown(&d.kind.id()),
             channel = escape_markdown(&d.channel),
-            due = day(d.due),
+            due = weekday_date(d.due),
             sent = match (d.sent, d.missed) {
                 (true, _) => ", already sent".to_owned(),
                 (false, true) => format!(
                     ", missed: its moment passed on {}",
-                    d.last_day.map_or_else(String::new, day)
+                    d.last_day.map_or_else(String::new, weekday_date)
                 ),
                 (false, false) => String::new(),
             },
@@ -514,7 +467,7 @@ fn preformatted(text: &str) -> String {
 
 /// A point in time as the drafts show it.
 #[derive(Debug, Clone, Serialize)]
-struct When {
+struct DraftTime {
     /// `2026-12-01`
     iso: String,
     /// `Tue 1 Dec 2026`
@@ -530,23 +483,19 @@ struct When {
     text: String,
 }
 
-fn day(d: Date) -> String {
-    d.strftime("%a %-d %b %Y").to_string()
-}
-
-impl When {
-    fn day(d: Date) -> When {
-        When {
+impl DraftTime {
+    fn day(d: Date) -> DraftTime {
+        DraftTime {
             iso: d.to_string(),
-            day: day(d),
+            day: weekday_date(d),
             time: None,
             zone: None,
             utc: None,
-            text: format!("*{}*", day(d)),
+            text: format!("*{}*", weekday_date(d)),
         }
     }
 
-    fn instant(z: &Zoned, tz: &TimeZone, block_kit: bool) -> When {
+    fn instant(z: &Zoned, tz: &TimeZone, block_kit: bool) -> DraftTime {
         let z = z.with_time_zone(tz.clone());
         let utc = z.with_time_zone(TimeZone::UTC);
         let zone = z.strftime("%Z").to_string();
@@ -554,9 +503,13 @@ impl When {
         let utc_text = if utc.date() == z.date() {
             utc.strftime("%H:%M UTC").to_string()
         } else {
-            format!("{}, {}", day(utc.date()), utc.strftime("%H:%M UTC"))
+            format!(
+                "{}, {}",
+                weekday_date(utc.date()),
+                utc.strftime("%H:%M UTC")
+            )
         };
-        let main = format!("*{}, {time} {zone}*", day(z.date()));
+        let main = format!("*{}, {time} {zone}*", weekday_date(z.date()));
         let in_utc = zone == "UTC";
         let text = match (block_kit, in_utc) {
             (false, true) => main,
@@ -565,7 +518,7 @@ impl When {
                 let token = format!(
                     "<!date^{}^{{date_short_pretty}} {{time}}|{}, {}>",
                     z.timestamp().as_second(),
-                    day(utc.date()),
+                    weekday_date(utc.date()),
                     utc.strftime("%H:%M UTC")
                 );
                 if in_utc {
@@ -575,9 +528,9 @@ impl When {
                 }
             }
         };
-        When {
+        DraftTime {
             iso: z.strftime("%Y-%m-%dT%H:%M%:z").to_string(),
-            day: day(z.date()),
+            day: weekday_date(z.date()),
             time: Some(time),
             zone: Some(zone),
             utc: Some(utc_text),
@@ -585,10 +538,10 @@ impl When {
         }
     }
 
-    fn moment(m: &Moment, tz: &TimeZone, block_kit: bool) -> When {
+    fn moment(m: &Moment, tz: &TimeZone, block_kit: bool) -> DraftTime {
         match m {
-            Moment::Day(d) => When::day(*d),
-            Moment::At(z) => When::instant(z, tz, block_kit),
+            Moment::Day(d) => DraftTime::day(*d),
+            Moment::At(z) => DraftTime::instant(z, tz, block_kit),
         }
     }
 }
@@ -649,7 +602,7 @@ fn is_slack_id(id: &str, prefixes: &[char]) -> bool {
 struct DraftInfo {
     id: String,
     channel: String,
-    due: When,
+    due: DraftTime,
 }
 
 #[derive(Debug, Serialize)]
@@ -661,7 +614,7 @@ struct ReleaseInfo {
     branch: String,
     /// `1.14.0 "Ulm"`, or the version alone.
     title: String,
-    date: When,
+    date: DraftTime,
     release_notes: Option<String>,
 }
 
@@ -688,7 +641,7 @@ struct MilestoneInfo {
     /// `freeze`, `cherry-pick-deadline`, `candidate`, `release`, `event`, …
     kind: &'static str,
     title: String,
-    when: When,
+    when: DraftTime,
     past: bool,
     /// mrkdwn on one line.
     description: Option<String>,
@@ -699,7 +652,7 @@ struct SosInfo {
     every_weeks: u32,
     duration_minutes: u32,
     /// Meetings on or after the deadlines announcement.
-    meetings: Vec<When>,
+    meetings: Vec<DraftTime>,
 }
 
 #[derive(Debug, Serialize)]
@@ -707,7 +660,7 @@ struct EnvInfo {
     url: String,
     /// mrkdwn; may span several lines.
     access: Option<String>,
-    ready: When,
+    ready: DraftTime,
     /// `RC1`: the first candidate on or after the ready date.
     candidate: String,
 }
@@ -722,10 +675,9 @@ struct TestInfo {
 #[derive(Debug, Serialize)]
 struct TeamTests {
     team: TeamInfo,
-    total: u32,
-    not_run: u32,
-    failed: u32,
-    blocked: u32,
+    /// `total` and a count per status.
+    #[serde(flatten)]
+    counts: Counts,
     blocking_not_run: u32,
     /// Not run yet, blocking first.
     tests: Vec<TestInfo>,
@@ -736,25 +688,22 @@ struct CandidateInfo {
     name: String,
     /// `RC2`
     label: String,
-    date: When,
-    cherry_pick_deadline: Option<When>,
-    total: u32,
-    not_run: u32,
-    passed: u32,
-    failed: u32,
-    blocked: u32,
-    skipped: u32,
+    date: DraftTime,
+    cherry_pick_deadline: Option<DraftTime>,
+    /// `total` and a count per status.
+    #[serde(flatten)]
+    counts: Counts,
     blocking_not_run: u32,
     /// Teams with tests not run yet, in team order.
     teams: Vec<TeamTests>,
     /// Teams whose tests were all run or skipped (none not run, none blocked).
     done: Vec<TeamInfo>,
     /// Tests that failed or were blocked on this candidate, blocking first.
-    problems: Vec<Problem>,
+    problems: Vec<ProblemInfo>,
 }
 
 #[derive(Debug, Serialize)]
-struct Problem {
+struct ProblemInfo {
     title: String,
     team: TeamInfo,
     /// `failed` or `blocked`
@@ -775,14 +724,14 @@ struct PullRequestInfo {
 struct FailingInfo {
     name: String,
     link: Option<String>,
-    since: When,
+    since: DraftTime,
     days: i32,
     /// mrkdwn on one line.
     note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct FailingTeam {
+struct FailingTeamInfo {
     team: TeamInfo,
     tests: Vec<FailingInfo>,
 }
@@ -790,14 +739,14 @@ struct FailingTeam {
 #[derive(Debug, Serialize)]
 struct NextDeadline {
     title: String,
-    when: When,
+    when: DraftTime,
 }
 
 #[derive(Debug, Serialize)]
 struct DraftContext {
     /// Rendering for the Block Kit payload (dates carry `<!date^…>` tokens).
     block_kit: bool,
-    today: When,
+    today: DraftTime,
     draft: DraftInfo,
     release: ReleaseInfo,
     people: PeopleInfo,
@@ -810,7 +759,7 @@ struct DraftContext {
     candidate: Option<CandidateInfo>,
     pull_requests: Vec<PullRequestInfo>,
     /// Failing tests grouped by team, in team order.
-    failing: Vec<FailingTeam>,
+    failing: Vec<FailingTeamInfo>,
     /// The first cherry-pick deadline not past.
     next_cherry_pick: Option<NextDeadline>,
     /// Every team in the registry.
@@ -830,7 +779,6 @@ impl DraftContext {
         ctx: &Context,
         release: &ReleaseTimeline,
         due: &DraftDue,
-        kind: &Kind,
         block_kit: bool,
     ) -> DraftContext {
         let r = release.release;
@@ -846,10 +794,10 @@ impl DraftContext {
             .iter()
             .filter(|m| m.kind != MilestoneKind::DeadlinesAnnouncement)
             .map(|m| MilestoneInfo {
-                slug: escape_slack(&m.slug),
+                slug: escape_slack(m.slug()),
                 kind: m.kind.name(),
                 title: escape_slack(&m.title),
-                when: When::moment(&m.when, tz, block_kit),
+                when: DraftTime::moment(&m.when, tz, block_kit),
                 past: m.past,
                 description: m.description.as_deref().map(inline_mrkdwn),
             })
@@ -860,7 +808,7 @@ impl DraftContext {
             meetings: release
                 .announced_meetings()
                 .iter()
-                .map(|z| When::instant(z, tz, block_kit))
+                .map(|m| DraftTime::instant(&m.start, tz, block_kit))
                 .collect(),
         });
         let test_environment = r.test_environment.as_ref().and_then(|env| {
@@ -871,12 +819,19 @@ impl DraftContext {
             Some(EnvInfo {
                 url: url_text(&env.url),
                 access: env.access.as_deref().map(to_mrkdwn),
-                ready: When::moment(&ready, tz, block_kit),
+                ready: DraftTime::moment(&ready, tz, block_kit),
                 candidate,
             })
         });
-        let candidate = kind
+        let candidate = due
+            .kind
             .candidate()
+            .and_then(|name| {
+                r.schedule
+                    .candidates
+                    .iter()
+                    .position(|c| c.name.value == name)
+            })
             .map(|i| candidate_info(ctx, release, i, block_kit));
         let pull_requests = release
             .pending_approvals
@@ -891,12 +846,12 @@ impl DraftContext {
                     .collect(),
             })
             .collect();
-        let mut failing: Vec<FailingTeam> = Vec::new();
+        let mut failing: Vec<FailingTeamInfo> = Vec::new();
         for f in &release.failing {
             let info = FailingInfo {
                 name: escape_slack(&f.test.name),
                 link: f.test.link.as_deref().map(url_text),
-                since: When::day(f.test.since.date()),
+                since: DraftTime::day(f.test.since.date()),
                 days: f.days,
                 note: f.test.note.as_deref().map(inline_mrkdwn),
             };
@@ -904,7 +859,7 @@ impl DraftContext {
                 Some(group) if group.team.id == escape_slack(&f.test.team.0) => {
                     group.tests.push(info)
                 }
-                _ => failing.push(FailingTeam {
+                _ => failing.push(FailingTeamInfo {
                     team: TeamInfo::new(ctx, &f.test.team),
                     tests: vec![info],
                 }),
@@ -912,16 +867,16 @@ impl DraftContext {
         }
         let next_cherry_pick = release.next_cherry_pick().map(|m| NextDeadline {
             title: escape_slack(&m.title),
-            when: When::moment(&m.when, tz, block_kit),
+            when: DraftTime::moment(&m.when, tz, block_kit),
         });
         let site = |path: String| ctx.site_link(&path).as_deref().map(url_text);
         DraftContext {
             block_kit,
-            today: When::day(release.today),
+            today: DraftTime::day(release.today),
             draft: DraftInfo {
-                id: escape_slack(&due.id),
+                id: escape_slack(&due.kind.id()),
                 channel: escape_slack(&due.channel),
-                due: When::day(due.due),
+                due: DraftTime::day(due.due),
             },
             release: ReleaseInfo {
                 version: v.clone(),
@@ -929,7 +884,7 @@ impl DraftContext {
                 zone: escape_slack(&r.timezone_name),
                 branch: escape_slack(&r.branch),
                 title,
-                date: When::day(r.schedule.release.value),
+                date: DraftTime::day(r.schedule.release.value),
                 release_notes: r.release_notes.as_deref().map(url_text),
             },
             people: PeopleInfo {
@@ -979,7 +934,7 @@ fn candidate_info(
             done.push(team);
             continue;
         }
-        if counts.not_run == 0 {
+        if counts.of(Status::NotRun) == 0 {
             continue;
         }
         let mut tests: Vec<TestInfo> = release
@@ -995,20 +950,17 @@ fn candidate_info(
         tests.sort_by_key(|t| !t.blocking);
         teams.push(TeamTests {
             team,
-            total: counts.total,
-            not_run: counts.not_run,
-            failed: counts.failed,
-            blocked: counts.blocked,
+            counts,
             blocking_not_run: tests.iter().filter(|t| t.blocking).count() as u32,
             tests,
         });
     }
-    let mut problems: Vec<Problem> = release
+    let mut problems: Vec<ProblemInfo> = release
         .tests
         .problems
         .iter()
         .filter(|p| p.candidate == index)
-        .map(|p| Problem {
+        .map(|p| ProblemInfo {
             title: escape_slack(&p.test.title),
             team: TeamInfo::new(ctx, &p.test.team),
             status: p.status.as_str(),
@@ -1023,17 +975,12 @@ fn candidate_info(
     CandidateInfo {
         name: escape_slack(&c.name.value),
         label: escape_slack(&c.name.value.to_uppercase()),
-        date: When::day(c.date.value),
+        date: DraftTime::day(c.date.value),
         cherry_pick_deadline: c
             .cherry_pick_deadline
             .as_ref()
-            .map(|d| When::moment(&d.value, &r.timezone, block_kit)),
-        total: totals.total,
-        not_run: totals.not_run,
-        passed: totals.passed,
-        failed: totals.failed,
-        blocked: totals.blocked,
-        skipped: totals.skipped,
+            .map(|d| DraftTime::moment(&d.value, &r.timezone, block_kit)),
+        counts: totals,
         blocking_not_run: teams.iter().map(|t| t.blocking_not_run).sum(),
         teams,
         done,
@@ -1086,7 +1033,7 @@ mod tests {
         assert_eq!(
             b[0],
             Block::Header {
-                text: Text::plain(":tada: 1.0 is out".into())
+                text: TextObject::plain(":tada: 1.0 is out".into())
             }
         );
         let b = blocks("*R&amp;D 1.0 is out*\n\nBody", None);
@@ -1102,6 +1049,48 @@ mod tests {
              &#123;&#123;#include /etc/passwd&#125;&#125; &#123;&#123; x &#125;&#125;</code></pre>\n"
         );
         assert!(!p.contains('\u{200B}'), "{p}");
+    }
+
+    #[test]
+    fn kinds_that_link_the_site_are_those_whose_drafts_change_with_a_site_url() {
+        let plan = format!(
+            "{}test_environment: {{ url: https://console.example.com }}
+pull_requests:
+  - {{ url: https://github.com/o/r/pull/1, title: Fix, teams: [huskies], approved_by: [] }}
+failing_tests:
+  - {{ name: e2e, team: huskies, since: 2026-11-20 }}
+",
+            crate::plan::fixtures::PLAN
+        );
+        let (_dir, plans) = crate::plan::fixtures::one_release(&plan);
+        let timeline = crate::plan::plan(&plans, jiff::civil::date(2026, 11, 26));
+        let templates = super::super::Templates::load(None).expect("templates");
+        let ctx = |site_url: Option<&str>| Context {
+            timeline: &timeline,
+            plans: &plans,
+            templates: &templates,
+            site_url: site_url.map(str::to_owned),
+        };
+        let (without, with) = (ctx(None), ctx(Some("https://site.example")));
+        let release = &timeline.releases[0];
+        assert_eq!(release.drafts.len(), 8, "{:?}", release.drafts);
+        for due in &release.drafts {
+            let id = due.kind.id();
+            let plain = draft(&without, release, &id).expect("draft").mrkdwn;
+            let linked = draft(&with, release, &id).expect("draft").mrkdwn;
+            assert_eq!(plain != linked, due.kind.links_site(), "{id}");
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_default_template() {
+        for kind in DraftKind::all(&["rc1"]) {
+            let template = kind.template();
+            assert!(
+                TEMPLATES.iter().any(|(name, _)| *name == template),
+                "{template}"
+            );
+        }
     }
 
     #[test]

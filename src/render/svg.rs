@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::markdown::escape_html;
-use crate::model::Moment;
+use crate::model::{Moment, Status};
 use crate::plan::{Counts, MilestoneKind, ReleaseTimeline, days_between};
 
 /// The width of mdBook's content column, so the picture shows at its own size.
@@ -93,10 +93,10 @@ fn short_label(kind: &MilestoneKind, title: &str) -> String {
         }
         _ => title.to_owned(),
     };
-    truncate(&text, 32)
+    ellipsize(&text, 32)
 }
 
-fn truncate(text: &str, max: usize) -> String {
+fn ellipsize(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -426,19 +426,6 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
     out
 }
 
-/// The colours of the test statuses, in the order the bar segments are drawn.
-const SEGMENTS: [(&str, &str); 5] = [
-    ("passed", "#16a34a"),
-    ("failed", "#dc2626"),
-    ("blocked", "#f59e0b"),
-    ("skipped", "#94a3b8"),
-    ("not run", "#e5e7eb"),
-];
-
-fn segment_counts(c: &Counts) -> [u32; 5] {
-    [c.passed, c.failed, c.blocked, c.skipped, c.not_run]
-}
-
 /// Stacked bars of manual-test results: one row per label (a team, or the total), each bar
 /// split into passed, failed, blocked, skipped and not run, with `done/total` beside it.
 pub fn progress(title: &str, rows: &[(String, Counts)]) -> String {
@@ -468,14 +455,16 @@ pub fn progress(title: &str, rows: &[(String, Counts)]) -> String {
             out,
             "<text x=\"8.0\" y=\"{:.1}\" fill=\"#111827\">{}</text>",
             y + 15.0,
-            escape_html(&truncate(label, 22))
+            escape_html(&ellipsize(label, 22))
         );
         let mut x = LABEL_W;
-        for ((name, color), n) in SEGMENTS.iter().zip(segment_counts(counts)) {
-            if n == 0 || counts.total == 0 {
+        let total = counts.total();
+        for status in Status::BY_PROGRESS {
+            let (n, name, color) = (counts.of(status), status.label(), status.chart_colour());
+            if n == 0 || total == 0 {
                 continue;
             }
-            let w = BAR_W * f64::from(n) / f64::from(counts.total);
+            let w = BAR_W * f64::from(n) / f64::from(total);
             let _ = writeln!(
                 out,
                 "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"16.0\" fill=\"{color}\"><title>{n} {name}</title></rect>",
@@ -494,12 +483,13 @@ pub fn progress(title: &str, rows: &[(String, Counts)]) -> String {
             LABEL_W + BAR_W + 8.0,
             y + 15.0,
             counts.done(),
-            counts.total
+            total
         );
     }
     let legend_y = height - 12.0;
     let mut x = 8.0;
-    for (name, color) in SEGMENTS {
+    for status in Status::BY_PROGRESS {
+        let (name, color) = (status.label(), status.chart_colour());
         let _ = writeln!(
             out,
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12.0\" height=\"12.0\" fill=\"{color}\" stroke=\"#6b7280\" stroke-width=\"0.5\"/>",

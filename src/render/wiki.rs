@@ -14,7 +14,8 @@ use serde::Serialize;
 use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
-use crate::plan::{Counts, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
+use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
+use crate::policy::AGENDA_WINDOW_DAYS;
 
 /// Default templates, embedded; a user's file of the same name overrides one.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -43,8 +44,6 @@ pub fn progress_svg(version: &str, candidate: &str) -> String {
 
 /// How many upcoming Scrum of Scrums meetings a MagicBox lists.
 const NEXT_MEETINGS: usize = 3;
-/// Drafts due within this many days show on the overview.
-const DRAFTS_WINDOW_DAYS: i16 = 7;
 
 pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
     let today = release.today;
@@ -180,7 +179,7 @@ struct MagicBox {
     test_environment: Option<TestEnvironmentView>,
     manual_tests: ManualTests,
     pull_requests: PullRequests,
-    failing: Vec<FailingTeam>,
+    failing: Vec<FailingTeamGroup>,
     failing_count: usize,
     scrum_of_scrums: ScrumOfScrums,
     /// Markdown.
@@ -309,7 +308,7 @@ struct PullRequestRow {
 }
 
 #[derive(Serialize)]
-struct FailingTeam {
+struct FailingTeamGroup {
     team: String,
     id: String,
     tests: Vec<FailingRow>,
@@ -327,29 +326,19 @@ struct FailingRow {
 #[derive(Serialize)]
 struct ScrumOfScrums {
     /// The next meetings, today's included.
-    next: Vec<Meeting>,
+    next: Vec<MeetingRow>,
     total: usize,
     remaining: usize,
     every_weeks: Option<u32>,
 }
 
 #[derive(Serialize)]
-struct Meeting {
+struct MeetingRow {
     date: String,
     weekday: String,
     time: String,
     utc: String,
     days_away: String,
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::NotRun => "not run",
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::Blocked => "blocked",
-        Status::Skipped => "skipped",
-    }
 }
 
 fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
@@ -402,7 +391,7 @@ impl MagicBox {
 
         let next = r.next_milestone().map(|m| NextMilestone {
             title: m.title.clone(),
-            anchor: m.slug.clone(),
+            anchor: m.slug().to_owned(),
             when: long_moment(&m.when, tz),
             days: m.days,
             days_away: relative_day(m.days),
@@ -415,8 +404,8 @@ impl MagicBox {
                 let (weekday, local, utc) = milestone_times(&m.when, tz);
                 let is_next = r.next == Some(i);
                 MilestoneRow {
-                    anchor: m.slug.clone(),
-                    id: m.id.clone(),
+                    anchor: m.slug().to_owned(),
+                    id: m.id.to_string(),
                     kind: m.kind.name(),
                     title: m.title.clone(),
                     weekday,
@@ -434,7 +423,7 @@ impl MagicBox {
             .filter_map(|m| {
                 let md = m.description.as_deref()?;
                 Some(Description {
-                    anchor: m.slug.clone(),
+                    anchor: m.slug().to_owned(),
                     title: m.title.clone(),
                     date: long_moment(&m.when, tz),
                     description: md.to_owned(),
@@ -478,15 +467,11 @@ impl MagicBox {
 
         let scrum_of_scrums = {
             let upcoming = r.upcoming_meetings();
-            let duration = release
-                .scrum_of_scrums
-                .as_ref()
-                .map_or(0, |s| s.duration_minutes);
             ScrumOfScrums {
                 next: upcoming
                     .iter()
                     .take(NEXT_MEETINGS)
-                    .map(|z| meeting(z, tz, duration, today))
+                    .map(|m| meeting_row(m, tz))
                     .collect(),
                 total: r.scrum_of_scrums.len(),
                 remaining: upcoming.len(),
@@ -494,7 +479,7 @@ impl MagicBox {
             }
         };
 
-        let mut failing: Vec<FailingTeam> = Vec::new();
+        let mut failing: Vec<FailingTeamGroup> = Vec::new();
         for f in &r.failing {
             let row = FailingRow {
                 name: f.test.name.clone(),
@@ -508,7 +493,7 @@ impl MagicBox {
             };
             match failing.last_mut() {
                 Some(t) if t.id == f.test.team.0 => t.tests.push(row),
-                _ => failing.push(FailingTeam {
+                _ => failing.push(FailingTeamGroup {
                     team: team_name(plans, &f.test.team),
                     id: f.test.team.0.clone(),
                     tests: vec![row],
@@ -546,17 +531,14 @@ impl MagicBox {
     }
 }
 
-fn meeting(z: &Zoned, tz: &TimeZone, duration_minutes: u32, today: Date) -> Meeting {
-    let z = in_zone(z, tz);
-    let end = z
-        .checked_add(jiff::Span::new().minutes(i64::from(duration_minutes)))
-        .unwrap_or_else(|_| z.clone());
-    Meeting {
+fn meeting_row(m: &Meeting, tz: &TimeZone) -> MeetingRow {
+    let (z, end) = (in_zone(&m.start, tz), in_zone(&m.end, tz));
+    MeetingRow {
         date: z.strftime("%Y-%m-%d").to_string(),
         weekday: z.strftime("%A").to_string(),
         time: format!("{}–{}", z.strftime("%H:%M"), end.strftime("%H:%M %Z")),
         utc: utc_time(&z),
-        days_away: days_away(today, z.date()),
+        days_away: relative_day(m.days),
     }
 }
 
@@ -573,7 +555,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 title: b.test.title.clone(),
                 team: team_name(plans, &b.test.team),
                 candidate: b.candidate.to_uppercase(),
-                status: status_word(Status::Failed),
+                status: Status::Failed.label(),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
                 issue: b.test.issue.clone(),
@@ -593,7 +575,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 title: p.test.title.clone(),
                 team: team_name(plans, &p.test.team),
                 candidate: name.to_uppercase(),
-                status: status_word(p.status),
+                status: p.status.label(),
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
                 issue: p.test.issue.clone(),
@@ -703,7 +685,7 @@ struct Overview {
     today: String,
     releases: Vec<OverviewRow>,
     drafts: Vec<DraftRow>,
-    drafts_window_days: i16,
+    drafts_window_days: u16,
     calendar_ics: &'static str,
     calendar_subscribe: Option<String>,
     calendar_page: &'static str,
@@ -768,7 +750,7 @@ impl Overview {
                     status_label: r.status.label(),
                     magicbox: paths::magicbox(&r.version),
                     next: next.map(|m| m.title.clone()),
-                    next_anchor: next.map(|m| m.slug.clone()),
+                    next_anchor: next.map(|m| m.slug().to_owned()),
                     next_when: next.map(|m| match &m.when {
                         Moment::Day(d) => d.strftime("%a %Y-%m-%d").to_string(),
                         Moment::At(z) => in_zone(z, &r.release.timezone)
@@ -784,7 +766,7 @@ impl Overview {
             })
             .collect();
         let until = today
-            .checked_add(jiff::Span::new().days(DRAFTS_WINDOW_DAYS))
+            .checked_add(jiff::Span::new().days(AGENDA_WINDOW_DAYS))
             .unwrap_or(today);
         let drafts = ctx
             .timeline
@@ -793,7 +775,7 @@ impl Overview {
             .map(|a| (a.release, a.draft))
             .map(|(r, d)| DraftRow {
                 version: r.version.clone(),
-                id: d.id.clone(),
+                id: d.kind.id(),
                 channel: d.channel.clone(),
                 due: d.due.strftime("%a %Y-%m-%d").to_string(),
                 days_away: days_away(today, d.due),
@@ -805,7 +787,7 @@ impl Overview {
             today: long_date(today),
             releases,
             drafts,
-            drafts_window_days: DRAFTS_WINDOW_DAYS,
+            drafts_window_days: AGENDA_WINDOW_DAYS,
             calendar_ics: paths::CALENDAR_ICS,
             calendar_subscribe: ctx.site_link(paths::CALENDAR_ICS),
             calendar_page: paths::CALENDAR_PAGE,
@@ -862,7 +844,7 @@ impl CalendarPage {
                 all.push((
                     m.start,
                     ri,
-                    m.id.clone(),
+                    m.id.to_string(),
                     date,
                     Entry {
                         date: date.strftime("%Y-%m-%d").to_string(),
@@ -871,34 +853,29 @@ impl CalendarPage {
                         version: r.version.clone(),
                         title: m.title.clone(),
                         kind: m.kind.name(),
-                        link: format!("{page}#{}", m.slug),
+                        link: format!("{page}#{}", m.slug()),
                         past: m.past,
                         today: date == today,
                     },
                 ));
             }
-            let duration = r
-                .release
-                .scrum_of_scrums
-                .as_ref()
-                .map_or(0, |s| s.duration_minutes);
-            for z in &r.scrum_of_scrums {
-                let meeting = meeting(z, tz, duration, today);
-                let date = in_zone(z, tz).date();
+            for m in &r.scrum_of_scrums {
+                let row = meeting_row(m, tz);
+                let date = in_zone(&m.start, tz).date();
                 all.push((
-                    z.timestamp(),
+                    m.start.timestamp(),
                     ri,
-                    format!("{}/sos-{}", r.version, meeting.date),
+                    m.id.to_string(),
                     date,
                     Entry {
-                        date: meeting.date,
+                        date: row.date,
                         weekday: date.strftime("%a").to_string(),
-                        time: meeting.time,
+                        time: row.time,
                         version: r.version.clone(),
                         title: "Scrum of Scrums".to_owned(),
-                        kind: "scrum-of-scrums",
-                        link: format!("{page}#scrum-of-scrums"),
-                        past: r.is_past_meeting(z),
+                        kind: Meeting::SERIES_SLUG,
+                        link: format!("{page}#{}", Meeting::SERIES_SLUG),
+                        past: m.past,
                         today: date == today,
                     },
                 ));

@@ -409,15 +409,14 @@ fn tests_sheet(
         .set_error_style(DataValidationErrorStyle::Stop)
         .set_error_title("Not a status")?
         .set_error_message(format!("Choose one of: {}.", statuses.join(", ")))?;
-    let colours = [
-        (Status::Passed, "C6EFCE", "006100"),
-        (Status::Failed, "FFC7CE", "9C0006"),
-        (Status::Blocked, "FFEB9C", "9C5700"),
-    ];
+    let colours: Vec<(Status, &str, &str)> = Status::ALL
+        .into_iter()
+        .filter_map(|s| s.cell_colours().map(|(fill, font)| (s, fill, font)))
+        .collect();
     for i in 0..candidates.len() {
         let col = status_column(i);
         sheet.add_data_validation(FIRST_TEST_ROW, col, last_row, col, &validation)?;
-        for (status, fill, font) in colours {
+        for &(status, fill, font) in &colours {
             let rule = ConditionalFormatCell::new()
                 .set_rule(ConditionalFormatCellRule::EqualTo(status.as_str()))
                 .set_format(
@@ -517,7 +516,7 @@ fn summary_sheet(
                 .to_string(),
         };
         sheet.write_string_with_format(row, 1, &when, &cells.text)?;
-        sheet.write_string_with_format(row, 2, &m.id, &cells.text)?;
+        sheet.write_string_with_format(row, 2, m.id.as_str(), &cells.text)?;
         row += 1;
     }
 
@@ -569,6 +568,14 @@ fn summary_sheet(
 
 /// The first column of the counts in the Summary's results table (Total).
 const COUNTS_COLUMN: ColNum = 3;
+/// The statuses of the Summary's count columns after Total, in their order.
+const SUMMARY_STATUSES: [Status; 5] = [
+    Status::Passed,
+    Status::Failed,
+    Status::Blocked,
+    Status::NotRun,
+    Status::Skipped,
+];
 
 /// Total, passed, failed, blocked, not run, skipped and done % of one row of the summary, as
 /// formulas with the Timeline's counts as cached values. A blank status counts as not run;
@@ -583,23 +590,40 @@ fn counts_row(
 ) -> Result<(), XlsxError> {
     let plain = Format::new();
     let format = format.unwrap_or(&plain);
-    let cell = |k: ColNum| format!("{}{}", column_number_to_name(COUNTS_COLUMN + k), row + 1);
-    let (t, passed, failed, blocked, skipped) = (cell(0), cell(1), cell(2), cell(3), cell(5));
-    let formulas = [
-        (total.to_owned(), counts.total),
-        (status(Status::Passed), counts.passed),
-        (status(Status::Failed), counts.failed),
-        (status(Status::Blocked), counts.blocked),
-        (
-            format!("{t}-{passed}-{failed}-{blocked}-{skipped}"),
-            counts.not_run,
-        ),
-        (status(Status::Skipped), counts.skipped),
-        (
-            format!("IF({t}=0,100,INT(({passed}+{failed}+{skipped})*100/{t}))"),
-            counts.percent_done(),
-        ),
-    ];
+    let cell = |k: usize| {
+        let col = COUNTS_COLUMN + k as ColNum;
+        format!("{}{}", column_number_to_name(col), row + 1)
+    };
+    let t = cell(0);
+    let status_cells: Vec<(Status, String)> = SUMMARY_STATUSES
+        .into_iter()
+        .enumerate()
+        .map(|(k, s)| (s, cell(1 + k)))
+        .collect();
+    let mut formulas = vec![(total.to_owned(), counts.total())];
+    for s in SUMMARY_STATUSES {
+        let formula = if s == Status::NotRun {
+            // What no other status counts, blank cells included.
+            let others: String = status_cells
+                .iter()
+                .filter(|(other, _)| *other != s)
+                .map(|(_, c)| format!("-{c}"))
+                .collect();
+            format!("{t}{others}")
+        } else {
+            status(s)
+        };
+        formulas.push((formula, counts.of(s)));
+    }
+    let done: Vec<&str> = status_cells
+        .iter()
+        .filter(|(s, _)| s.is_done())
+        .map(|(_, c)| c.as_str())
+        .collect();
+    formulas.push((
+        format!("IF({t}=0,100,INT(({})*100/{t}))", done.join("+")),
+        counts.percent_done(),
+    ));
     for (k, (formula, value)) in formulas.into_iter().enumerate() {
         let formula = Formula::new(format!("={formula}")).set_result(value.to_string());
         sheet.write_formula_with_format(row, COUNTS_COLUMN + k as ColNum, formula, format)?;
@@ -634,7 +658,7 @@ fn teams_sheet(
             format!("Scrum Master of team `{id}`")
         })?;
         // Every candidate runs the same tests: the first one's total is the team's count.
-        let owned = release.tests.team_counts(&team.id, 0).total;
+        let owned = release.tests.team_counts(&team.id, 0).total();
         let formula =
             Formula::new(format!("=COUNTIF({team_ref},\"{id}\")")).set_result(owned.to_string());
         sheet.write_formula_with_format(r, 4, formula, &count)?;
@@ -665,6 +689,18 @@ mod tests {
         assert_eq!(tests_column("RC1 Status"), "ManualTests[RC1 Status]");
         assert_eq!(tests_column("RC-1 Status"), "ManualTests[[RC-1 Status]]");
         assert_eq!(tests_column("a#b'c[d]"), "ManualTests[[a'#b''c'[d']]]");
+    }
+
+    #[test]
+    fn summary_count_headers_name_their_statuses() {
+        let headers: Vec<String> = SUMMARY_STATUSES
+            .iter()
+            .map(|s| {
+                let label = s.label();
+                label[..1].to_uppercase() + &label[1..]
+            })
+            .collect();
+        assert_eq!(headers, SUMMARY_COLUMNS[4..9]);
     }
 
     #[test]

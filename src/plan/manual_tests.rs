@@ -1,0 +1,215 @@
+//! The manual-test matrix of a release: every test's status per candidate, counted by team.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{ManualTest, Plans, Release, Status, TeamId};
+
+/// Manual-test results counted for one team (or all) and one candidate, by status.
+/// Templates see `total` and one count per status, by its key (`passed`, `not_run`, …).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Indexed by the status's place in `Status::ALL`.
+    by_status: [u32; Status::ALL.len()],
+}
+
+impl Counts {
+    pub fn add(&mut self, status: Status) {
+        self.by_status[status as usize] += 1;
+    }
+
+    /// How many tests have this status.
+    pub fn of(&self, status: Status) -> u32 {
+        self.by_status[status as usize]
+    }
+
+    pub fn total(&self) -> u32 {
+        self.by_status.iter().sum()
+    }
+
+    /// Tests that were run or deliberately skipped (see [`Status::is_done`]).
+    pub fn done(&self) -> u32 {
+        Status::ALL
+            .into_iter()
+            .filter(|s| s.is_done())
+            .map(|s| self.of(s))
+            .sum()
+    }
+
+    /// Tests still waiting for a run: not run yet, or blocked.
+    pub fn open(&self) -> u32 {
+        self.total() - self.done()
+    }
+
+    /// Whole percent of tests done, rounded down; 100 when there are none.
+    pub fn percent_done(&self) -> u32 {
+        (self.done() * 100).checked_div(self.total()).unwrap_or(100)
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1 + Status::ALL.len()))?;
+        map.serialize_entry("total", &self.total())?;
+        for status in Status::ALL {
+            map.serialize_entry(status.key(), &self.of(status))?;
+        }
+        map.end()
+    }
+}
+
+/// One cell of the test matrix.
+#[derive(Debug, Clone)]
+pub struct TestRow<'p> {
+    pub test: &'p ManualTest,
+    /// One status per candidate, in candidate order.
+    pub statuses: Vec<Status>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestMatrix<'p> {
+    /// The release's tests (skipped ones left out), sorted by team then id.
+    pub rows: Vec<TestRow<'p>>,
+    /// Team → counts per candidate, teams in id order.
+    pub by_team: BTreeMap<TeamId, Vec<Counts>>,
+    /// Counts per candidate over all teams.
+    pub totals: Vec<Counts>,
+    /// Blocking tests whose latest recorded result failed: release blockers.
+    pub blockers: Vec<Blocker<'p>>,
+    /// Every failed or blocked result, in row order then candidate order.
+    pub problems: Vec<TestProblem<'p>>,
+}
+
+impl<'p> TestMatrix<'p> {
+    /// The team's tests not run yet on the candidate at `candidate` (its index), in row order.
+    pub fn not_run<'m>(
+        &'m self,
+        candidate: usize,
+        team: &'m TeamId,
+    ) -> impl Iterator<Item = &'m TestRow<'p>> + 'm {
+        self.rows.iter().filter(move |row| {
+            &row.test.team == team && row.statuses.get(candidate) == Some(&Status::NotRun)
+        })
+    }
+
+    /// The team's counts on the candidate at `candidate`.
+    pub fn team_counts(&self, team: &TeamId, candidate: usize) -> Counts {
+        self.by_team
+            .get(team)
+            .and_then(|c| c.get(candidate))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// A failed or blocked result.
+#[derive(Debug, Clone)]
+pub struct TestProblem<'p> {
+    pub test: &'p ManualTest,
+    /// Index of the candidate.
+    pub candidate: usize,
+    /// `Failed` or `Blocked`.
+    pub status: Status,
+    /// Also listed in `blockers`: a blocking test whose latest result is this failure.
+    pub blocker: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Blocker<'p> {
+    pub test: &'p ManualTest,
+    pub candidate: String,
+}
+
+pub(super) fn test_matrix<'p>(plans: &'p Plans, release: &'p Release) -> TestMatrix<'p> {
+    let candidates = &release.schedule.candidates;
+    let mut tests: Vec<&ManualTest> = plans
+        .tests
+        .iter()
+        .filter(|t| !release.skip.contains(&t.id))
+        .collect();
+    tests.sort_by(|a, b| (&a.team, &a.id).cmp(&(&b.team, &b.id)));
+    let mut by_team: BTreeMap<TeamId, Vec<Counts>> = BTreeMap::new();
+    let mut totals = vec![Counts::default(); candidates.len()];
+    let mut rows = Vec::new();
+    let mut blockers = Vec::new();
+    for test in tests {
+        let statuses: Vec<Status> = candidates
+            .iter()
+            .map(|c| {
+                release
+                    .result(&test.id, &c.name.value)
+                    .map_or(Status::NotRun, |r| r.status)
+            })
+            .collect();
+        let team_counts = by_team
+            .entry(test.team.clone())
+            .or_insert_with(|| vec![Counts::default(); candidates.len()]);
+        for (i, status) in statuses.iter().enumerate() {
+            team_counts[i].add(*status);
+            totals[i].add(*status);
+        }
+        if test.blocking
+            && let Some(i) = statuses.iter().rposition(|s| *s != Status::NotRun)
+            && statuses[i] == Status::Failed
+        {
+            blockers.push(Blocker {
+                test,
+                candidate: candidates[i].name.value.clone(),
+            });
+        }
+        rows.push(TestRow { test, statuses });
+    }
+    let mut problems = Vec::new();
+    for row in &rows {
+        for (candidate, status) in row.statuses.iter().enumerate() {
+            if matches!(status, Status::Failed | Status::Blocked) {
+                problems.push(TestProblem {
+                    test: row.test,
+                    candidate,
+                    status: *status,
+                    blocker: blockers.iter().any(|b| {
+                        b.test.id == row.test.id && b.candidate == candidates[candidate].name.value
+                    }),
+                });
+            }
+        }
+    }
+    TestMatrix {
+        rows,
+        by_team,
+        totals,
+        blockers,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_percent_done() {
+        let mut c = Counts::default();
+        for s in [Status::Passed, Status::Failed, Status::NotRun] {
+            c.add(s);
+        }
+        assert_eq!((c.total(), c.done(), c.percent_done()), (3, 2, 66));
+        assert_eq!(Counts::default().percent_done(), 100);
+    }
+
+    #[test]
+    fn blocked_is_not_done_but_skipped_is() {
+        let mut c = Counts::default();
+        for s in [
+            Status::Passed,
+            Status::Blocked,
+            Status::Skipped,
+            Status::Failed,
+        ] {
+            c.add(s);
+        }
+        assert_eq!((c.done(), c.open(), c.percent_done()), (3, 1, 75));
+    }
+}

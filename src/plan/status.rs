@@ -1,0 +1,64 @@
+//! What a manual-test status means to people: its words, whether it counts as done, and its
+//! colours. `Status` itself is a model type (it is read from the plans); everything the
+//! artifacts say about it lives here, so a new status is its variant and these lines.
+
+use crate::model::Status;
+
+impl Status {
+    /// The order progress is shown in: the done statuses first, then the open ones.
+    pub const BY_PROGRESS: [Status; 5] = [
+        Status::Passed,
+        Status::Failed,
+        Status::Blocked,
+        Status::Skipped,
+        Status::NotRun,
+    ];
+
+    /// `not run`: the word for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotRun => "not run",
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Blocked => "blocked",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// `not_run`: the key templates read a count by.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::NotRun => "not_run",
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Blocked => "blocked",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// Run or deliberately skipped. A blocked test could not run: not done.
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::Passed | Status::Failed | Status::Skipped)
+    }
+
+    /// Its colour in pictures (progress bars).
+    pub fn chart_colour(self) -> &'static str {
+        match self {
+            Status::Passed => "#16a34a",
+            Status::Failed => "#dc2626",
+            Status::Blocked => "#f59e0b",
+            Status::Skipped => "#94a3b8",
+            Status::NotRun => "#e5e7eb",
+        }
+    }
+
+    /// The fill and font colour of a cell holding it, when it stands out (workbook).
+    pub fn cell_colours(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Status::Passed => Some(("C6EFCE", "006100")),
+            Status::Failed => Some(("FFC7CE", "9C0006")),
+            Status::Blocked => Some(("FFEB9C", "9C5700")),
+            Status::NotRun | Status::Skipped => None,
+        }
+    }
+}

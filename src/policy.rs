@@ -1,0 +1,19 @@
+//! The constants of the release process: how long before or after a milestone something
+//! happens. One place, so that a change of process is one edit that every artifact follows.
+
+/// The deadlines announcement, when the plan gives none, comes this many days before the
+/// first candidate.
+pub const DEADLINES_LEAD_DAYS: i64 = 7;
+
+/// The agenda (`herald due`, the overview's drafts) reaches this many days after today.
+pub const AGENDA_WINDOW_DAYS: u16 = 7;
+
+/// Days after the release on which its notice is still news; a release settles after them.
+pub const RELEASE_NOTICE_DAYS: i64 = 7;
+
+/// The cherry-pick reminder is due this many working days (Monday to Friday) before the
+/// deadline, so that teams have time to open their pull requests.
+pub const CHERRY_PICK_REMINDER_WORKING_DAYS: u32 = 2;
+
+/// A deadline given as a whole day is reminded at this hour (local) of the day before.
+pub const WHOLE_DAY_REMINDER_HOUR: u8 = 9;
