@@ -1,0 +1,544 @@
+//! A release plan: its schedule, people, channels, results, pull requests and failing tests.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::fields;
+use super::reader::{Fields, Reader, did_you_mean, field, list_field, scalar_field};
+use super::registry::{Registry, person};
+use super::values::*;
+use crate::model::*;
+use crate::yaml::{Kind, Node};
+
+pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> {
+    let f = r.fields(node, "a release plan", fields::RELEASE)?;
+    let version = f.require(r, "version").and_then(|n| version(r, n));
+    let product = opt_line(r, &f, "product", "a product name");
+    let codename = opt_line(r, &f, "codename", "a codename");
+    let zone = optional(f.get("timezone"), |n| timezone(r, n));
+    let zone_known = zone.is_some();
+    let (timezone, timezone_name) = zone.flatten().unwrap_or((TimeZone::UTC, "UTC".to_owned()));
+    let tz = &timezone;
+    let branch = opt_line(r, &f, "branch", "a branch name");
+
+    let people = f.require(r, "people").and_then(|n| {
+        let p = r.fields(n, "people", fields::PEOPLE)?;
+        let release_manager = p
+            .get("release_manager")
+            .and_then(|n| person(r, n, "the release manager", reg));
+        let release_master = p
+            .require(r, "release_master")
+            .and_then(|n| person(r, n, "the release master", reg));
+        let scrum_master = p
+            .get("scrum_master")
+            .and_then(|n| person(r, n, "the scrum master", reg));
+        Some(People {
+            release_manager,
+            release_master: release_master?,
+            scrum_master,
+        })
+    });
+
+    let channels = f.require(r, "channels").and_then(|n| {
+        let c = r.fields(n, "channels", fields::CHANNELS)?;
+        let internal = c
+            .require(r, "internal")
+            .and_then(|n| channel(r, n, "internal channel"));
+        let community = c
+            .get("community")
+            .and_then(|n| channel(r, n, "community channel"));
+        Some(Channels {
+            internal: internal?,
+            community,
+        })
+    });
+
+    let schedule = f
+        .require(r, "schedule")
+        .and_then(|n| read_schedule(r, n, tz));
+    // Names as written, even when a candidate's date is wrong, so results can still be checked.
+    let candidate_names = f
+        .get("schedule")
+        .map(written_candidate_names)
+        .unwrap_or_default();
+
+    let scrum_of_scrums = f.get("scrum_of_scrums").and_then(|n| {
+        let s = r.fields(n, "scrum_of_scrums", fields::SCRUM_OF_SCRUMS)?;
+        let first = s
+            .require(r, "first")
+            .and_then(|n| r.text(n, "the first meeting"))
+            .and_then(|t| zoned(r, &t, "the first meeting", tz));
+        let every_weeks = s
+            .get("every_weeks")
+            .map_or(Some(2), |n| r.uint(n, "every_weeks", 1, 52));
+        let duration_minutes = s
+            .get("duration_minutes")
+            .map_or(Some(30), |n| r.uint(n, "duration_minutes", 1, 24 * 60));
+        let until = optional(s.get("until"), |n| date(r, n, "until"));
+        let (first, until) = (first?, until?);
+        if let Some(until) = &until
+            && until.value < first.date()
+        {
+            r.error(
+                until.loc,
+                format!(
+                    "scrum_of_scrums ends on {}, before its first meeting on {}",
+                    until.value,
+                    first.date()
+                ),
+            )
+            .help = Some(
+                "move `until` after `first`, or remove it to meet until the release".to_owned(),
+            );
+            return None;
+        }
+        Some(ScrumOfScrums {
+            first,
+            every_weeks: every_weeks?,
+            duration_minutes: duration_minutes?,
+            until: until.map(|u| u.value),
+        })
+    });
+
+    let test_environment = f.get("test_environment").and_then(|n| {
+        let t = r.fields(n, "test_environment", fields::TEST_ENVIRONMENT)?;
+        let url = t
+            .require(r, "url")
+            .and_then(|n| url(r, n, "the test environment's url"));
+        let access = opt_text(r, &t, "access", "access");
+        let ready = optional(t.get("ready"), |n| {
+            moment(r, n, "ready", tz).map(|m| m.value)
+        });
+        Some(TestEnvironment {
+            url: url?,
+            access,
+            ready: ready?,
+        })
+    });
+
+    let mut skip = Vec::new();
+    let mut results: BTreeMap<TestId, BTreeMap<String, TestResult>> = BTreeMap::new();
+    if let Some(n) = f.get("manual_tests")
+        && let Some(m) = r.fields(n, "manual_tests", fields::MANUAL_TESTS)
+    {
+        if let Some(list) = m.get("skip") {
+            for item in r.list(list, "skip") {
+                if let Some(id) = r.text(item, "a test id").and_then(|t| reg.test(r, &t)) {
+                    skip.push(id);
+                }
+            }
+        }
+        if let Some(map) = m.get("results") {
+            for (key, per_candidate) in r.entries(map, "results") {
+                let test_text = Located {
+                    value: key.name.clone(),
+                    loc: key.loc,
+                };
+                let test = reg.test(r, &test_text);
+                if let Some(test) = &test
+                    && skip.contains(test)
+                {
+                    r.warning(
+                        key.loc,
+                        format!("test `{test}` has results but is skipped in this release"),
+                    )
+                    .help = Some("remove it from `skip`, or remove its results".to_owned());
+                }
+                for (cand, result) in r.entries(per_candidate, "results by candidate") {
+                    if !candidate_names.is_empty() && !candidate_names.contains(&cand.name) {
+                        let known: Vec<&str> = candidate_names.iter().map(String::as_str).collect();
+                        let help = match did_you_mean(&cand.name, &known) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => {
+                                format!("the candidates of this release are {}", known.join(", "))
+                            }
+                        };
+                        r.error(cand.loc, format!("unknown candidate `{}`", cand.name))
+                            .help = Some(help);
+                        continue;
+                    }
+                    let Some(rf) = r.fields(result, "a test result", fields::RESULT) else {
+                        continue;
+                    };
+                    let status = rf.require(r, "status").and_then(|n| {
+                        let t = r.text(n, "a status")?;
+                        let st = Status::parse(&t.value);
+                        if st.is_none() {
+                            let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                            let help = match did_you_mean(&t.value, &names) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => format!("a status is one of {}", names.join(", ")),
+                            };
+                            r.error(t.loc, format!("unknown status `{}`", t.value)).help =
+                                Some(help);
+                        }
+                        st
+                    });
+                    let tester = opt_line(r, &rf, "tester", "a tester");
+                    let note = opt_text(r, &rf, "note", "a note");
+                    if let (Some(test), Some(status)) = (&test, status) {
+                        results.entry(test.clone()).or_default().insert(
+                            cand.name.clone(),
+                            TestResult {
+                                status,
+                                tester,
+                                note,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let mut pull_requests = Vec::new();
+    if let Some(list) = f.get("pull_requests") {
+        for item in r.list(list, "pull_requests") {
+            let Some(p) = r.fields(item, "a pull request", fields::PULL_REQUEST) else {
+                continue;
+            };
+            let url = p
+                .require(r, "url")
+                .and_then(|n| url(r, n, "the pull request's url"));
+            let title = req_line(r, &p, "title", "a title");
+            let teams = team_list(r, &p, "teams", reg);
+            let approved_by = team_list(r, &p, "approved_by", reg);
+            if let (Some(url), Some(title), Some(teams), Some(approved_by)) =
+                (url, title, teams, approved_by)
+            {
+                if teams.is_empty() {
+                    r.error(
+                        p.loc,
+                        "a pull request needs the `teams` that must approve it",
+                    );
+                }
+                let teams: Vec<TeamId> = teams.into_iter().map(|t| t.value).collect();
+                for approved in &approved_by {
+                    if !teams.contains(&approved.value) {
+                        r.warning(
+                            approved.loc,
+                            format!(
+                                "`{}` approved, but is not among the pull request's teams",
+                                approved.value
+                            ),
+                        )
+                        .help = Some(
+                            "add it to `teams` if its approval is needed, or remove it from `approved_by`"
+                                .to_owned(),
+                        );
+                    }
+                }
+                pull_requests.push(PullRequest {
+                    url,
+                    title,
+                    teams,
+                    approved_by: approved_by.into_iter().map(|t| t.value).collect(),
+                });
+            }
+        }
+    }
+
+    let mut failing_tests = Vec::new();
+    if let Some(list) = f.get("failing_tests") {
+        for item in r.list(list, "failing_tests") {
+            let Some(ft) = r.fields(item, "a failing test", fields::FAILING_TEST) else {
+                continue;
+            };
+            let name = req_line(r, &ft, "name", "a name");
+            let team = ft
+                .require(r, "team")
+                .and_then(|n| r.text(n, "a team id"))
+                .and_then(|t| reg.team(r, &t));
+            let since = ft
+                .require(r, "since")
+                .and_then(|n| moment(r, n, "since", tz));
+            let link = ft.get("link").and_then(|n| url(r, n, "link"));
+            let note = opt_text(r, &ft, "note", "a note");
+            if let (Some(name), Some(team), Some(since)) = (name, team, since) {
+                failing_tests.push(FailingTest {
+                    name,
+                    team,
+                    since: since.value,
+                    link,
+                    note,
+                });
+            }
+        }
+    }
+
+    let notes = opt_text(r, &f, "notes", "notes");
+    let release_notes = f
+        .get("release_notes")
+        .and_then(|n| url(r, n, "release_notes"));
+    let mut sent = Vec::new();
+    if let Some(list) = f.get("sent") {
+        for item in r.list(list, "sent") {
+            if let Some(t) = r.nonempty(item, "a draft id") {
+                sent.extend(sent_entry(r, &t, &candidate_names));
+            }
+        }
+    }
+
+    // The date rules need only the schedule: run them here too when other mistakes keep this
+    // release from the checked plans, so every mistake shows in one run.
+    if r.has_errors()
+        && zone_known
+        && let Some(s) = &schedule
+    {
+        let found = crate::check::schedule::check_schedule(r.path, s);
+        r.diags.extend(found);
+    }
+    let version = version?;
+    let schedule = schedule?;
+    let branch = branch
+        .unwrap_or_else(|| format!("release-{}.{}", version.value.major, version.value.minor));
+    Some(Release {
+        file: r.path.to_path_buf(),
+        version,
+        product,
+        codename,
+        timezone,
+        timezone_name,
+        branch,
+        people: people?,
+        channels: channels?,
+        schedule,
+        scrum_of_scrums,
+        test_environment,
+        skip,
+        results,
+        pull_requests,
+        failing_tests,
+        notes,
+        release_notes,
+        sent,
+    })
+}
+
+/// One entry of `sent`: a draft id, optionally `@YYYY-MM-DD` for the day it was posted.
+pub(super) fn sent_entry(
+    r: &mut Reader,
+    t: &Located<String>,
+    candidates: &[String],
+) -> Option<Sent> {
+    let (id, on) = match t.value.split_once('@') {
+        Some((id, day)) => {
+            let Ok(day) = day.parse::<Date>() else {
+                r.error(t.loc, format!("`{}` does not end in a date", t.value))
+                    .help = Some(format!(
+                    "write the day the draft was posted as `{id}@YYYY-MM-DD`, or the id alone when it is done for good"
+                ));
+                return None;
+            };
+            (id, Some(day))
+        }
+        None => (t.value.as_str(), None),
+    };
+    let mut known: Vec<String> = [
+        "deadlines",
+        "test-environment",
+        "approvals",
+        "failing-tests",
+        "release",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for c in candidates {
+        known.push(format!("cherry-pick-{c}"));
+        known.push(format!("manual-tests-{c}"));
+    }
+    if !known.iter().any(|k| k == id) {
+        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let help = match did_you_mean(id, &refs) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the drafts of this release are {}", refs.join(", ")),
+        };
+        r.warning(
+            t.loc,
+            format!("`sent` names `{id}`, which is not a draft of this release"),
+        )
+        .help = Some(help);
+    }
+    Some(Sent {
+        id: id.to_owned(),
+        on,
+    })
+}
+
+/// The candidate names written under `schedule.candidates`, whatever else is wrong there.
+pub(super) fn written_candidate_names(schedule: &Node) -> Vec<String> {
+    list_field(schedule, "candidates")
+        .iter()
+        .filter_map(|item| scalar_field(item, "name"))
+        .collect()
+}
+
+/// The version of a release file, if it is written and valid, whatever else is wrong there.
+pub(super) fn written_version(file: &Node) -> Option<Located<semver::Version>> {
+    let node = field(file, "version")?;
+    let (Kind::Str(text) | Kind::Other(text)) = &node.kind else {
+        return None;
+    };
+    Some(Located {
+        value: semver::Version::parse(text).ok()?,
+        loc: node.loc,
+    })
+}
+
+/// A list of team ids, each with the place it was written.
+pub(super) fn team_list(
+    r: &mut Reader,
+    f: &Fields,
+    name: &str,
+    reg: &Registry,
+) -> Option<Vec<Located<TeamId>>> {
+    let Some(list) = f.get(name) else {
+        return Some(Vec::new());
+    };
+    let mut ok = true;
+    let mut teams = Vec::new();
+    for item in r.list(list, name) {
+        match r.text(item, "a team id").and_then(|t| reg.team(r, &t)) {
+            Some(value) => teams.push(Located {
+                value,
+                loc: item.loc,
+            }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(teams)
+}
+
+/// Milestone slugs that are not candidates; a candidate's name is its slug.
+pub const FIXED_SLUGS: [&str; 3] = ["release", "freeze", "deadlines-announcement"];
+/// Prefixes of the slugs and draft ids derived from other milestones.
+pub const DERIVED_PREFIXES: [&str; 3] = ["event-", "cherry-pick-", "manual-tests-"];
+
+/// A candidate name that cannot take another milestone's id (`1.14.0/release`), calendar
+/// UID or page anchor.
+pub(super) fn candidate_name(r: &mut Reader, name: Located<String>) -> Option<Located<String>> {
+    let taken = FIXED_SLUGS.contains(&name.value.as_str())
+        || DERIVED_PREFIXES.iter().any(|p| name.value.starts_with(p));
+    if !taken {
+        return Some(name);
+    }
+    r.error(
+        name.loc,
+        format!(
+            "candidate name `{}` would give the candidate the id of another milestone",
+            name.value
+        ),
+    )
+    .help = Some(
+        "`release`, `freeze` and `deadlines-announcement` are other milestones, and ids that \
+         start with `event-`, `cherry-pick-` or `manual-tests-` are derived from them; name \
+         candidates rc1, rc2, …"
+            .to_owned(),
+    );
+    None
+}
+
+pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule> {
+    let f = r.fields(node, "the schedule", fields::SCHEDULE)?;
+    let deadlines_announcement = optional(f.get("deadlines_announcement"), |n| {
+        moment(r, n, "deadlines_announcement", tz)
+    });
+    let freeze = optional(f.get("freeze"), |n| moment(r, n, "freeze", tz));
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut candidates_ok = true;
+    if let Some(list) = f.require(r, "candidates") {
+        let items = r.list(list, "candidates");
+        if items.is_empty() {
+            r.error(list.loc, "a release needs at least one candidate")
+                .help =
+                Some("add `- { name: rc1, date: YYYY-MM-DD }` under `candidates:`".to_owned());
+            candidates_ok = false;
+        }
+        for item in items {
+            let Some(c) = r.fields(item, "a candidate", fields::CANDIDATE) else {
+                candidates_ok = false;
+                continue;
+            };
+            let name = c
+                .require(r, "name")
+                .and_then(|n| id(r, n, "candidate name"));
+            let cdate = c
+                .require(r, "date")
+                .and_then(|n| date(r, n, "the candidate's date"));
+            let cherry = optional(c.get("cherry_pick_deadline"), |n| {
+                moment(r, n, "cherry_pick_deadline", tz)
+            });
+            let name = name.and_then(|n| candidate_name(r, n));
+            let (Some(name), Some(cdate), Some(cherry)) = (name, cdate, cherry) else {
+                candidates_ok = false;
+                continue;
+            };
+            if let Some(first) = candidates.iter().find(|x| x.name.value == name.value) {
+                r.error(
+                    name.loc,
+                    format!(
+                        "duplicate candidate name `{}` (first on line {})",
+                        name.value, first.name.loc.line
+                    ),
+                )
+                .help = Some("name candidates rc1, rc2, … once each".to_owned());
+                continue;
+            }
+            candidates.push(Candidate {
+                name: Located {
+                    value: name.value,
+                    loc: name.loc,
+                },
+                date: cdate,
+                cherry_pick_deadline: cherry,
+            });
+        }
+    } else {
+        candidates_ok = false;
+    }
+    let release = f
+        .require(r, "release")
+        .and_then(|n| date(r, n, "the release date"));
+    let mut events = Vec::new();
+    let mut event_ids: Vec<String> = Vec::new();
+    if let Some(list) = f.get("events") {
+        for item in r.list(list, "events") {
+            let Some(e) = r.fields(item, "an event", fields::EVENT) else {
+                continue;
+            };
+            let event_id = optional(e.get("id"), |n| id(r, n, "event id"));
+            if let Some(Some(given)) = &event_id {
+                if event_ids.contains(&given.value) {
+                    r.error(given.loc, format!("duplicate event id `{}`", given.value))
+                        .help = Some("give each event its own id".to_owned());
+                }
+                event_ids.push(given.value.clone());
+            }
+            let title = req_line(r, &e, "title", "a title");
+            let edate = e
+                .require(r, "date")
+                .and_then(|n| date(r, n, "the event's date"));
+            let description = opt_text(r, &e, "description", "a description");
+            if let (Some(event_id), Some(title), Some(edate)) = (event_id, title, edate) {
+                events.push(Event {
+                    id: event_id.map(|t| t.value),
+                    title,
+                    date: edate.value,
+                    description,
+                });
+            }
+        }
+    }
+    if !candidates_ok {
+        return None;
+    }
+    Some(Schedule {
+        deadlines_announcement: deadlines_announcement?,
+        freeze: freeze?,
+        candidates,
+        release: release?,
+        events,
+    })
+}
