@@ -1,10 +1,10 @@
 //! Reads a plans folder into [`Plans`], reporting every problem it meets with its place.
 
-pub mod fields;
 mod folder;
 mod reader;
 mod registry;
 mod release;
+pub mod shape;
 mod values;
 
 use std::collections::BTreeSet;

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::shape::{Presence, Shape};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::Located;
 use crate::yaml::{Key, Kind, Node};
@@ -162,13 +163,16 @@ impl<'a> Reader<'a> {
             .any(|d| d.severity == crate::diag::Severity::Error)
     }
 
-    /// A mapping with exactly the given fields: unknown ones are reported, with a suggestion.
+    /// A mapping of the given shape: unknown fields are reported, with a suggestion, and so
+    /// are missing required ones, unless a mistyped key (reported with "did you mean") stands
+    /// in for one.
     pub fn fields<'n>(
         &mut self,
         node: &'n Node,
         what: &str,
-        known: &'static [&'static str],
+        shape: &'static Shape,
     ) -> Option<Fields<'n>> {
+        let known: Vec<&'static str> = shape.keys().collect();
         let Kind::Map(entries) = &node.kind else {
             self.error(
                 node.loc,
@@ -179,29 +183,51 @@ impl<'a> Reader<'a> {
             )
             .help = Some(format!(
                 "write {what} as `field: value` lines; its fields are {}",
-                list(known)
+                list(&known)
             ));
             return None;
         };
+        let mut mistyped = Vec::new();
         for (key, _) in entries {
             if !known.contains(&key.name.as_str()) {
-                let help = match did_you_mean(&key.name, known) {
+                let close = did_you_mean(&key.name, &known);
+                mistyped.extend(close);
+                let help = match close {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("the fields of {what} are {}", list(known)),
+                    None => format!("the fields of {what} are {}", list(&known)),
                 };
                 self.error(key.loc, format!("unknown field `{}` in {what}", key.name))
                     .help = Some(help);
             }
         }
-        Some(Fields {
+        let fields = Fields {
             loc: node.loc,
-            what: what.to_owned(),
-            known,
             entries,
-        })
+        };
+        for name in shape
+            .fields
+            .iter()
+            .filter(|f| f.presence == Presence::Required)
+            .map(|f| f.key)
+        {
+            if fields.get(name).is_some() || mistyped.contains(&name) {
+                continue;
+            }
+            let help = if entries.iter().any(|(k, _)| k.name == name) {
+                format!("`{name}` is empty: give it a value")
+            } else {
+                format!("add `{name}:` to {what}")
+            };
+            self.error(
+                node.loc,
+                format!("missing required field `{name}` in {what}"),
+            )
+            .help = Some(help);
+        }
+        Some(fields)
     }
 
-    /// The text of a scalar; numbers and booleans are taken as written. Located<String> that can
+    /// The text of a scalar; numbers and booleans are taken as written. Text that can
     /// disguise itself (bidirectional overrides, zero-width spaces) is refused everywhere.
     pub fn text(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
         match &node.kind {
@@ -298,10 +324,10 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The fields of a mapping, read by name.
 pub struct Fields<'n> {
+    /// Where the mapping starts.
     pub loc: Loc,
-    what: String,
-    known: &'static [&'static str],
     entries: &'n [(Key, Node)],
 }
 
@@ -313,30 +339,6 @@ impl<'n> Fields<'n> {
             .find(|(k, _)| k.name == name)
             .map(|(_, v)| v)
             .filter(|v| !matches!(v.kind, Kind::Null))
-    }
-
-    /// A required field's node; its absence is reported at the mapping, unless a mistyped key
-    /// (already reported with "did you mean") stands in for it.
-    pub fn require(&self, r: &mut Reader, name: &str) -> Option<&'n Node> {
-        let node = self.get(name);
-        let mistyped = self.entries.iter().any(|(k, _)| {
-            !self.known.contains(&k.name.as_str())
-                && did_you_mean(&k.name, self.known) == Some(name)
-        });
-        let present_but_empty = self.entries.iter().any(|(k, _)| k.name == name);
-        if node.is_none() && !mistyped {
-            let help = if present_but_empty {
-                format!("`{name}` is empty: give it a value")
-            } else {
-                format!("add `{name}:` to {}", self.what)
-            };
-            r.error(
-                self.loc,
-                format!("missing required field `{name}` in {}", self.what),
-            )
-            .help = Some(help);
-        }
-        node
     }
 }
 

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use super::TEAMS_FILE;
 use super::TESTS_FILE;
-use super::fields;
 use super::reader::{Reader, TextUse, did_you_mean, list_field, refuse_disguise, scalar_field};
+use super::shape;
 use super::values::*;
 use crate::model::*;
 use crate::yaml::Node;
@@ -62,8 +62,8 @@ impl Registry {
 }
 
 pub(super) fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) -> Option<Person> {
-    let f = r.fields(node, what, fields::PERSON)?;
-    let name = req_line(r, &f, "name", "a name");
+    let f = r.fields(node, what, &shape::PERSON)?;
+    let name = nonempty_line(r, &f, "name", "a name");
     let github = f.get("github").and_then(|n| {
         let t = r.nonempty(n, "a GitHub user name")?;
         let ok = t.value.len() <= 39
@@ -94,10 +94,10 @@ pub(super) fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) 
 }
 
 pub(super) fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String>) -> Vec<Team> {
-    let Some(f) = r.fields(node, "the team registry", fields::TEAMS_FILE) else {
+    let Some(f) = r.fields(node, "the team registry", &shape::TEAMS_FILE) else {
         return Vec::new();
     };
-    let Some(list) = f.require(r, "teams") else {
+    let Some(list) = f.get("teams") else {
         return Vec::new();
     };
     // A scrum master's team may be any team of the file, also one defined further down.
@@ -107,11 +107,11 @@ pub(super) fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String
     };
     let mut teams: Vec<Team> = Vec::new();
     for item in r.list(list, "the list of teams") {
-        let Some(f) = r.fields(item, "a team", fields::TEAM) else {
+        let Some(f) = r.fields(item, "a team", &shape::TEAM) else {
             continue;
         };
-        let id_text = f.require(r, "id").and_then(|n| id(r, n, "team id"));
-        let name = req_line(r, &f, "name", "a team name");
+        let id_text = f.get("id").and_then(|n| id(r, n, "team id"));
+        let name = nonempty_line(r, &f, "name", "a team name");
         let areas = f
             .get("areas")
             .map(|n| {
@@ -170,27 +170,27 @@ pub(super) fn read_tests(
         teams: teams.clone(),
         tests: None,
     };
-    let Some(f) = r.fields(node, "the manual-test catalogue", fields::TESTS_FILE) else {
+    let Some(f) = r.fields(node, "the manual-test catalogue", &shape::TESTS_FILE) else {
         return Vec::new();
     };
-    let Some(list) = f.require(r, "tests") else {
+    let Some(list) = f.get("tests") else {
         return Vec::new();
     };
     let mut tests: Vec<ManualTest> = Vec::new();
     for item in r.list(list, "the list of tests") {
-        let Some(f) = r.fields(item, "a manual test", fields::TEST) else {
+        let Some(f) = r.fields(item, "a manual test", &shape::TEST) else {
             continue;
         };
-        let id_text = f.require(r, "id").and_then(|n| id(r, n, "test id"));
-        let title = req_line(r, &f, "title", "a title");
+        let id_text = f.get("id").and_then(|n| id(r, n, "test id"));
+        let title = nonempty_line(r, &f, "title", "a title");
         let team = f
-            .require(r, "team")
+            .get("team")
             .and_then(|n| r.nonempty(n, "a team id"))
             .and_then(|t| registry.team(r, &t));
         let area = opt_line(r, &f, "area", "an area");
         let issue = f.get("issue").and_then(|n| url(r, n, "issue"));
-        let steps = req_text(r, &f, "steps", "the steps");
-        let expected = req_text(r, &f, "expected", "the expected result");
+        let steps = nonempty_text(r, &f, "steps", "the steps");
+        let expected = nonempty_text(r, &f, "expected", "the expected result");
         let blocking = f
             .get("blocking")
             .and_then(|n| r.bool(n, "blocking"))

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use super::fields;
 use super::reader::{Fields, Reader, did_you_mean, field, list_field, scalar_field};
 use super::registry::{Registry, person};
+use super::shape;
 use super::values::*;
 use crate::model::*;
 use crate::yaml::{Kind, Node};
 
 pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> {
-    let f = r.fields(node, "a release plan", fields::RELEASE)?;
-    let version = f.require(r, "version").and_then(|n| version(r, n));
+    let f = r.fields(node, "a release plan", &shape::RELEASE)?;
+    let version = f.get("version").and_then(|n| version(r, n));
     let product = opt_line(r, &f, "product", "a product name");
     let codename = opt_line(r, &f, "codename", "a codename");
     let zone = optional(f.get("timezone"), |n| timezone(r, n));
@@ -23,13 +23,13 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     let tz = &timezone;
     let branch = opt_line(r, &f, "branch", "a branch name");
 
-    let people = f.require(r, "people").and_then(|n| {
-        let p = r.fields(n, "people", fields::PEOPLE)?;
+    let people = f.get("people").and_then(|n| {
+        let p = r.fields(n, "people", &shape::PEOPLE)?;
         let release_manager = p
             .get("release_manager")
             .and_then(|n| person(r, n, "the release manager", reg));
         let release_master = p
-            .require(r, "release_master")
+            .get("release_master")
             .and_then(|n| person(r, n, "the release master", reg));
         let scrum_master = p
             .get("scrum_master")
@@ -41,10 +41,10 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
         })
     });
 
-    let channels = f.require(r, "channels").and_then(|n| {
-        let c = r.fields(n, "channels", fields::CHANNELS)?;
+    let channels = f.get("channels").and_then(|n| {
+        let c = r.fields(n, "channels", &shape::CHANNELS)?;
         let internal = c
-            .require(r, "internal")
+            .get("internal")
             .and_then(|n| channel(r, n, "internal channel"));
         let community = c
             .get("community")
@@ -55,9 +55,7 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
         })
     });
 
-    let schedule = f
-        .require(r, "schedule")
-        .and_then(|n| read_schedule(r, n, tz));
+    let schedule = f.get("schedule").and_then(|n| read_schedule(r, n, tz));
     // Names as written, even when a candidate's date is wrong, so results can still be checked.
     let candidate_names = f
         .get("schedule")
@@ -65,9 +63,9 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
         .unwrap_or_default();
 
     let scrum_of_scrums = f.get("scrum_of_scrums").and_then(|n| {
-        let s = r.fields(n, "scrum_of_scrums", fields::SCRUM_OF_SCRUMS)?;
+        let s = r.fields(n, "scrum_of_scrums", &shape::SCRUM_OF_SCRUMS)?;
         let first = s
-            .require(r, "first")
+            .get("first")
             .and_then(|n| r.text(n, "the first meeting"))
             .and_then(|t| zoned(r, &t, "the first meeting", tz));
         let every_weeks = s
@@ -103,9 +101,9 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     });
 
     let test_environment = f.get("test_environment").and_then(|n| {
-        let t = r.fields(n, "test_environment", fields::TEST_ENVIRONMENT)?;
+        let t = r.fields(n, "test_environment", &shape::TEST_ENVIRONMENT)?;
         let url = t
-            .require(r, "url")
+            .get("url")
             .and_then(|n| url(r, n, "the test environment's url"));
         let access = opt_text(r, &t, "access", "access");
         let ready = optional(t.get("ready"), |n| {
@@ -121,7 +119,7 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     let mut skip = Vec::new();
     let mut results: BTreeMap<TestId, BTreeMap<String, TestResult>> = BTreeMap::new();
     if let Some(n) = f.get("manual_tests")
-        && let Some(m) = r.fields(n, "manual_tests", fields::MANUAL_TESTS)
+        && let Some(m) = r.fields(n, "manual_tests", &shape::MANUAL_TESTS)
     {
         if let Some(list) = m.get("skip") {
             for item in r.list(list, "skip") {
@@ -159,10 +157,10 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
                             .help = Some(help);
                         continue;
                     }
-                    let Some(rf) = r.fields(result, "a test result", fields::RESULT) else {
+                    let Some(rf) = r.fields(result, "a test result", &shape::RESULT) else {
                         continue;
                     };
-                    let status = rf.require(r, "status").and_then(|n| {
+                    let status = rf.get("status").and_then(|n| {
                         let t = r.text(n, "a status")?;
                         let st = Status::parse(&t.value);
                         if st.is_none() {
@@ -196,13 +194,13 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     let mut pull_requests = Vec::new();
     if let Some(list) = f.get("pull_requests") {
         for item in r.list(list, "pull_requests") {
-            let Some(p) = r.fields(item, "a pull request", fields::PULL_REQUEST) else {
+            let Some(p) = r.fields(item, "a pull request", &shape::PULL_REQUEST) else {
                 continue;
             };
             let url = p
-                .require(r, "url")
+                .get("url")
                 .and_then(|n| url(r, n, "the pull request's url"));
-            let title = req_line(r, &p, "title", "a title");
+            let title = nonempty_line(r, &p, "title", "a title");
             let teams = team_list(r, &p, "teams", reg);
             let approved_by = team_list(r, &p, "approved_by", reg);
             if let (Some(url), Some(title), Some(teams), Some(approved_by)) =
@@ -243,17 +241,15 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     let mut failing_tests = Vec::new();
     if let Some(list) = f.get("failing_tests") {
         for item in r.list(list, "failing_tests") {
-            let Some(ft) = r.fields(item, "a failing test", fields::FAILING_TEST) else {
+            let Some(ft) = r.fields(item, "a failing test", &shape::FAILING_TEST) else {
                 continue;
             };
-            let name = req_line(r, &ft, "name", "a name");
+            let name = nonempty_line(r, &ft, "name", "a name");
             let team = ft
-                .require(r, "team")
+                .get("team")
                 .and_then(|n| r.text(n, "a team id"))
                 .and_then(|t| reg.team(r, &t));
-            let since = ft
-                .require(r, "since")
-                .and_then(|n| moment(r, n, "since", tz));
+            let since = ft.get("since").and_then(|n| moment(r, n, "since", tz));
             let link = ft.get("link").and_then(|n| url(r, n, "link"));
             let note = opt_text(r, &ft, "note", "a note");
             if let (Some(name), Some(team), Some(since)) = (name, team, since) {
@@ -441,14 +437,14 @@ pub(super) fn candidate_name(r: &mut Reader, name: Located<String>) -> Option<Lo
 }
 
 pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule> {
-    let f = r.fields(node, "the schedule", fields::SCHEDULE)?;
+    let f = r.fields(node, "the schedule", &shape::SCHEDULE)?;
     let deadlines_announcement = optional(f.get("deadlines_announcement"), |n| {
         moment(r, n, "deadlines_announcement", tz)
     });
     let freeze = optional(f.get("freeze"), |n| moment(r, n, "freeze", tz));
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut candidates_ok = true;
-    if let Some(list) = f.require(r, "candidates") {
+    if let Some(list) = f.get("candidates") {
         let items = r.list(list, "candidates");
         if items.is_empty() {
             r.error(list.loc, "a release needs at least one candidate")
@@ -457,15 +453,13 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
             candidates_ok = false;
         }
         for item in items {
-            let Some(c) = r.fields(item, "a candidate", fields::CANDIDATE) else {
+            let Some(c) = r.fields(item, "a candidate", &shape::CANDIDATE) else {
                 candidates_ok = false;
                 continue;
             };
-            let name = c
-                .require(r, "name")
-                .and_then(|n| id(r, n, "candidate name"));
+            let name = c.get("name").and_then(|n| id(r, n, "candidate name"));
             let cdate = c
-                .require(r, "date")
+                .get("date")
                 .and_then(|n| date(r, n, "the candidate's date"));
             let cherry = optional(c.get("cherry_pick_deadline"), |n| {
                 moment(r, n, "cherry_pick_deadline", tz)
@@ -499,13 +493,13 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
         candidates_ok = false;
     }
     let release = f
-        .require(r, "release")
+        .get("release")
         .and_then(|n| date(r, n, "the release date"));
     let mut events = Vec::new();
     let mut event_ids: Vec<String> = Vec::new();
     if let Some(list) = f.get("events") {
         for item in r.list(list, "events") {
-            let Some(e) = r.fields(item, "an event", fields::EVENT) else {
+            let Some(e) = r.fields(item, "an event", &shape::EVENT) else {
                 continue;
             };
             let event_id = optional(e.get("id"), |n| id(r, n, "event id"));
@@ -516,10 +510,8 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
                 }
                 event_ids.push(given.value.clone());
             }
-            let title = req_line(r, &e, "title", "a title");
-            let edate = e
-                .require(r, "date")
-                .and_then(|n| date(r, n, "the event's date"));
+            let title = nonempty_line(r, &e, "title", "a title");
+            let edate = e.get("date").and_then(|n| date(r, n, "the event's date"));
             let description = opt_text(r, &e, "description", "a description");
             if let (Some(event_id), Some(title), Some(edate)) = (event_id, title, edate) {
                 events.push(Event {

@@ -56,13 +56,14 @@ pub(super) fn opt_text(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Op
     f.get(name).and_then(|n| r.text(n, what)).map(|t| t.value)
 }
 
-pub(super) fn req_text(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String> {
-    f.require(r, name)
+/// Text that may not be empty.
+pub(super) fn nonempty_text(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String> {
+    f.get(name)
         .and_then(|n| r.nonempty(n, what))
         .map(|t| t.value)
 }
 
-/// Located<String> that must stay on one line: a name, a title, a codename. A line break or other
+/// Text that must stay on one line: a name, a title, a codename. A line break or other
 /// control character would break a Slack header, a table row or a document property.
 pub(super) fn one_line(r: &mut Reader, t: Located<String>, what: &str) -> Option<Located<String>> {
     if refuse_disguise(r, &t, what, TextUse::Line) {
@@ -93,8 +94,9 @@ pub(super) fn opt_line(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Op
     one_line(r, t, what).map(|t| t.value)
 }
 
-pub(super) fn req_line(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String> {
-    let t = f.require(r, name).and_then(|n| r.nonempty(n, what))?;
+/// One line that may not be empty.
+pub(super) fn nonempty_line(r: &mut Reader, f: &Fields, name: &str, what: &str) -> Option<String> {
+    let t = f.get(name).and_then(|n| r.nonempty(n, what))?;
     one_line(r, t, what).map(|t| t.value)
 }
 
