@@ -8,22 +8,24 @@ pub mod shape;
 mod values;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Diagnostics, Loc, show_path};
+use crate::diag::{Diagnostics, show_path};
 use crate::model::*;
 
 pub use folder::{Refused, read_plan_bytes};
-pub use reader::{TextUse, find_disguise};
+pub use reader::{TextUse, did_you_mean, find_disguise};
 
 use folder::{
     FileRead, RELEASE_MISSING_HELP, TEAMS_MISSING_HELP, list_folder, read_file, registry_path,
 };
 use reader::Reader;
-use registry::{Registry, read_teams, read_tests, written_ids};
-use release::{read_release, written_version};
+use registry::{read_teams, read_tests, written_ids};
+use release::read_release;
+
+pub use release::{PullRequestRead, ReleaseRead};
 
 pub const TEAMS_FILE: &str = "teams.yaml";
 pub const TESTS_FILE: &str = "manual-tests.yaml";
@@ -40,10 +42,34 @@ pub enum LoadError {
     },
 }
 
-/// The plans, and what was wrong with them. Releases with errors are left out of the plans.
+/// The plans as far as they read, and what could not be read. The rules of `check` have not
+/// judged them yet.
 pub struct Loaded {
+    /// The teams and tests that read whole, and the releases that read without an error, in
+    /// file order.
     pub plans: Plans,
+    pub registries: Registries,
+    /// Every release file that parsed, as far as it read.
+    pub releases: Vec<ReleaseRead>,
     pub diags: Diagnostics,
+}
+
+/// What the registry files say, for judging the references to them.
+#[derive(Debug, Default)]
+pub struct Registries {
+    pub teams_file: PathBuf,
+    pub tests_file: PathBuf,
+    /// Every valid team id written in the team registry, whatever else is wrong there.
+    pub team_ids_written: BTreeSet<String>,
+    /// The team ids the plans may name; `None` when the registry could not be read, so
+    /// references to it are not judged (its own error says why).
+    pub team_ids: Option<BTreeSet<String>>,
+    /// The test ids the releases may name; `None` when the catalogue could not be read.
+    pub test_ids: Option<BTreeSet<String>>,
+    /// The team of every scrum master in the team registry.
+    pub scrum_master_teams: Vec<Located<TeamId>>,
+    /// The owning team of every test in the catalogue.
+    pub test_teams: Vec<Located<TeamId>>,
 }
 
 /// Loads every file of a plans folder.
@@ -105,30 +131,31 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     let teams_node = keep(&teams_path, teams_read);
     let tests_node = keep(&tests_path, tests_read);
 
-    // References are checked against every id written, even in entries with other mistakes,
+    // References are judged against every id written, even in entries with other mistakes,
     // so one mistyped field in a team does not also make every mention of it an error. A
-    // registry whose ids cannot be found at all (`None`) is not checked against.
-    let mut team_ids = None;
+    // registry whose ids cannot be found at all (`None`) is not judged against.
+    let mut registries = Registries {
+        teams_file: teams_path.clone(),
+        tests_file: tests_path.clone(),
+        ..Registries::default()
+    };
     if let Some(node) = teams_node {
         let ids = written_ids(&node, "teams");
         let mut r = Reader::new(&teams_path, plans.sources.get(&teams_path).unwrap_or(""));
-        plans.teams = read_teams(&mut r, &node, &ids);
-        team_ids = (!ids.is_empty() || !r.has_errors()).then_some(ids);
+        (plans.teams, registries.scrum_master_teams) = read_teams(&mut r, &node);
+        registries.team_ids = (!ids.is_empty() || !r.has_errors()).then(|| ids.clone());
+        registries.team_ids_written = ids;
         diags.extend(r.diags);
     }
     // No catalogue at all is a catalogue without tests: a release may not name any.
-    let mut test_ids = tests_missing.then(BTreeSet::new);
+    registries.test_ids = tests_missing.then(BTreeSet::new);
     if let Some(node) = tests_node {
         let ids = written_ids(&node, "tests");
         let mut r = Reader::new(&tests_path, plans.sources.get(&tests_path).unwrap_or(""));
-        plans.tests = read_tests(&mut r, &node, &team_ids);
-        test_ids = (!ids.is_empty() || !r.has_errors()).then_some(ids);
+        (plans.tests, registries.test_teams) = read_tests(&mut r, &node);
+        registries.test_ids = (!ids.is_empty() || !r.has_errors()).then_some(ids);
         diags.extend(r.diags);
     }
-    let registry = Registry {
-        teams: team_ids,
-        tests: test_ids,
-    };
 
     // Each release is parsed and converted in one go, so its node tree is dropped at once.
     let converted: Vec<_> = release_files
@@ -136,48 +163,32 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         .map(|path| {
             let outcome = read_file(path, &root, Some(RELEASE_MISSING_HELP))?;
             let converted = outcome.node.as_ref().map(|node| {
-                let version = written_version(node).map(|v| (v.value, path.clone(), v.loc));
                 let mut r = Reader::new(path, outcome.text.as_deref().unwrap_or(""));
-                let release = read_release(&mut r, node, &registry);
-                let release = release.filter(|_| !r.has_errors());
-                (version, release, r.diags)
+                let (read, release) = read_release(&mut r, node);
+                (read, release, r.diags)
             });
             Ok((path, outcome.text, outcome.diag, converted))
         })
         .collect::<Result<_, LoadError>>()?;
     let mut releases = Vec::new();
-    // Every version written, also in files with other mistakes, to find a version planned twice.
-    let mut versions: Vec<(semver::Version, std::path::PathBuf, Loc)> = Vec::new();
     for (path, text, diag, converted) in converted {
         if let Some(text) = text {
             plans.files += 1;
             plans.sources.insert(path.clone(), text);
         }
         diags.extend(diag);
-        if let Some((version, release, file_diags)) = converted {
-            versions.extend(version);
-            releases.extend(release);
+        if let Some((read, release, file_diags)) = converted {
+            releases.push(read);
+            plans.releases.extend(release);
             diags.extend(file_diags);
         }
     }
-    versions.sort();
-    for pair in versions.windows(2) {
-        let ((version, first, _), (again, file, loc)) = (&pair[0], &pair[1]);
-        if version == again {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    *loc,
-                    format!("version {version} is also planned in {}", show_path(first)),
-                )
-                .with_help("each release has one plan file; merge them or change the version"),
-            );
-        }
-    }
-    releases.sort_by(|a: &Release, b: &Release| a.version.value.cmp(&b.version.value));
-    releases.dedup_by(|b, a| a.version.value == b.version.value);
-    plans.releases = releases;
-    Ok(Loaded { plans, diags })
+    Ok(Loaded {
+        plans,
+        registries,
+        releases,
+        diags,
+    })
 }
 
 #[cfg(test)]

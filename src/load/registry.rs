@@ -2,66 +2,19 @@
 
 use std::collections::BTreeSet;
 
-use super::TEAMS_FILE;
-use super::TESTS_FILE;
-use super::reader::{Reader, TextUse, did_you_mean, list_field, refuse_disguise, scalar_field};
+use super::reader::{Reader, list_field, scalar_field};
 use super::shape;
 use super::values::*;
 use crate::model::*;
 use crate::yaml::Node;
 
-/// The ids a release may refer to; `None` when the registry could not be read, so
-/// references to it are not checked (its own error says why).
-pub(super) struct Registry {
-    pub(super) teams: Option<BTreeSet<String>>,
-    pub(super) tests: Option<BTreeSet<String>>,
-}
-
-impl Registry {
-    pub(super) fn team(&self, r: &mut Reader, t: &Located<String>) -> Option<TeamId> {
-        if refuse_disguise(r, t, "a team id", TextUse::Line) {
-            return None;
-        }
-        let Some(teams) = &self.teams else {
-            return Some(TeamId(t.value.clone()));
-        };
-        if teams.contains(&t.value) {
-            return Some(TeamId(t.value.clone()));
-        }
-        let known: Vec<&str> = teams.iter().map(String::as_str).collect();
-        let help = match did_you_mean(&t.value, &known) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!(
-                "add it to {TEAMS_FILE}, or use one of: {}",
-                known.join(", ")
-            ),
-        };
-        r.error(t.loc, format!("unknown team `{}`", t.value)).help = Some(help);
-        None
-    }
-
-    pub(super) fn test(&self, r: &mut Reader, t: &Located<String>) -> Option<TestId> {
-        if refuse_disguise(r, t, "a test id", TextUse::Line) {
-            return None;
-        }
-        let Some(tests) = &self.tests else {
-            return Some(TestId(t.value.clone()));
-        };
-        if tests.contains(&t.value) {
-            return Some(TestId(t.value.clone()));
-        }
-        let known: Vec<&str> = tests.iter().map(String::as_str).collect();
-        let help = match did_you_mean(&t.value, &known) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("add it to {TESTS_FILE} first"),
-        };
-        r.error(t.loc, format!("unknown manual test `{}`", t.value))
-            .help = Some(help);
-        None
-    }
-}
-
-pub(super) fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) -> Option<Person> {
+/// A person; the team named is added to `team_refs`.
+pub(super) fn person(
+    r: &mut Reader,
+    node: &Node,
+    what: &str,
+    team_refs: &mut Vec<Located<TeamId>>,
+) -> Option<Person> {
     let f = r.fields(node, what, &shape::PERSON)?;
     let name = nonempty_line(r, &f, "name", "a name");
     let github = f.get("github").and_then(|n| {
@@ -84,7 +37,9 @@ pub(super) fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) 
     let team = f
         .get("team")
         .and_then(|n| r.text(n, "a team id"))
-        .and_then(|t| teams.team(r, &t));
+        .and_then(|t| team_id(r, t));
+    team_refs.extend(team.clone());
+    let team = team.map(|t| t.value);
     Some(Person {
         name: name?,
         github,
@@ -93,17 +48,14 @@ pub(super) fn person(r: &mut Reader, node: &Node, what: &str, teams: &Registry) 
     })
 }
 
-pub(super) fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String>) -> Vec<Team> {
+/// The teams that read whole, duplicates included, and the team of every scrum master.
+pub(super) fn read_teams(r: &mut Reader, node: &Node) -> (Vec<Team>, Vec<Located<TeamId>>) {
+    let mut team_refs = Vec::new();
     let Some(f) = r.fields(node, "the team registry", &shape::TEAMS_FILE) else {
-        return Vec::new();
+        return (Vec::new(), team_refs);
     };
     let Some(list) = f.get("teams") else {
-        return Vec::new();
-    };
-    // A scrum master's team may be any team of the file, also one defined further down.
-    let registry = Registry {
-        teams: Some(team_ids.clone()),
-        tests: None,
+        return (Vec::new(), team_refs);
     };
     let mut teams: Vec<Team> = Vec::new();
     for item in r.list(list, "the list of teams") {
@@ -133,21 +85,10 @@ pub(super) fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String
             .and_then(|n| slack_id(r, n, "Slack user-group id", &['S']));
         let scrum_master = f
             .get("scrum_master")
-            .and_then(|n| person(r, n, "the scrum master", &registry));
+            .and_then(|n| person(r, n, "the scrum master", &mut team_refs));
         let (Some(id_text), Some(name)) = (id_text, name) else {
             continue;
         };
-        if let Some(first) = teams.iter().find(|t| t.id.0 == id_text.value) {
-            r.error(
-                id_text.loc,
-                format!(
-                    "duplicate team id `{}` (first defined on line {})",
-                    id_text.value, first.loc.line
-                ),
-            )
-            .help = Some("team ids must be unique; rename or remove one".to_owned());
-            continue;
-        }
         teams.push(Team {
             id: TeamId(id_text.value),
             name,
@@ -158,23 +99,17 @@ pub(super) fn read_teams(r: &mut Reader, node: &Node, team_ids: &BTreeSet<String
             loc: id_text.loc,
         });
     }
-    teams
+    (teams, team_refs)
 }
 
-pub(super) fn read_tests(
-    r: &mut Reader,
-    node: &Node,
-    teams: &Option<BTreeSet<String>>,
-) -> Vec<ManualTest> {
-    let registry = Registry {
-        teams: teams.clone(),
-        tests: None,
-    };
+/// The tests that read whole, duplicates included, and the team of every test.
+pub(super) fn read_tests(r: &mut Reader, node: &Node) -> (Vec<ManualTest>, Vec<Located<TeamId>>) {
+    let mut team_refs = Vec::new();
     let Some(f) = r.fields(node, "the manual-test catalogue", &shape::TESTS_FILE) else {
-        return Vec::new();
+        return (Vec::new(), team_refs);
     };
     let Some(list) = f.get("tests") else {
-        return Vec::new();
+        return (Vec::new(), team_refs);
     };
     let mut tests: Vec<ManualTest> = Vec::new();
     for item in r.list(list, "the list of tests") {
@@ -186,7 +121,9 @@ pub(super) fn read_tests(
         let team = f
             .get("team")
             .and_then(|n| r.nonempty(n, "a team id"))
-            .and_then(|t| registry.team(r, &t));
+            .and_then(|t| team_id(r, t));
+        team_refs.extend(team.clone());
+        let team = team.map(|t| t.value);
         let area = opt_line(r, &f, "area", "an area");
         let issue = f.get("issue").and_then(|n| url(r, n, "issue"));
         let steps = nonempty_text(r, &f, "steps", "the steps");
@@ -200,17 +137,6 @@ pub(super) fn read_tests(
         else {
             continue;
         };
-        if let Some(first) = tests.iter().find(|t| t.id.0 == id_text.value) {
-            r.error(
-                id_text.loc,
-                format!(
-                    "duplicate test id `{}` (first defined on line {})",
-                    id_text.value, first.loc.line
-                ),
-            )
-            .help = Some("test ids must be unique; rename or remove one".to_owned());
-            continue;
-        }
         tests.push(ManualTest {
             id: TestId(id_text.value),
             title,
@@ -223,7 +149,7 @@ pub(super) fn read_tests(
             loc: id_text.loc,
         });
     }
-    tests
+    (tests, team_refs)
 }
 
 /// The valid ids written in the list `list` of a registry file, whatever else is wrong there.

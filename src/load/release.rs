@@ -1,18 +1,71 @@
 //! A release plan: its schedule, people, channels, results, pull requests and failing tests.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::reader::{Fields, Reader, did_you_mean, field, list_field, scalar_field};
-use super::registry::{Registry, person};
+use super::registry::person;
 use super::shape;
 use super::values::*;
+use crate::diag::Loc;
 use crate::model::*;
 use crate::yaml::{Kind, Node};
 
-pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Option<Release> {
+/// A release file as far as it read, its ids not yet judged. The rules of `check` judge all
+/// of it, also when other parts of the file have mistakes, so every mistake shows in one run.
+#[derive(Debug, Default)]
+pub struct ReleaseRead {
+    pub file: PathBuf,
+    /// The reader met an error in the file, so its release is not complete.
+    pub has_read_errors: bool,
+    /// The version as written, also when the rest of the file has mistakes.
+    pub version: Option<Located<semver::Version>>,
+    /// The schedule, when all of it read in a known zone.
+    pub schedule: Option<Schedule>,
+    /// Every candidate that read whole, also when the rest of the schedule did not.
+    pub candidates: Vec<Candidate>,
+    /// Every candidate name that reads as an id, also when the candidate's date does not read.
+    pub candidate_ids: Vec<Located<String>>,
+    /// The candidate names written, whatever else is wrong there.
+    pub candidate_names: Vec<String>,
+    /// The ids given to events.
+    pub event_ids: Vec<Located<String>>,
+    /// The day of the first Scrum-of-Scrums meeting and the `until` day, when both read.
+    pub meetings_until: Option<(Date, Located<Date>)>,
+    /// Every team id the file names.
+    pub team_refs: Vec<Located<TeamId>>,
+    pub skip: Vec<Located<TestId>>,
+    /// The tests that results are recorded for.
+    pub result_tests: Vec<Located<TestId>>,
+    pub pull_requests: Vec<PullRequestRead>,
+    /// The draft ids of `sent`, without the day.
+    pub sent: Vec<Located<String>>,
+}
+
+/// A pull request whose teams read, with the places they are written.
+#[derive(Debug)]
+pub struct PullRequestRead {
+    pub loc: Loc,
+    pub teams: Vec<Located<TeamId>>,
+    pub approved_by: Vec<Located<TeamId>>,
+}
+
+/// Reads a release file; the release is complete when every required part read.
+pub(super) fn read_release(r: &mut Reader, node: &Node) -> (ReleaseRead, Option<Release>) {
+    let mut read = ReleaseRead {
+        file: r.path.to_path_buf(),
+        version: written_version(node),
+        ..ReleaseRead::default()
+    };
+    let release = read_parts(r, node, &mut read);
+    read.has_read_errors = r.has_errors();
+    (read, release.filter(|_| !r.has_errors()))
+}
+
+fn read_parts(r: &mut Reader, node: &Node, read: &mut ReleaseRead) -> Option<Release> {
     let f = r.fields(node, "a release plan", &shape::RELEASE)?;
     let version = f.get("version").and_then(|n| version(r, n));
     let product = opt_line(r, &f, "product", "a product name");
@@ -27,13 +80,13 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
         let p = r.fields(n, "people", &shape::PEOPLE)?;
         let release_manager = p
             .get("release_manager")
-            .and_then(|n| person(r, n, "the release manager", reg));
+            .and_then(|n| person(r, n, "the release manager", &mut read.team_refs));
         let release_master = p
             .get("release_master")
-            .and_then(|n| person(r, n, "the release master", reg));
+            .and_then(|n| person(r, n, "the release master", &mut read.team_refs));
         let scrum_master = p
             .get("scrum_master")
-            .and_then(|n| person(r, n, "the scrum master", reg));
+            .and_then(|n| person(r, n, "the scrum master", &mut read.team_refs));
         Some(People {
             release_manager,
             release_master: release_master?,
@@ -55,12 +108,15 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
         })
     });
 
-    let schedule = f.get("schedule").and_then(|n| read_schedule(r, n, tz));
+    let schedule = f
+        .get("schedule")
+        .and_then(|n| read_schedule(r, n, tz, read));
     // Names as written, even when a candidate's date is wrong, so results can still be checked.
-    let candidate_names = f
+    read.candidate_names = f
         .get("schedule")
         .map(written_candidate_names)
         .unwrap_or_default();
+    let candidate_names = read.candidate_names.clone();
 
     let scrum_of_scrums = f.get("scrum_of_scrums").and_then(|n| {
         let s = r.fields(n, "scrum_of_scrums", &shape::SCRUM_OF_SCRUMS)?;
@@ -76,22 +132,7 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
             .map_or(Some(30), |n| r.uint(n, "duration_minutes", 1, 24 * 60));
         let until = optional(s.get("until"), |n| date(r, n, "until"));
         let (first, until) = (first?, until?);
-        if let Some(until) = &until
-            && until.value < first.date()
-        {
-            r.error(
-                until.loc,
-                format!(
-                    "scrum_of_scrums ends on {}, before its first meeting on {}",
-                    until.value,
-                    first.date()
-                ),
-            )
-            .help = Some(
-                "move `until` after `first`, or remove it to meet until the release".to_owned(),
-            );
-            return None;
-        }
+        read.meetings_until = until.clone().map(|until| (first.date(), until));
         Some(ScrumOfScrums {
             first,
             every_weeks: every_weeks?,
@@ -123,8 +164,9 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     {
         if let Some(list) = m.get("skip") {
             for item in r.list(list, "skip") {
-                if let Some(id) = r.text(item, "a test id").and_then(|t| reg.test(r, &t)) {
-                    skip.push(id);
+                if let Some(id) = r.text(item, "a test id").and_then(|t| test_id(r, t)) {
+                    skip.push(id.value.clone());
+                    read.skip.push(id);
                 }
             }
         }
@@ -134,16 +176,9 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
                     value: key.name.clone(),
                     loc: key.loc,
                 };
-                let test = reg.test(r, &test_text);
-                if let Some(test) = &test
-                    && skip.contains(test)
-                {
-                    r.warning(
-                        key.loc,
-                        format!("test `{test}` has results but is skipped in this release"),
-                    )
-                    .help = Some("remove it from `skip`, or remove its results".to_owned());
-                }
+                let test = test_id(r, test_text);
+                read.result_tests.extend(test.clone());
+                let test = test.map(|t| t.value);
                 for (cand, result) in r.entries(per_candidate, "results by candidate") {
                     if !candidate_names.is_empty() && !candidate_names.contains(&cand.name) {
                         let known: Vec<&str> = candidate_names.iter().map(String::as_str).collect();
@@ -201,38 +236,24 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
                 .get("url")
                 .and_then(|n| url(r, n, "the pull request's url"));
             let title = nonempty_line(r, &p, "title", "a title");
-            let teams = team_list(r, &p, "teams", reg);
-            let approved_by = team_list(r, &p, "approved_by", reg);
+            let teams = team_list(r, &p, "teams");
+            let approved_by = team_list(r, &p, "approved_by");
+            read.team_refs.extend(teams.iter().flatten().cloned());
+            read.team_refs.extend(approved_by.iter().flatten().cloned());
             if let (Some(url), Some(title), Some(teams), Some(approved_by)) =
                 (url, title, teams, approved_by)
             {
-                if teams.is_empty() {
-                    r.error(
-                        p.loc,
-                        "a pull request needs the `teams` that must approve it",
-                    );
-                }
-                let teams: Vec<TeamId> = teams.into_iter().map(|t| t.value).collect();
-                for approved in &approved_by {
-                    if !teams.contains(&approved.value) {
-                        r.warning(
-                            approved.loc,
-                            format!(
-                                "`{}` approved, but is not among the pull request's teams",
-                                approved.value
-                            ),
-                        )
-                        .help = Some(
-                            "add it to `teams` if its approval is needed, or remove it from `approved_by`"
-                                .to_owned(),
-                        );
-                    }
-                }
+                let ids = |list: &[Located<TeamId>]| list.iter().map(|t| t.value.clone()).collect();
                 pull_requests.push(PullRequest {
                     url,
                     title,
+                    teams: ids(&teams),
+                    approved_by: ids(&approved_by),
+                });
+                read.pull_requests.push(PullRequestRead {
+                    loc: p.loc,
                     teams,
-                    approved_by: approved_by.into_iter().map(|t| t.value).collect(),
+                    approved_by,
                 });
             }
         }
@@ -248,7 +269,9 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
             let team = ft
                 .get("team")
                 .and_then(|n| r.text(n, "a team id"))
-                .and_then(|t| reg.team(r, &t));
+                .and_then(|t| team_id(r, t));
+            read.team_refs.extend(team.clone());
+            let team = team.map(|t| t.value);
             let since = ft.get("since").and_then(|n| moment(r, n, "since", tz));
             let link = ft.get("link").and_then(|n| url(r, n, "link"));
             let note = opt_text(r, &ft, "note", "a note");
@@ -271,20 +294,21 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
     let mut sent = Vec::new();
     if let Some(list) = f.get("sent") {
         for item in r.list(list, "sent") {
-            if let Some(t) = r.nonempty(item, "a draft id") {
-                sent.extend(sent_entry(r, &t, &candidate_names));
+            if let Some(t) = r.nonempty(item, "a draft id")
+                && let Some(entry) = sent_entry(r, &t)
+            {
+                read.sent.push(Located {
+                    value: entry.id.clone(),
+                    loc: t.loc,
+                });
+                sent.push(entry);
             }
         }
     }
 
-    // The date rules need only the schedule: run them here too when other mistakes keep this
-    // release from the checked plans, so every mistake shows in one run.
-    if r.has_errors()
-        && zone_known
-        && let Some(s) = &schedule
-    {
-        let found = crate::check::schedule::check_schedule(r.path, s);
-        r.diags.extend(found);
+    // Dates in an unknown zone would be judged in UTC.
+    if zone_known {
+        read.schedule = schedule.clone();
     }
     let version = version?;
     let schedule = schedule?;
@@ -314,11 +338,7 @@ pub(super) fn read_release(r: &mut Reader, node: &Node, reg: &Registry) -> Optio
 }
 
 /// One entry of `sent`: a draft id, optionally `@YYYY-MM-DD` for the day it was posted.
-pub(super) fn sent_entry(
-    r: &mut Reader,
-    t: &Located<String>,
-    candidates: &[String],
-) -> Option<Sent> {
+pub(super) fn sent_entry(r: &mut Reader, t: &Located<String>) -> Option<Sent> {
     let (id, on) = match t.value.split_once('@') {
         Some((id, day)) => {
             let Ok(day) = day.parse::<Date>() else {
@@ -332,31 +352,6 @@ pub(super) fn sent_entry(
         }
         None => (t.value.as_str(), None),
     };
-    let mut known: Vec<String> = [
-        "deadlines",
-        "test-environment",
-        "approvals",
-        "failing-tests",
-        "release",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    for c in candidates {
-        known.push(format!("cherry-pick-{c}"));
-        known.push(format!("manual-tests-{c}"));
-    }
-    if !known.iter().any(|k| k == id) {
-        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        let help = match did_you_mean(id, &refs) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("the drafts of this release are {}", refs.join(", ")),
-        };
-        r.warning(
-            t.loc,
-            format!("`sent` names `{id}`, which is not a draft of this release"),
-        )
-        .help = Some(help);
-    }
     Some(Sent {
         id: id.to_owned(),
         on,
@@ -384,59 +379,27 @@ pub(super) fn written_version(file: &Node) -> Option<Located<semver::Version>> {
 }
 
 /// A list of team ids, each with the place it was written.
-pub(super) fn team_list(
-    r: &mut Reader,
-    f: &Fields,
-    name: &str,
-    reg: &Registry,
-) -> Option<Vec<Located<TeamId>>> {
+pub(super) fn team_list(r: &mut Reader, f: &Fields, name: &str) -> Option<Vec<Located<TeamId>>> {
     let Some(list) = f.get(name) else {
         return Some(Vec::new());
     };
     let mut ok = true;
     let mut teams = Vec::new();
     for item in r.list(list, name) {
-        match r.text(item, "a team id").and_then(|t| reg.team(r, &t)) {
-            Some(value) => teams.push(Located {
-                value,
-                loc: item.loc,
-            }),
+        match r.text(item, "a team id").and_then(|t| team_id(r, t)) {
+            Some(team) => teams.push(team),
             None => ok = false,
         }
     }
     ok.then_some(teams)
 }
 
-/// Milestone slugs that are not candidates; a candidate's name is its slug.
-pub const FIXED_SLUGS: [&str; 3] = ["release", "freeze", "deadlines-announcement"];
-/// Prefixes of the slugs and draft ids derived from other milestones.
-pub const DERIVED_PREFIXES: [&str; 3] = ["event-", "cherry-pick-", "manual-tests-"];
-
-/// A candidate name that cannot take another milestone's id (`1.14.0/release`), calendar
-/// UID or page anchor.
-pub(super) fn candidate_name(r: &mut Reader, name: Located<String>) -> Option<Located<String>> {
-    let taken = FIXED_SLUGS.contains(&name.value.as_str())
-        || DERIVED_PREFIXES.iter().any(|p| name.value.starts_with(p));
-    if !taken {
-        return Some(name);
-    }
-    r.error(
-        name.loc,
-        format!(
-            "candidate name `{}` would give the candidate the id of another milestone",
-            name.value
-        ),
-    )
-    .help = Some(
-        "`release`, `freeze` and `deadlines-announcement` are other milestones, and ids that \
-         start with `event-`, `cherry-pick-` or `manual-tests-` are derived from them; name \
-         candidates rc1, rc2, …"
-            .to_owned(),
-    );
-    None
-}
-
-pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Option<Schedule> {
+fn read_schedule(
+    r: &mut Reader,
+    node: &Node,
+    tz: &TimeZone,
+    read: &mut ReleaseRead,
+) -> Option<Schedule> {
     let f = r.fields(node, "the schedule", &shape::SCHEDULE)?;
     let deadlines_announcement = optional(f.get("deadlines_announcement"), |n| {
         moment(r, n, "deadlines_announcement", tz)
@@ -464,27 +427,13 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
             let cherry = optional(c.get("cherry_pick_deadline"), |n| {
                 moment(r, n, "cherry_pick_deadline", tz)
             });
-            let name = name.and_then(|n| candidate_name(r, n));
+            read.candidate_ids.extend(name.clone());
             let (Some(name), Some(cdate), Some(cherry)) = (name, cdate, cherry) else {
                 candidates_ok = false;
                 continue;
             };
-            if let Some(first) = candidates.iter().find(|x| x.name.value == name.value) {
-                r.error(
-                    name.loc,
-                    format!(
-                        "duplicate candidate name `{}` (first on line {})",
-                        name.value, first.name.loc.line
-                    ),
-                )
-                .help = Some("name candidates rc1, rc2, … once each".to_owned());
-                continue;
-            }
             candidates.push(Candidate {
-                name: Located {
-                    value: name.value,
-                    loc: name.loc,
-                },
+                name,
                 date: cdate,
                 cherry_pick_deadline: cherry,
             });
@@ -496,7 +445,6 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
         .get("release")
         .and_then(|n| date(r, n, "the release date"));
     let mut events = Vec::new();
-    let mut event_ids: Vec<String> = Vec::new();
     if let Some(list) = f.get("events") {
         for item in r.list(list, "events") {
             let Some(e) = r.fields(item, "an event", &shape::EVENT) else {
@@ -504,11 +452,7 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
             };
             let event_id = optional(e.get("id"), |n| id(r, n, "event id"));
             if let Some(Some(given)) = &event_id {
-                if event_ids.contains(&given.value) {
-                    r.error(given.loc, format!("duplicate event id `{}`", given.value))
-                        .help = Some("give each event its own id".to_owned());
-                }
-                event_ids.push(given.value.clone());
+                read.event_ids.push(given.clone());
             }
             let title = nonempty_line(r, &e, "title", "a title");
             let edate = e.get("date").and_then(|n| date(r, n, "the event's date"));
@@ -523,6 +467,7 @@ pub(super) fn read_schedule(r: &mut Reader, node: &Node, tz: &TimeZone) -> Optio
             }
         }
     }
+    read.candidates = candidates.clone();
     if !candidates_ok {
         return None;
     }

@@ -5,8 +5,30 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 
 use super::reader::{Fields, Reader, TextUse, did_you_mean, refuse_disguise};
-use crate::model::{Located, Moment};
+use crate::model::{Located, Moment, TeamId, TestId};
 use crate::yaml::Node;
+
+/// A reference to a team: an id on one line. Whether the team exists is for `check` to say.
+pub(super) fn team_id(r: &mut Reader, t: Located<String>) -> Option<Located<TeamId>> {
+    if refuse_disguise(r, &t, "a team id", TextUse::Line) {
+        return None;
+    }
+    Some(Located {
+        value: TeamId(t.value),
+        loc: t.loc,
+    })
+}
+
+/// A reference to a manual test of the catalogue.
+pub(super) fn test_id(r: &mut Reader, t: Located<String>) -> Option<Located<TestId>> {
+    if refuse_disguise(r, &t, "a test id", TextUse::Line) {
+        return None;
+    }
+    Some(Located {
+        value: TestId(t.value),
+        loc: t.loc,
+    })
+}
 
 /// Lowercase letters, digits and dashes, starting with a letter or digit.
 pub(super) fn is_id(s: &str) -> bool {
