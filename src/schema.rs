@@ -26,28 +26,7 @@ impl FileKind {
             FileKind::Tests => "tests.json",
         }
     }
-}
 
-const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
-const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
-const TIME_PATTERN: &str =
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
-const MOMENT_PATTERN: &str =
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?$";
-const SENT_PATTERN: &str = "^[a-z0-9][a-z0-9-]*(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$";
-const ONE_LINE_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$";
-/// Candidate names that would take another milestone's id.
-const TAKEN_CANDIDATE_PATTERN: &str =
-    "^(release|freeze|deadlines-announcement|(event|cherry-pick|manual-tests)-.*)$";
-const URL_PATTERN: &str = "^https?://[^\\s]+$";
-const VERSION_PATTERN: &str =
-    "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$";
-const SLACK_MEMBER_PATTERN: &str = "^[UW][A-Z0-9]{2,}$";
-const SLACK_GROUP_PATTERN: &str = "^S[A-Z0-9]{2,}$";
-const SLACK_CHANNEL_PATTERN: &str = "^(#[^\\sA-Z#]+|[CG][A-Z0-9]*)$";
-const GITHUB_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]{0,38}$";
-
-impl FileKind {
     fn shape(self) -> &'static Shape {
         match self {
             FileKind::Release => &shape::RELEASE,
@@ -78,6 +57,25 @@ impl FileKind {
         }
     }
 }
+
+const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
+const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+const TIME_PATTERN: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
+const MOMENT_PATTERN: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?$";
+const SENT_PATTERN: &str = "^[a-z0-9][a-z0-9-]*(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$";
+const ONE_LINE_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$";
+/// Candidate names that would take another milestone's id.
+const TAKEN_CANDIDATE_PATTERN: &str =
+    "^(release|freeze|deadlines-announcement|(event|cherry-pick|manual-tests)-.*)$";
+const URL_PATTERN: &str = "^https?://[^\\s]+$";
+const VERSION_PATTERN: &str =
+    "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$";
+const SLACK_MEMBER_PATTERN: &str = "^[UW][A-Z0-9]{2,}$";
+const SLACK_GROUP_PATTERN: &str = "^S[A-Z0-9]{2,}$";
+const SLACK_CHANNEL_PATTERN: &str = "^(#[^\\sA-Z#]+|[CG][A-Z0-9]*)$";
+const GITHUB_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]{0,38}$";
 
 /// The schema of one kind of file.
 pub fn schema(kind: FileKind) -> Value {

@@ -12,12 +12,12 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub kind: Kind,
+    pub kind: NodeKind,
     pub loc: Loc,
 }
 
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub enum NodeKind {
     Null,
     /// A string scalar, quoted or plain.
     Str(String),
@@ -33,14 +33,14 @@ pub struct Key {
     pub loc: Loc,
 }
 
-impl Kind {
+impl NodeKind {
     /// What the node is, for messages: "a list", "a mapping".
     pub fn describe(&self) -> &'static str {
         match self {
-            Kind::Null => "nothing",
-            Kind::Str(_) | Kind::Other(_) => "a single value",
-            Kind::Seq(_) => "a list",
-            Kind::Map(_) => "a mapping",
+            NodeKind::Null => "nothing",
+            NodeKind::Str(_) | NodeKind::Other(_) => "a single value",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
         }
     }
 }
@@ -99,11 +99,11 @@ fn loc_of(span: &Span, source: &str) -> Loc {
 
 /// YAML 1.2 core schema for plain scalars: null words, booleans and numbers are told apart
 /// from strings, and keep their source text.
-fn plain_scalar(text: &str) -> Kind {
+fn plain_scalar(text: &str) -> NodeKind {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | ".inf" | "-.inf" | "+.inf"
-        | ".nan" | ".NaN" | ".NAN" => return Kind::Other(text.to_owned()),
+        | ".nan" | ".NaN" | ".NAN" => return NodeKind::Other(text.to_owned()),
         _ => {}
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
@@ -115,9 +115,9 @@ fn plain_scalar(text: &str) -> Kind {
             && digits[2..].bytes().all(|b| (b'0'..=b'7').contains(&b)))
         || is_decimal(digits);
     if is_number {
-        Kind::Other(text.to_owned())
+        NodeKind::Other(text.to_owned())
     } else {
-        Kind::Str(text.to_owned())
+        NodeKind::Str(text.to_owned())
     }
 }
 
@@ -150,8 +150,8 @@ fn collection_key(loc: Loc) -> ParseError {
 
 fn node_count(node: &Node) -> usize {
     1 + match &node.kind {
-        Kind::Seq(items) => items.iter().map(node_count).sum(),
-        Kind::Map(entries) => {
+        NodeKind::Seq(items) => items.iter().map(node_count).sum(),
+        NodeKind::Map(entries) => {
             entries.iter().map(|(_, v)| node_count(v)).sum::<usize>() + entries.len()
         }
         _ => 0,
@@ -237,7 +237,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Frame::Seq { items, loc, anchor }) => (
                     Node {
-                        kind: Kind::Seq(items),
+                        kind: NodeKind::Seq(items),
                         loc,
                     },
                     anchor,
@@ -250,7 +250,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                     ..
                 }) => (
                     Node {
-                        kind: Kind::Map(close_map(entries, merged)?),
+                        kind: NodeKind::Map(close_map(entries, merged)?),
                         loc,
                     },
                     anchor,
@@ -261,7 +261,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 let kind = if style == ScalarStyle::Plain && tag.is_none() {
                     plain_scalar(&text)
                 } else {
-                    Kind::Str(text.into_owned())
+                    NodeKind::Str(text.into_owned())
                 };
                 (Node { kind, loc }, anchor)
             }
@@ -308,11 +308,11 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
             }) => match key.take() {
                 None => {
                     let name = match node.kind {
-                        Kind::Str(s) | Kind::Other(s) => s,
-                        Kind::Null => String::new(),
+                        NodeKind::Str(s) | NodeKind::Other(s) => s,
+                        NodeKind::Null => String::new(),
                         // Written collections are refused when they start; an alias to one
                         // (`*list: x`) arrives whole.
-                        Kind::Seq(_) | Kind::Map(_) => return Err(collection_key(loc)),
+                        NodeKind::Seq(_) | NodeKind::Map(_) => return Err(collection_key(loc)),
                     };
                     // Where the key is written, also when it is an alias.
                     *key = Some(Key { name, loc });
@@ -323,7 +323,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
         }
     }
     Ok(root.unwrap_or(Node {
-        kind: Kind::Null,
+        kind: NodeKind::Null,
         loc: Loc::new(1, 1, 1),
     }))
 }
@@ -331,11 +331,11 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
 /// YAML merge keys (`<<: *defaults`): entries of the merged mappings that are not set yet.
 fn merge(merged: &mut Vec<(Key, Node)>, value: Node) {
     let maps = match value.kind {
-        Kind::Map(m) => vec![m],
-        Kind::Seq(items) => items
+        NodeKind::Map(m) => vec![m],
+        NodeKind::Seq(items) => items
             .into_iter()
             .filter_map(|n| match n.kind {
-                Kind::Map(m) => Some(m),
+                NodeKind::Map(m) => Some(m),
                 _ => None,
             })
             .collect(),
@@ -416,10 +416,10 @@ mod tests {
     #[test]
     fn numbers_keep_their_source_text() {
         let node = parse_ok("version: 1.10\n");
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
-        assert!(matches!(&entries[0].1.kind, Kind::Other(s) if s == "1.10"));
+        assert!(matches!(&entries[0].1.kind, NodeKind::Other(s) if s == "1.10"));
         assert_eq!(entries[0].1.loc, Loc::new(1, 10, 4));
     }
 
@@ -478,17 +478,21 @@ mod tests {
             ("1e", false),
         ] {
             assert_eq!(
-                matches!(plain_scalar(text), Kind::Other(_)),
+                matches!(plain_scalar(text), NodeKind::Other(_)),
                 other,
                 "{text}"
             );
         }
-        assert!(matches!(plain_scalar("~"), Kind::Null));
+        assert!(matches!(plain_scalar("~"), NodeKind::Null));
         let node = parse_ok("a: '12'\nb: \"true\"\n");
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
-        assert!(entries.iter().all(|(_, v)| matches!(v.kind, Kind::Str(_))));
+        assert!(
+            entries
+                .iter()
+                .all(|(_, v)| matches!(v.kind, NodeKind::Str(_)))
+        );
     }
 
     #[test]
@@ -496,18 +500,18 @@ mod tests {
         let node = parse_ok(
             "base: &b { team: goat, blocking: true }\nt1:\n  <<: *b\n  team: huskies\nt2: *b\n",
         );
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
         let names = |n: &Node| match &n.kind {
-            Kind::Map(e) => e
+            NodeKind::Map(e) => e
                 .iter()
                 .map(|(k, v)| {
                     format!(
                         "{}={}",
                         k.name,
                         match &v.kind {
-                            Kind::Str(s) | Kind::Other(s) => s.clone(),
+                            NodeKind::Str(s) | NodeKind::Other(s) => s.clone(),
                             _ => String::new(),
                         }
                     )
@@ -601,7 +605,7 @@ mod tests {
         let d = parse(Path::new("t.yaml"), "# one\r# two\r").unwrap_err();
         assert_eq!(d.message, "file is empty");
         let node = parse_ok("# a comment\rversion: 1.0.0\rcodename: x\r");
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
         assert_eq!(entries[1].0.name, "codename");

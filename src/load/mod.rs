@@ -1,4 +1,6 @@
-//! Reads a plans folder into [`Plans`], reporting every problem it meets with its place.
+//! Reads a plans folder: finds its files, reads each as a regular file inside the folder,
+//! parses values and reads the shapes of the three kinds of files into the model, reporting
+//! everything it cannot read with its place. It judges nothing: that is `check`'s part.
 
 mod folder;
 mod reader;
@@ -16,7 +18,7 @@ use crate::diag::{Diagnostics, show_path};
 use crate::model::*;
 
 pub use folder::{Refused, read_plan_bytes};
-pub use reader::{TextUse, did_you_mean, find_disguise};
+pub use reader::did_you_mean;
 
 use folder::{
     FileRead, RELEASE_MISSING_HELP, TEAMS_MISSING_HELP, list_folder, read_file, registry_path,

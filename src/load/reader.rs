@@ -6,7 +6,7 @@ use std::path::Path;
 use super::shape::{Presence, Shape};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::Located;
-use crate::yaml::{Key, Kind, Node};
+use crate::yaml::{Key, Node, NodeKind};
 
 /// Where a value is used, which decides the invisible characters it may hold.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,7 @@ impl<'a> Reader<'a> {
         shape: &'static Shape,
     ) -> Option<Fields<'n>> {
         let known: Vec<&'static str> = shape.keys().collect();
-        let Kind::Map(entries) = &node.kind else {
+        let NodeKind::Map(entries) = &node.kind else {
             self.error(
                 node.loc,
                 format!(
@@ -231,7 +231,7 @@ impl<'a> Reader<'a> {
     /// disguise itself (bidirectional overrides, zero-width spaces) is refused everywhere.
     pub fn text(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
         match &node.kind {
-            Kind::Str(s) | Kind::Other(s) => {
+            NodeKind::Str(s) | NodeKind::Other(s) => {
                 let t = Located {
                     value: s.clone(),
                     loc: node.loc,
@@ -266,8 +266,8 @@ impl<'a> Reader<'a> {
 
     pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
         match &node.kind {
-            Kind::Other(s) if s == "true" => Some(true),
-            Kind::Other(s) if s == "false" => Some(false),
+            NodeKind::Other(s) if s == "true" => Some(true),
+            NodeKind::Other(s) if s == "false" => Some(false),
             _ => {
                 self.error(node.loc, format!("{what} must be `true` or `false`"));
                 None
@@ -277,7 +277,7 @@ impl<'a> Reader<'a> {
 
     pub fn uint(&mut self, node: &Node, what: &str, min: u32, max: u32) -> Option<u32> {
         let parsed = match &node.kind {
-            Kind::Other(s) | Kind::Str(s) => s.parse::<u32>().ok(),
+            NodeKind::Other(s) | NodeKind::Str(s) => s.parse::<u32>().ok(),
             _ => None,
         };
         match parsed {
@@ -295,8 +295,8 @@ impl<'a> Reader<'a> {
     /// The items of a list; `~` or a missing list is empty.
     pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
         match &node.kind {
-            Kind::Seq(items) => items,
-            Kind::Null => &[],
+            NodeKind::Seq(items) => items,
+            NodeKind::Null => &[],
             other => {
                 self.error(
                     node.loc,
@@ -311,8 +311,8 @@ impl<'a> Reader<'a> {
     /// The entries of a mapping whose keys are names (test ids, candidate names).
     pub fn entries<'n>(&mut self, node: &'n Node, what: &str) -> &'n [(Key, Node)] {
         match &node.kind {
-            Kind::Map(entries) => entries,
-            Kind::Null => &[],
+            NodeKind::Map(entries) => entries,
+            NodeKind::Null => &[],
             other => {
                 self.error(
                     node.loc,
@@ -338,7 +338,7 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(k, _)| k.name == name)
             .map(|(_, v)| v)
-            .filter(|v| !matches!(v.kind, Kind::Null))
+            .filter(|v| !matches!(v.kind, NodeKind::Null))
     }
 }
 
@@ -378,7 +378,7 @@ pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
 
 /// A field of a mapping node as written, whatever else is wrong in the file.
 pub(super) fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
-    let Kind::Map(entries) = &node.kind else {
+    let NodeKind::Map(entries) = &node.kind else {
         return None;
     };
     entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v)
@@ -386,14 +386,14 @@ pub(super) fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
 
 pub(super) fn scalar_field(node: &Node, name: &str) -> Option<String> {
     match &field(node, name)?.kind {
-        Kind::Str(s) | Kind::Other(s) => Some(s.clone()),
+        NodeKind::Str(s) | NodeKind::Other(s) => Some(s.clone()),
         _ => None,
     }
 }
 
 pub(super) fn list_field<'n>(node: &'n Node, name: &str) -> &'n [Node] {
     match field(node, name).map(|n| &n.kind) {
-        Some(Kind::Seq(items)) => items,
+        Some(NodeKind::Seq(items)) => items,
         _ => &[],
     }
 }

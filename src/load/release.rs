@@ -12,7 +12,7 @@ use super::shape;
 use super::values::*;
 use crate::diag::Loc;
 use crate::model::*;
-use crate::yaml::{Kind, Node};
+use crate::yaml::{Node, NodeKind};
 
 /// A release file as far as it read, its ids not yet judged. The rules of `check` judge all
 /// of it, also when other parts of the file have mistakes, so every mistake shows in one run.
@@ -369,7 +369,7 @@ pub(super) fn written_candidate_names(schedule: &Node) -> Vec<String> {
 /// The version of a release file, if it is written and valid, whatever else is wrong there.
 pub(super) fn written_version(file: &Node) -> Option<Located<semver::Version>> {
     let node = field(file, "version")?;
-    let (Kind::Str(text) | Kind::Other(text)) = &node.kind else {
+    let (NodeKind::Str(text) | NodeKind::Other(text)) = &node.kind else {
         return None;
     };
     Some(Located {
