@@ -42,15 +42,13 @@ impl Checked {
 
 /// Loads a plans folder and runs every rule. `today` decides which candidates have passed.
 pub fn check(dir: &Path, today: Date, strict: bool) -> Result<Checked, LoadError> {
-    let loaded = load::load(dir)?;
-    let mut diags = loaded.diags;
-    diags.extend(check::check(&loaded.plans, today));
+    let mut loaded = load::load(dir)?;
+    let mut diags = std::mem::take(&mut loaded.diags);
+    let (plans, found) = check::check(loaded, today);
+    diags.extend(found);
     if strict {
         diags.make_strict();
     }
     diags.finish();
-    Ok(Checked {
-        plans: loaded.plans,
-        diags,
-    })
+    Ok(Checked { plans, diags })
 }

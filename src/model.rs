@@ -1,5 +1,6 @@
-//! The plans as typed values. Everything here was checked while loading: ids exist, dates
-//! are real, zones are known, so later stages need no defensive checks.
+//! The plans as typed values. Checked plans hold only what was read without an error and
+//! passed every rule of `check`: ids exist, dates are real, zones are known, so later stages
+//! need no defensive checks.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

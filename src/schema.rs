@@ -5,6 +5,8 @@
 
 use serde_json::{Value, json};
 
+use crate::load::shape::{self, Presence, Shape};
+
 /// The three kinds of files in a plans folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
@@ -22,6 +24,36 @@ impl FileKind {
             FileKind::Release => "release.json",
             FileKind::Teams => "teams.json",
             FileKind::Tests => "tests.json",
+        }
+    }
+
+    fn shape(self) -> &'static Shape {
+        match self {
+            FileKind::Release => &shape::RELEASE,
+            FileKind::Teams => &shape::TEAMS_FILE,
+            FileKind::Tests => &shape::TESTS_FILE,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            FileKind::Release => "herald release plan",
+            FileKind::Teams => "herald team registry (teams.yaml)",
+            FileKind::Tests => "herald manual-test catalogue (manual-tests.yaml)",
+        }
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            FileKind::Release => {
+                "One release's plan: its schedule, people, channels, manual-test results, pull requests and failing tests. Checked by `herald check`."
+            }
+            FileKind::Teams => {
+                "Every team that owns manual tests, approves pull requests or fixes failing tests."
+            }
+            FileKind::Tests => {
+                "The manual tests shared by all releases; a release skips tests or records their results."
+            }
         }
     }
 }
@@ -47,47 +79,10 @@ const GITHUB_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]{0,38}$";
 
 /// The schema of one kind of file.
 pub fn schema(kind: FileKind) -> Value {
-    let (title, description, properties, required) = match kind {
-        FileKind::Release => (
-            "herald release plan",
-            "One release's plan: its schedule, people, channels, manual-test results, pull requests and failing tests. Checked by `herald check`.",
-            release_properties(),
-            vec!["version", "people", "channels", "schedule"],
-        ),
-        FileKind::Teams => (
-            "herald team registry (teams.yaml)",
-            "Every team that owns manual tests, approves pull requests or fixes failing tests.",
-            json!({
-                "teams": {
-                    "description": "The teams, each with a unique id.",
-                    "type": "array",
-                    "items": team(),
-                }
-            }),
-            vec!["teams"],
-        ),
-        FileKind::Tests => (
-            "herald manual-test catalogue (manual-tests.yaml)",
-            "The manual tests shared by all releases; a release skips tests or records their results.",
-            json!({
-                "tests": {
-                    "description": "The manual tests, each with a unique id.",
-                    "type": "array",
-                    "items": manual_test(),
-                }
-            }),
-            vec!["tests"],
-        ),
-    };
-    json!({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": title,
-        "description": description,
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-    })
+    let mut schema = object(kind.description(), kind.shape());
+    schema["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    schema["title"] = json!(kind.title());
+    schema
 }
 
 /// The schema as the committed `schema/*.json` files hold it: pretty JSON and a final newline.
@@ -95,7 +90,18 @@ pub fn schema_text(kind: FileKind) -> String {
     serde_json::to_string_pretty(&schema(kind)).expect("a schema serializes to JSON") + "\n"
 }
 
-fn object(description: &str, properties: Value, required: &[&str]) -> Value {
+fn object(description: &str, shape: &Shape) -> Value {
+    let properties: serde_json::Map<String, Value> = shape
+        .fields
+        .iter()
+        .map(|f| (f.key.to_owned(), value(&f.value, f.description)))
+        .collect();
+    let required: Vec<&str> = shape
+        .fields
+        .iter()
+        .filter(|f| f.presence != Presence::Optional)
+        .map(|f| f.key)
+        .collect();
     json!({
         "description": description,
         "type": "object",
@@ -105,320 +111,140 @@ fn object(description: &str, properties: Value, required: &[&str]) -> Value {
     })
 }
 
-fn text(description: &str) -> Value {
-    json!({ "description": description, "type": "string", "minLength": 1 })
-}
-
-/// Text on one line: no line breaks, tabs or other control characters.
-fn line(description: &str) -> Value {
-    json!({ "description": description, "type": "string", "minLength": 1, "pattern": ONE_LINE_PATTERN })
-}
-
-fn markdown(description: &str) -> Value {
-    text(&format!("{description} (Markdown)"))
-}
-
-fn pattern(description: &str, pattern: &str) -> Value {
-    json!({ "description": description, "type": "string", "pattern": pattern })
-}
-
-fn id(description: &str) -> Value {
-    pattern(
-        &format!("{description}: lowercase letters, digits and dashes"),
-        ID_PATTERN,
-    )
-}
-
-fn date(description: &str) -> Value {
-    pattern(&format!("{description}: a date YYYY-MM-DD"), DATE_PATTERN)
-}
-
-fn moment(description: &str) -> Value {
-    pattern(
-        &format!(
-            "{description}: a date YYYY-MM-DD, or a time YYYY-MM-DDTHH:MM in the release's zone or with an offset (Z, +02:00)"
+/// The schema of one value of the given kind.
+fn value(kind: &shape::Value, description: &str) -> Value {
+    use shape::Value as V;
+    let pattern = |description: &str, pattern: &str| json!({ "description": description, "type": "string", "pattern": pattern });
+    let text =
+        |description: &str| json!({ "description": description, "type": "string", "minLength": 1 });
+    match kind {
+        V::Text | V::Zone => text(description),
+        V::Line => {
+            json!({ "description": description, "type": "string", "minLength": 1, "pattern": ONE_LINE_PATTERN })
+        }
+        V::Markdown => text(&format!("{description} (Markdown)")),
+        V::Id => pattern(
+            &format!("{description}: lowercase letters, digits and dashes"),
+            ID_PATTERN,
         ),
-        MOMENT_PATTERN,
-    )
-}
-
-/// An id that is not another milestone's: not `release`, `freeze`, `deadlines-announcement`,
-/// and not starting with `event-`, `cherry-pick-` or `manual-tests-`.
-fn candidate_name() -> Value {
-    let mut name = id(
-        "Unique candidate name (rc1, rc2, …); not release, freeze, deadlines-announcement, and not starting with event-, cherry-pick- or manual-tests-",
-    );
-    name["not"] = json!({ "pattern": TAKEN_CANDIDATE_PATTERN });
-    name
-}
-
-fn url(description: &str) -> Value {
-    pattern(&format!("{description}: an http(s) URL"), URL_PATTERN)
-}
-
-fn id_list(description: &str, item: &str) -> Value {
-    json!({ "description": description, "type": "array", "items": id(item) })
-}
-
-fn person(description: &str) -> Value {
-    object(
-        &format!("{description}: a person"),
-        json!({
-            "name": line("Full name"),
-            "github": pattern("GitHub login, without @", GITHUB_PATTERN),
-            "slack": pattern("Slack member id (U…), used to mention the person", SLACK_MEMBER_PATTERN),
-            "team": id("A team id from teams.yaml"),
-        }),
-        &["name"],
-    )
-}
-
-fn team() -> Value {
-    object(
-        "A team",
-        json!({
-            "id": id("Unique team id"),
-            "name": line("Display name"),
-            "areas": { "description": "Areas the team owns", "type": "array", "items": line("An area") },
-            "slack_channel": pattern("The team's Slack channel: #channel-name or a channel id (C…)", SLACK_CHANNEL_PATTERN),
-            "slack_group": pattern("Slack user-group id (S…), used to mention the team", SLACK_GROUP_PATTERN),
-            "scrum_master": person("The team's scrum master"),
-        }),
-        &["id", "name"],
-    )
-}
-
-fn manual_test() -> Value {
-    object(
-        "A manual test",
-        json!({
-            "id": id("Unique test id"),
-            "title": line("What the test shows, in one line"),
-            "team": id("The owning team: a team id from teams.yaml"),
-            "area": line("The area the test covers"),
-            "issue": url("The issue that describes the test"),
-            "steps": markdown("How to run the test"),
-            "expected": markdown("What the tester should see"),
-            "blocking": { "description": "A failure blocks the release (default false)", "type": "boolean" },
-        }),
-        &["id", "title", "team", "steps", "expected"],
-    )
-}
-
-fn release_properties() -> Value {
-    let statuses: Vec<&str> = crate::model::Status::ALL
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
-    json!({
-        "version": pattern("Semantic version MAJOR.MINOR.PATCH", VERSION_PATTERN),
-        "product": line("The product released (Kyma), shown in calendar summaries and Slack headers"),
-        "codename": line("Codename of the release"),
-        "timezone": text("IANA time zone (Europe/Berlin, America/New_York); times without an offset are in it. Default UTC"),
-        "branch": line("The release branch; default release-MAJOR.MINOR"),
-        "people": object(
-            "Who runs the release",
-            json!({
-                "release_manager": person("The release manager"),
-                "release_master": person("The Release Master, who keeps this plan"),
-                "scrum_master": person("The scrum master who keeps the MagicBox current"),
-            }),
-            &["release_master"],
-        ),
-        "channels": object(
-            "Slack channels of the release",
-            json!({
-                "internal": pattern("Where teams hear about deadlines, candidates, approvals and failures", SLACK_CHANNEL_PATTERN),
-                "community": pattern("The external community channel for the release notice", SLACK_CHANNEL_PATTERN),
-            }),
-            &["internal"],
-        ),
-        "schedule": object(
-            "The release's dates",
-            json!({
-                "deadlines_announcement": moment("When the deadlines are announced, at least seven days before the first candidate; default: the first candidate's date minus 7 days"),
-                "freeze": moment("When the release branch is cut"),
-                "candidates": {
-                    "description": "The release candidates, at least one, in date order",
-                    "type": "array",
-                    "minItems": 1,
-                    "items": object(
-                        "A release candidate",
-                        json!({
-                            "name": candidate_name(),
-                            "date": date("The candidate's day"),
-                            "cherry_pick_deadline": moment("The last moment to cherry-pick into this candidate"),
-                        }),
-                        &["name", "date"],
-                    ),
-                },
-                "release": date("The release day"),
-                "events": {
-                    "description": "Anything else everyone must know about",
-                    "type": "array",
-                    "items": object(
-                        "An event",
-                        json!({
-                            "id": id("A stable id for its page anchor and calendar UID (default: from the title), so renaming the event moves nothing"),
-                            "title": line("What happens"),
-                            "date": date("The event's day"),
-                            "description": markdown("Details"),
-                        }),
-                        &["title", "date"],
-                    ),
-                },
-            }),
-            &["candidates", "release"],
-        ),
-        "scrum_of_scrums": object(
-            "The Scrum-of-Scrums meetings during the release",
-            json!({
-                "first": pattern("Date and time of the first meeting, YYYY-MM-DDTHH:MM", TIME_PATTERN),
-                "every_weeks": { "description": "Weeks between meetings (default 2)", "type": "integer", "minimum": 1, "maximum": 52 },
-                "duration_minutes": { "description": "Length of a meeting in minutes (default 30)", "type": "integer", "minimum": 1, "maximum": 1440 },
-                "until": date("The last day with a meeting, inclusive; default the release date"),
-            }),
-            &["first"],
-        ),
-        "test_environment": object(
-            "The environment teams test the candidates on",
-            json!({
-                "url": url("Address of the environment"),
-                "access": markdown("How teams get access"),
-                "ready": moment("When the environment is ready"),
-            }),
-            &["url"],
-        ),
-        "manual_tests": object(
-            "Manual tests of this release",
-            json!({
-                "skip": id_list("Catalogue tests not run in this release", "A test id from manual-tests.yaml"),
-                "results": {
-                    "description": "Test id → candidate name → result",
-                    "type": "object",
-                    "propertyNames": { "pattern": ID_PATTERN },
-                    "additionalProperties": {
-                        "description": "Results of one test, by candidate name",
-                        "type": "object",
-                        "propertyNames": { "pattern": ID_PATTERN },
-                        "additionalProperties": object(
-                            "The result of one test on one candidate",
-                            json!({
-                                "status": { "description": "The result", "type": "string", "enum": statuses },
-                                "tester": line("Who ran the test"),
-                                "note": markdown("What the tester saw"),
-                            }),
-                            &["status"],
-                        ),
-                    },
-                },
-            }),
-            &[],
-        ),
-        "pull_requests": {
-            "description": "Release pull requests that need approvals",
-            "type": "array",
-            "items": object(
-                "A pull request",
-                json!({
-                    "url": url("The pull request"),
-                    "title": line("Its title"),
-                    "teams": id_list("Teams that must approve it", "A team id"),
-                    "approved_by": id_list("Teams that approved it", "A team id"),
-                }),
-                &["url", "title", "teams"],
+        V::CandidateName => {
+            let mut name = value(&V::Id, description);
+            name["not"] = json!({ "pattern": TAKEN_CANDIDATE_PATTERN });
+            name
+        }
+        V::Date => pattern(&format!("{description}: a date YYYY-MM-DD"), DATE_PATTERN),
+        V::Moment => pattern(
+            &format!(
+                "{description}: a date YYYY-MM-DD, or a time YYYY-MM-DDTHH:MM in the release's zone or with an offset (Z, +02:00)"
             ),
-        },
-        "failing_tests": {
-            "description": "Automated tests failing on the release branch",
-            "type": "array",
-            "items": object(
-                "A failing test",
-                json!({
-                    "name": line("The test job's name"),
-                    "team": id("The team fixing it"),
-                    "since": moment("Since when it fails"),
-                    "link": url("Where to see the failure"),
-                    "note": markdown("What is known"),
-                }),
-                &["name", "team", "since"],
-            ),
-        },
-        "notes": markdown("Notes shown on the MagicBox"),
-        "release_notes": url("The release notes, linked from the community announcement"),
-        "sent": {
-            "description": "Slack drafts already posted; `herald due` skips them. `approvals` and `failing-tests` are due daily while something waits: `approvals@2026-11-26` silences that day only, plain `approvals` for good",
-            "type": "array",
-            "items": pattern("A draft id (deadlines, cherry-pick-rc1, …), optionally with the day it was posted: id@YYYY-MM-DD", SENT_PATTERN),
-        },
-    })
+            MOMENT_PATTERN,
+        ),
+        V::Time => pattern(description, TIME_PATTERN),
+        V::Url => pattern(&format!("{description}: an http(s) URL"), URL_PATTERN),
+        V::Version => pattern(description, VERSION_PATTERN),
+        V::GitHubLogin => pattern(description, GITHUB_PATTERN),
+        V::SlackMember => pattern(description, SLACK_MEMBER_PATTERN),
+        V::SlackGroup => pattern(description, SLACK_GROUP_PATTERN),
+        V::SlackChannel => pattern(description, SLACK_CHANNEL_PATTERN),
+        V::SentDraft => pattern(description, SENT_PATTERN),
+        V::Bool => json!({ "description": description, "type": "boolean" }),
+        V::Count { min, max } => {
+            json!({ "description": description, "type": "integer", "minimum": min, "maximum": max })
+        }
+        V::Status => {
+            let statuses: Vec<&str> = crate::model::Status::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            json!({ "description": description, "type": "string", "enum": statuses })
+        }
+        V::Person => object(&format!("{description}: a person"), &shape::PERSON),
+        V::Mapping(shape) => object(description, shape),
+        V::List { item, at_least_one } => {
+            let mut list = json!({
+                "description": description,
+                "type": "array",
+                "items": value(&item.value, item.description),
+            });
+            if *at_least_one {
+                list["minItems"] = json!(1);
+            }
+            list
+        }
+        V::ById(item) => json!({
+            "description": description,
+            "type": "object",
+            "propertyNames": { "pattern": ID_PATTERN },
+            "additionalProperties": value(&item.value, item.description),
+        }),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::fields;
+    use crate::load::shape;
 
     /// Every mapping the loader reads, with the path to its schema and the fields it accepts.
-    fn mappings() -> Vec<(FileKind, &'static str, &'static [&'static str])> {
+    fn mappings() -> Vec<(FileKind, &'static str, &'static Shape)> {
         vec![
-            (FileKind::Teams, "", fields::TEAMS_FILE),
-            (FileKind::Teams, "/properties/teams/items", fields::TEAM),
+            (FileKind::Teams, "", &shape::TEAMS_FILE),
+            (FileKind::Teams, "/properties/teams/items", &shape::TEAM),
             (
                 FileKind::Teams,
                 "/properties/teams/items/properties/scrum_master",
-                fields::PERSON,
+                &shape::PERSON,
             ),
-            (FileKind::Tests, "", fields::TESTS_FILE),
-            (FileKind::Tests, "/properties/tests/items", fields::TEST),
-            (FileKind::Release, "", fields::RELEASE),
-            (FileKind::Release, "/properties/people", fields::PEOPLE),
+            (FileKind::Tests, "", &shape::TESTS_FILE),
+            (FileKind::Tests, "/properties/tests/items", &shape::TEST),
+            (FileKind::Release, "", &shape::RELEASE),
+            (FileKind::Release, "/properties/people", &shape::PEOPLE),
             (
                 FileKind::Release,
                 "/properties/people/properties/release_master",
-                fields::PERSON,
+                &shape::PERSON,
             ),
-            (FileKind::Release, "/properties/channels", fields::CHANNELS),
-            (FileKind::Release, "/properties/schedule", fields::SCHEDULE),
+            (FileKind::Release, "/properties/channels", &shape::CHANNELS),
+            (FileKind::Release, "/properties/schedule", &shape::SCHEDULE),
             (
                 FileKind::Release,
                 "/properties/schedule/properties/candidates/items",
-                fields::CANDIDATE,
+                &shape::CANDIDATE,
             ),
             (
                 FileKind::Release,
                 "/properties/schedule/properties/events/items",
-                fields::EVENT,
+                &shape::EVENT,
             ),
             (
                 FileKind::Release,
                 "/properties/scrum_of_scrums",
-                fields::SCRUM_OF_SCRUMS,
+                &shape::SCRUM_OF_SCRUMS,
             ),
             (
                 FileKind::Release,
                 "/properties/test_environment",
-                fields::TEST_ENVIRONMENT,
+                &shape::TEST_ENVIRONMENT,
             ),
             (
                 FileKind::Release,
                 "/properties/manual_tests",
-                fields::MANUAL_TESTS,
+                &shape::MANUAL_TESTS,
             ),
             (
                 FileKind::Release,
                 "/properties/manual_tests/properties/results/additionalProperties/additionalProperties",
-                fields::RESULT,
+                &shape::RESULT,
             ),
             (
                 FileKind::Release,
                 "/properties/pull_requests/items",
-                fields::PULL_REQUEST,
+                &shape::PULL_REQUEST,
             ),
             (
                 FileKind::Release,
                 "/properties/failing_tests/items",
-                fields::FAILING_TEST,
+                &shape::FAILING_TEST,
             ),
         ]
     }
@@ -436,7 +262,7 @@ mod tests {
                 .keys()
                 .map(String::as_str)
                 .collect();
-            let mut accepted = accepted.to_vec();
+            let mut accepted: Vec<&str> = accepted.keys().collect();
             described.sort_unstable();
             accepted.sort_unstable();
             assert_eq!(described, accepted, "{kind:?} {pointer}");

@@ -1,6 +1,5 @@
 //! YAML → a tree of located nodes (serde-saphyr's parser, with limits on size, depth and
-//! aliases), and the readers that turn nodes into typed values while collecting every
-//! problem they meet.
+//! aliases).
 
 use std::path::Path;
 
@@ -13,12 +12,12 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub kind: Kind,
+    pub kind: NodeKind,
     pub loc: Loc,
 }
 
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub enum NodeKind {
     Null,
     /// A string scalar, quoted or plain.
     Str(String),
@@ -34,13 +33,14 @@ pub struct Key {
     pub loc: Loc,
 }
 
-impl Kind {
-    fn describe(&self) -> &'static str {
+impl NodeKind {
+    /// What the node is, for messages: "a list", "a mapping".
+    pub fn describe(&self) -> &'static str {
         match self {
-            Kind::Null => "nothing",
-            Kind::Str(_) | Kind::Other(_) => "a single value",
-            Kind::Seq(_) => "a list",
-            Kind::Map(_) => "a mapping",
+            NodeKind::Null => "nothing",
+            NodeKind::Str(_) | NodeKind::Other(_) => "a single value",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
         }
     }
 }
@@ -99,11 +99,11 @@ fn loc_of(span: &Span, source: &str) -> Loc {
 
 /// YAML 1.2 core schema for plain scalars: null words, booleans and numbers are told apart
 /// from strings, and keep their source text.
-fn plain_scalar(text: &str) -> Kind {
+fn plain_scalar(text: &str) -> NodeKind {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | ".inf" | "-.inf" | "+.inf"
-        | ".nan" | ".NaN" | ".NAN" => return Kind::Other(text.to_owned()),
+        | ".nan" | ".NaN" | ".NAN" => return NodeKind::Other(text.to_owned()),
         _ => {}
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
@@ -115,9 +115,9 @@ fn plain_scalar(text: &str) -> Kind {
             && digits[2..].bytes().all(|b| (b'0'..=b'7').contains(&b)))
         || is_decimal(digits);
     if is_number {
-        Kind::Other(text.to_owned())
+        NodeKind::Other(text.to_owned())
     } else {
-        Kind::Str(text.to_owned())
+        NodeKind::Str(text.to_owned())
     }
 }
 
@@ -150,8 +150,8 @@ fn collection_key(loc: Loc) -> ParseError {
 
 fn node_count(node: &Node) -> usize {
     1 + match &node.kind {
-        Kind::Seq(items) => items.iter().map(node_count).sum(),
-        Kind::Map(entries) => {
+        NodeKind::Seq(items) => items.iter().map(node_count).sum(),
+        NodeKind::Map(entries) => {
             entries.iter().map(|(_, v)| node_count(v)).sum::<usize>() + entries.len()
         }
         _ => 0,
@@ -237,7 +237,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Frame::Seq { items, loc, anchor }) => (
                     Node {
-                        kind: Kind::Seq(items),
+                        kind: NodeKind::Seq(items),
                         loc,
                     },
                     anchor,
@@ -250,7 +250,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                     ..
                 }) => (
                     Node {
-                        kind: Kind::Map(close_map(entries, merged)?),
+                        kind: NodeKind::Map(close_map(entries, merged)?),
                         loc,
                     },
                     anchor,
@@ -261,7 +261,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 let kind = if style == ScalarStyle::Plain && tag.is_none() {
                     plain_scalar(&text)
                 } else {
-                    Kind::Str(text.into_owned())
+                    NodeKind::Str(text.into_owned())
                 };
                 (Node { kind, loc }, anchor)
             }
@@ -308,11 +308,11 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
             }) => match key.take() {
                 None => {
                     let name = match node.kind {
-                        Kind::Str(s) | Kind::Other(s) => s,
-                        Kind::Null => String::new(),
+                        NodeKind::Str(s) | NodeKind::Other(s) => s,
+                        NodeKind::Null => String::new(),
                         // Written collections are refused when they start; an alias to one
                         // (`*list: x`) arrives whole.
-                        Kind::Seq(_) | Kind::Map(_) => return Err(collection_key(loc)),
+                        NodeKind::Seq(_) | NodeKind::Map(_) => return Err(collection_key(loc)),
                     };
                     // Where the key is written, also when it is an alias.
                     *key = Some(Key { name, loc });
@@ -323,7 +323,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
         }
     }
     Ok(root.unwrap_or(Node {
-        kind: Kind::Null,
+        kind: NodeKind::Null,
         loc: Loc::new(1, 1, 1),
     }))
 }
@@ -331,11 +331,11 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
 /// YAML merge keys (`<<: *defaults`): entries of the merged mappings that are not set yet.
 fn merge(merged: &mut Vec<(Key, Node)>, value: Node) {
     let maps = match value.kind {
-        Kind::Map(m) => vec![m],
-        Kind::Seq(items) => items
+        NodeKind::Map(m) => vec![m],
+        NodeKind::Seq(items) => items
             .into_iter()
             .filter_map(|n| match n.kind {
-                Kind::Map(m) => Some(m),
+                NodeKind::Map(m) => Some(m),
                 _ => None,
             })
             .collect(),
@@ -405,307 +405,6 @@ pub fn parse(path: &Path, source: &str) -> Result<Node, Diagnostic> {
     build_tree(source).map_err(|e| Diagnostic::error(path, e.loc, e.message).with_help(e.help))
 }
 
-/// The byte offset of a 1-based line and column (in chars) in `source`.
-fn offset_of(source: &str, loc: Loc) -> Option<usize> {
-    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let mut offset = source.len() - text.len();
-    let mut rest = text;
-    for _ in 1..loc.line {
-        let (at, len) = crate::diag::next_line_break(rest)?;
-        offset += at + len;
-        rest = &rest[at + len..];
-    }
-    let skip: usize = rest
-        .chars()
-        .take(loc.column.saturating_sub(1) as usize)
-        .map(char::len_utf8)
-        .sum();
-    Some(offset + skip)
-}
-
-/// Collects the diagnostics of one file while it is read.
-pub struct Reader<'a> {
-    pub path: &'a Path,
-    /// The file's text, to point at a character inside a value.
-    source: &'a str,
-    pub diags: Vec<Diagnostic>,
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(path: &'a Path, source: &'a str) -> Self {
-        Reader {
-            path,
-            source,
-            diags: Vec::new(),
-        }
-    }
-
-    /// The place of `c`, found at byte `at` of a value written at `start`: the character
-    /// itself when the source holds it as it is (not as an escape), else the value.
-    pub fn locate_char(&self, start: Loc, at: usize, c: char) -> Loc {
-        let Some(offset) = offset_of(self.source, start) else {
-            return start;
-        };
-        // Quotes, escapes and indentation make the source longer than the value; no further.
-        let mut end = offset
-            .saturating_add(at.saturating_mul(3))
-            .saturating_add(256)
-            .min(self.source.len());
-        while !self.source.is_char_boundary(end) {
-            end += 1;
-        }
-        let Some(found) = self.source[offset..end].find(c) else {
-            return start;
-        };
-        let mut rest = &self.source[offset..offset + found];
-        let mut loc = Loc { len: 1, ..start };
-        let mut column = start.column;
-        while let Some((i, len)) = crate::diag::next_line_break(rest) {
-            loc.line = loc.line.saturating_add(1);
-            rest = &rest[i + len..];
-            column = 1;
-        }
-        let chars: u32 = rest.chars().count().try_into().unwrap_or(u32::MAX);
-        loc.column = column.saturating_add(chars);
-        loc
-    }
-
-    pub fn error(&mut self, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(self.path, loc, message));
-        self.diags.last_mut().expect("just pushed")
-    }
-
-    pub fn warning(&mut self, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::warning(self.path, loc, message));
-        self.diags.last_mut().expect("just pushed")
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.diags
-            .iter()
-            .any(|d| d.severity == crate::diag::Severity::Error)
-    }
-
-    /// A mapping with exactly the given fields: unknown ones are reported, with a suggestion.
-    pub fn fields<'n>(
-        &mut self,
-        node: &'n Node,
-        what: &str,
-        known: &'static [&'static str],
-    ) -> Option<Fields<'n>> {
-        let Kind::Map(entries) = &node.kind else {
-            self.error(
-                node.loc,
-                format!(
-                    "expected {what} (a mapping of fields), found {}",
-                    node.kind.describe()
-                ),
-            )
-            .help = Some(format!(
-                "write {what} as `field: value` lines; its fields are {}",
-                list(known)
-            ));
-            return None;
-        };
-        for (key, _) in entries {
-            if !known.contains(&key.name.as_str()) {
-                let help = match did_you_mean(&key.name, known) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("the fields of {what} are {}", list(known)),
-                };
-                self.error(key.loc, format!("unknown field `{}` in {what}", key.name))
-                    .help = Some(help);
-            }
-        }
-        Some(Fields {
-            loc: node.loc,
-            what: what.to_owned(),
-            known,
-            entries,
-        })
-    }
-
-    /// The text of a scalar; numbers and booleans are taken as written. Text that can
-    /// disguise itself (bidirectional overrides, zero-width spaces) is refused everywhere.
-    pub fn text(&mut self, node: &Node, what: &str) -> Option<Text> {
-        match &node.kind {
-            Kind::Str(s) | Kind::Other(s) => {
-                let t = Text {
-                    value: s.clone(),
-                    loc: node.loc,
-                };
-                if crate::load::refuse_disguise(self, &t, what, crate::load::Field::Text) {
-                    return None;
-                }
-                Some(t)
-            }
-            other => {
-                self.error(
-                    node.loc,
-                    format!(
-                        "expected {what} (a single value), found {}",
-                        other.describe()
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    /// Non-empty text.
-    pub fn nonempty(&mut self, node: &Node, what: &str) -> Option<Text> {
-        let t = self.text(node, what)?;
-        if t.value.trim().is_empty() {
-            self.error(node.loc, format!("{what} is empty"));
-            return None;
-        }
-        Some(t)
-    }
-
-    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
-        match &node.kind {
-            Kind::Other(s) if s == "true" => Some(true),
-            Kind::Other(s) if s == "false" => Some(false),
-            _ => {
-                self.error(node.loc, format!("{what} must be `true` or `false`"));
-                None
-            }
-        }
-    }
-
-    pub fn uint(&mut self, node: &Node, what: &str, min: u32, max: u32) -> Option<u32> {
-        let parsed = match &node.kind {
-            Kind::Other(s) | Kind::Str(s) => s.parse::<u32>().ok(),
-            _ => None,
-        };
-        match parsed {
-            Some(n) if (min..=max).contains(&n) => Some(n),
-            _ => {
-                self.error(
-                    node.loc,
-                    format!("{what} must be a whole number from {min} to {max}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// The items of a list; `~` or a missing list is empty.
-    pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
-        match &node.kind {
-            Kind::Seq(items) => items,
-            Kind::Null => &[],
-            other => {
-                self.error(
-                    node.loc,
-                    format!("expected {what} (a list), found {}", other.describe()),
-                )
-                .help = Some("write each item on its own line starting with `- `".to_owned());
-                &[]
-            }
-        }
-    }
-
-    /// The entries of a mapping whose keys are names (test ids, candidate names).
-    pub fn entries<'n>(&mut self, node: &'n Node, what: &str) -> &'n [(Key, Node)] {
-        match &node.kind {
-            Kind::Map(entries) => entries,
-            Kind::Null => &[],
-            other => {
-                self.error(
-                    node.loc,
-                    format!("expected {what} (a mapping), found {}", other.describe()),
-                );
-                &[]
-            }
-        }
-    }
-}
-
-/// A scalar with the place it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub value: String,
-    pub loc: Loc,
-}
-
-pub struct Fields<'n> {
-    pub loc: Loc,
-    what: String,
-    known: &'static [&'static str],
-    entries: &'n [(Key, Node)],
-}
-
-impl<'n> Fields<'n> {
-    /// A field's node, if present and not `~`.
-    pub fn get(&self, name: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == name)
-            .map(|(_, v)| v)
-            .filter(|v| !matches!(v.kind, Kind::Null))
-    }
-
-    /// A required field's node; its absence is reported at the mapping, unless a mistyped key
-    /// (already reported with "did you mean") stands in for it.
-    pub fn require(&self, r: &mut Reader, name: &str) -> Option<&'n Node> {
-        let node = self.get(name);
-        let mistyped = self.entries.iter().any(|(k, _)| {
-            !self.known.contains(&k.name.as_str())
-                && did_you_mean(&k.name, self.known) == Some(name)
-        });
-        let present_but_empty = self.entries.iter().any(|(k, _)| k.name == name);
-        if node.is_none() && !mistyped {
-            let help = if present_but_empty {
-                format!("`{name}` is empty: give it a value")
-            } else {
-                format!("add `{name}:` to {}", self.what)
-            };
-            r.error(
-                self.loc,
-                format!("missing required field `{name}` in {}", self.what),
-            )
-            .help = Some(help);
-        }
-        node
-    }
-}
-
-fn list(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Words longer than this get no suggestion: no name herald knows is that long, and the
-/// comparison costs the product of the two lengths.
-const MAX_SUGGESTED_CHARS: usize = 64;
-
-/// The closest known name, if it is close enough to be a likely typo. Only names of a
-/// similar length are compared, so the work stays small whatever the input.
-pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    if word.len() > 4 * MAX_SUGGESTED_CHARS {
-        return None;
-    }
-    let len = word.chars().count();
-    if len > MAX_SUGGESTED_CHARS {
-        return None;
-    }
-    known
-        .iter()
-        .filter(|k| {
-            let other = k.chars().count();
-            len.abs_diff(other) <= len.max(other) / 2 + 1
-        })
-        .map(|k| (strsim::jaro_winkler(word, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -717,10 +416,10 @@ mod tests {
     #[test]
     fn numbers_keep_their_source_text() {
         let node = parse_ok("version: 1.10\n");
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
-        assert!(matches!(&entries[0].1.kind, Kind::Other(s) if s == "1.10"));
+        assert!(matches!(&entries[0].1.kind, NodeKind::Other(s) if s == "1.10"));
         assert_eq!(entries[0].1.loc, Loc::new(1, 10, 4));
     }
 
@@ -779,17 +478,21 @@ mod tests {
             ("1e", false),
         ] {
             assert_eq!(
-                matches!(plain_scalar(text), Kind::Other(_)),
+                matches!(plain_scalar(text), NodeKind::Other(_)),
                 other,
                 "{text}"
             );
         }
-        assert!(matches!(plain_scalar("~"), Kind::Null));
+        assert!(matches!(plain_scalar("~"), NodeKind::Null));
         let node = parse_ok("a: '12'\nb: \"true\"\n");
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
-        assert!(entries.iter().all(|(_, v)| matches!(v.kind, Kind::Str(_))));
+        assert!(
+            entries
+                .iter()
+                .all(|(_, v)| matches!(v.kind, NodeKind::Str(_)))
+        );
     }
 
     #[test]
@@ -797,18 +500,18 @@ mod tests {
         let node = parse_ok(
             "base: &b { team: goat, blocking: true }\nt1:\n  <<: *b\n  team: huskies\nt2: *b\n",
         );
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
         let names = |n: &Node| match &n.kind {
-            Kind::Map(e) => e
+            NodeKind::Map(e) => e
                 .iter()
                 .map(|(k, v)| {
                     format!(
                         "{}={}",
                         k.name,
                         match &v.kind {
-                            Kind::Str(s) | Kind::Other(s) => s.clone(),
+                            NodeKind::Str(s) | NodeKind::Other(s) => s.clone(),
                             _ => String::new(),
                         }
                     )
@@ -902,34 +605,10 @@ mod tests {
         let d = parse(Path::new("t.yaml"), "# one\r# two\r").unwrap_err();
         assert_eq!(d.message, "file is empty");
         let node = parse_ok("# a comment\rversion: 1.0.0\rcodename: x\r");
-        let Kind::Map(entries) = node.kind else {
+        let NodeKind::Map(entries) = node.kind else {
             panic!()
         };
         assert_eq!(entries[1].0.name, "codename");
         assert_eq!(entries[1].0.loc, Loc::new(3, 1, 8));
-    }
-
-    /// Finding 12: a long unknown value is compared with nothing, and candidates of a very
-    /// different length are skipped, so "did you mean" costs little whatever the input.
-    #[test]
-    fn suggestions_are_bounded_by_length() {
-        let long = "Europe/Berlin".repeat(80_000);
-        let zones: Vec<String> = (0..1000).map(|i| format!("Area/City{i}")).collect();
-        let refs: Vec<&str> = zones.iter().map(String::as_str).collect();
-        let started = std::time::Instant::now();
-        assert_eq!(did_you_mean(&long, &refs), None);
-        assert_eq!(did_you_mean(&"é".repeat(65), &["é"]), None);
-        assert_eq!(did_you_mean("Area/City12x", &refs), Some("Area/City12"));
-        assert!(started.elapsed().as_secs_f64() < 0.5);
-        assert_eq!(did_you_mean("rc", &["a-very-long-candidate-name"]), None);
-    }
-
-    #[test]
-    fn suggests_close_field_names() {
-        assert_eq!(
-            did_you_mean("cherry_pick_dedline", &["date", "cherry_pick_deadline"]),
-            Some("cherry_pick_deadline")
-        );
-        assert_eq!(did_you_mean("zzz", &["date", "name"]), None);
     }
 }

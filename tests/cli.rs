@@ -224,11 +224,11 @@ fn schema_out_writes_all_three_kinds() {
 #[test]
 fn example_plans_use_only_fields_the_schema_describes() {
     use herald::schema::{FileKind, schema};
-    use herald::yaml::{Kind, Node};
+    use herald::yaml::{Node, NodeKind};
 
     fn walk(node: &Node, schema: &serde_json::Value, path: &str, file: &Path, seen: &mut usize) {
         match &node.kind {
-            Kind::Map(entries) => {
+            NodeKind::Map(entries) => {
                 for (key, value) in entries {
                     let sub = if let Some(props) = schema["properties"].as_object() {
                         props.get(&key.name).unwrap_or_else(|| {
@@ -251,7 +251,7 @@ fn example_plans_use_only_fields_the_schema_describes() {
                     walk(value, sub, &format!("{path}.{}", key.name), file, seen);
                 }
             }
-            Kind::Seq(items) => {
+            NodeKind::Seq(items) => {
                 for item in items {
                     walk(item, &schema["items"], &format!("{path}[]"), file, seen);
                 }

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
-use crate::model::{Release, Schedule};
+use jiff::civil::Date;
+
+use crate::model::{Located, Release, Schedule};
 
 /// Days between the deadlines announcement and the first candidate, at least.
 pub const ANNOUNCEMENT_LEAD_DAYS: i32 = 7;
@@ -32,8 +34,8 @@ pub fn check(release: &Release) -> Vec<Diagnostic> {
     out
 }
 
-/// The rules about the dates of one schedule alone. The loader also runs them on releases with
-/// other errors, so a Release Master sees date mistakes in the same run as a mistyped team.
+/// The rules about the dates of one schedule alone. They run on releases with other errors
+/// too, so a Release Master sees date mistakes in the same run as a mistyped team.
 pub fn check_schedule(file: &Path, s: &Schedule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(first) = s.candidates.first() else {
@@ -131,6 +133,28 @@ pub fn check_schedule(file: &Path, s: &Schedule) -> Vec<Diagnostic> {
     out
 }
 
+/// The Scrum-of-Scrums meetings end after they start: `meetings` is the first meeting's day
+/// and the `until` day.
+pub fn meetings_until(file: &Path, meetings: Option<&(Date, Located<Date>)>) -> Vec<Diagnostic> {
+    let Some((first, until)) = meetings else {
+        return Vec::new();
+    };
+    if until.value >= *first {
+        return Vec::new();
+    }
+    vec![
+        Diagnostic::error(
+            file,
+            until.loc,
+            format!(
+                "scrum_of_scrums ends on {}, before its first meeting on {first}",
+                until.value
+            ),
+        )
+        .with_help("move `until` after `first`, or remove it to meet until the release"),
+    ]
+}
+
 /// The last day on which the deadlines can be announced for a candidate on `first`.
 pub fn latest_announcement(first: jiff::civil::Date) -> jiff::civil::Date {
     first
@@ -142,8 +166,8 @@ pub fn latest_announcement(first: jiff::civil::Date) -> jiff::civil::Date {
 mod tests {
     use super::*;
     use crate::diag::Loc;
-    use crate::model::{Candidate, Located, Moment};
-    use jiff::civil::{Date, date};
+    use crate::model::{Candidate, Moment};
+    use jiff::civil::date;
 
     fn at<T>(value: T) -> Located<T> {
         Located {
@@ -183,5 +207,18 @@ mod tests {
         assert!(late("2020-07-13T00:00", date(2020, 7, 19)));
         assert!(late("2020-07-13", date(2020, 7, 19)));
         assert!(late("2020-07-14T00:01", date(2020, 7, 20)));
+    }
+
+    #[test]
+    fn meetings_end_after_the_first() {
+        let file = Path::new("1.0.yaml");
+        let until = |d| (date(2026, 11, 3), at(d));
+        assert!(meetings_until(file, Some(&until(date(2026, 11, 3)))).is_empty());
+        let found = meetings_until(file, Some(&until(date(2026, 11, 2))));
+        assert_eq!(
+            found[0].message,
+            "scrum_of_scrums ends on 2026-11-02, before its first meeting on 2026-11-03"
+        );
+        assert!(meetings_until(file, None).is_empty());
     }
 }
