@@ -271,7 +271,7 @@ impl Release {
                 self.first_candidate()
                     .date
                     .value
-                    .checked_sub(jiff::Span::new().days(7))
+                    .checked_sub(jiff::Span::new().days(crate::policy::DEADLINES_LEAD_DAYS))
                     .unwrap_or(self.first_candidate().date.value),
             ),
         }

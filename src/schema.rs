@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::load::shape::{self, Presence, Shape};
+use crate::plan::{DraftKind, MilestoneId};
 
 /// The three kinds of files in a plans folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,11 +65,7 @@ const TIME_PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
 const MOMENT_PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?$";
-const SENT_PATTERN: &str = "^[a-z0-9][a-z0-9-]*(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$";
 const ONE_LINE_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$";
-/// Candidate names that would take another milestone's id.
-const TAKEN_CANDIDATE_PATTERN: &str =
-    "^(release|freeze|deadlines-announcement|(event|cherry-pick|manual-tests)-.*)$";
 const URL_PATTERN: &str = "^https?://[^\\s]+$";
 const VERSION_PATTERN: &str =
     "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$";
@@ -129,7 +126,7 @@ fn value(kind: &shape::Value, description: &str) -> Value {
         ),
         V::CandidateName => {
             let mut name = value(&V::Id, description);
-            name["not"] = json!({ "pattern": TAKEN_CANDIDATE_PATTERN });
+            name["not"] = json!({ "pattern": MilestoneId::reserved_pattern() });
             name
         }
         V::Date => pattern(&format!("{description}: a date YYYY-MM-DD"), DATE_PATTERN),
@@ -146,7 +143,14 @@ fn value(kind: &shape::Value, description: &str) -> Value {
         V::SlackMember => pattern(description, SLACK_MEMBER_PATTERN),
         V::SlackGroup => pattern(description, SLACK_GROUP_PATTERN),
         V::SlackChannel => pattern(description, SLACK_CHANNEL_PATTERN),
-        V::SentDraft => pattern(description, SENT_PATTERN),
+        V::SentDraft => pattern(
+            description,
+            &format!(
+                "^{}(@{})?$",
+                DraftKind::ID_PATTERN,
+                &DATE_PATTERN[1..DATE_PATTERN.len() - 1]
+            ),
+        ),
         V::Bool => json!({ "description": description, "type": "boolean" }),
         V::Count { min, max } => {
             json!({ "description": description, "type": "integer", "minimum": min, "maximum": max })

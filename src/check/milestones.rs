@@ -4,16 +4,12 @@ use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::model::{Candidate, Located};
-
-/// Milestone slugs that are not candidates; a candidate's name is its slug.
-pub const FIXED_SLUGS: [&str; 3] = ["release", "freeze", "deadlines-announcement"];
-/// Prefixes of the slugs and draft ids derived from other milestones.
-pub const DERIVED_PREFIXES: [&str; 3] = ["event-", "cherry-pick-", "manual-tests-"];
+use crate::plan::MilestoneId;
 
 /// A candidate name that would take another milestone's id (`1.14.0/release`), calendar UID
-/// or page anchor.
+/// or page anchor: the milestone ids' vocabulary decides.
 pub fn is_reserved(name: &str) -> bool {
-    FIXED_SLUGS.contains(&name) || DERIVED_PREFIXES.iter().any(|p| name.starts_with(p))
+    MilestoneId::is_reserved(name)
 }
 
 pub fn reserved_candidate_names(file: &Path, names: &[Located<String>]) -> Vec<Diagnostic> {

@@ -8,8 +8,7 @@ use jiff::civil::Date;
 
 use crate::model::{Located, Release, Schedule};
 
-/// Days between the deadlines announcement and the first candidate, at least.
-pub const ANNOUNCEMENT_LEAD_DAYS: i32 = 7;
+use crate::policy::DEADLINES_LEAD_DAYS;
 
 pub fn check(release: &Release) -> Vec<Diagnostic> {
     let mut out = check_schedule(&release.file, &release.schedule);
@@ -118,7 +117,7 @@ pub fn check_schedule(file: &Path, s: &Schedule) -> Vec<Diagnostic> {
                     file,
                     announcement.loc,
                     format!(
-                        "deadlines announcement on {} is less than {ANNOUNCEMENT_LEAD_DAYS} days before the first candidate `{}` ({})",
+                        "deadlines announcement on {} is less than {DEADLINES_LEAD_DAYS} days before the first candidate `{}` ({})",
                         announcement.value.date(),
                         first.name.value,
                         first.date.value
@@ -158,7 +157,7 @@ pub fn meetings_until(file: &Path, meetings: Option<&(Date, Located<Date>)>) -> 
 /// The last day on which the deadlines can be announced for a candidate on `first`.
 pub fn latest_announcement(first: jiff::civil::Date) -> jiff::civil::Date {
     first
-        .checked_sub(jiff::Span::new().days(ANNOUNCEMENT_LEAD_DAYS))
+        .checked_sub(jiff::Span::new().days(DEADLINES_LEAD_DAYS))
         .unwrap_or(first)
 }
 

@@ -5,23 +5,14 @@ use std::path::Path;
 use crate::diag::Diagnostic;
 use crate::load::did_you_mean;
 use crate::model::Located;
+use crate::plan::DraftKind;
 
-/// The draft ids of a release with these candidates.
+/// The draft ids of a release with these candidates, as the drafts' vocabulary lists them.
 fn draft_ids(candidates: &[String]) -> Vec<String> {
-    let mut known: Vec<String> = [
-        "deadlines",
-        "test-environment",
-        "approvals",
-        "failing-tests",
-        "release",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    for c in candidates {
-        known.push(format!("cherry-pick-{c}"));
-        known.push(format!("manual-tests-{c}"));
-    }
-    known
+    DraftKind::all(candidates)
+        .iter()
+        .map(DraftKind::id)
+        .collect()
 }
 
 /// A warning for every entry of `sent` that is not a draft of the release.
