@@ -1,5 +1,7 @@
 //! Gives herald an identity finer than its version: a fingerprint of its sources, templates
 //! and locked dependencies, so an output cache never survives a change to herald itself.
+//! Also embeds every default template of `templates/wiki` and `templates/slack`, so a new
+//! template is a new file and nothing else.
 
 use std::path::Path;
 
@@ -42,4 +44,32 @@ fn main() {
         "cargo:rustc-env=HERALD_BUILD_ID={}-{hash:016x}",
         std::env::var("CARGO_PKG_VERSION").unwrap_or_default()
     );
+    embed_templates();
+}
+
+/// Writes `OUT_DIR/templates.rs`: the name and `include_str!` of every default template.
+fn embed_templates() {
+    let root =
+        std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let mut list = String::from("&[\n");
+    for dir in ["wiki", "slack"] {
+        let mut files = Vec::new();
+        walk(&root.join("templates").join(dir), &mut files);
+        files.sort();
+        for file in files {
+            let name = file
+                .strip_prefix(root.join("templates"))
+                .expect("under templates/")
+                .to_string_lossy()
+                .replace('\\', "/");
+            list.push_str(&format!(
+                "    ({name:?}, include_str!({:?})),\n",
+                file.display().to_string()
+            ));
+        }
+    }
+    list.push_str("]\n");
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"))
+        .join("templates.rs");
+    std::fs::write(out, list).expect("OUT_DIR is writable");
 }

@@ -18,38 +18,6 @@ use crate::model::{Moment, Person, Status, TeamId};
 use crate::plan::format::weekday_date;
 use crate::plan::{Counts, DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
 
-/// Default templates, embedded; a user's file of the same name overrides one.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "slack/deadlines.md",
-        include_str!("../../templates/slack/deadlines.md"),
-    ),
-    (
-        "slack/test-environment.md",
-        include_str!("../../templates/slack/test-environment.md"),
-    ),
-    (
-        "slack/cherry-pick.md",
-        include_str!("../../templates/slack/cherry-pick.md"),
-    ),
-    (
-        "slack/manual-tests.md",
-        include_str!("../../templates/slack/manual-tests.md"),
-    ),
-    (
-        "slack/approvals.md",
-        include_str!("../../templates/slack/approvals.md"),
-    ),
-    (
-        "slack/failing-tests.md",
-        include_str!("../../templates/slack/failing-tests.md"),
-    ),
-    (
-        "slack/release.md",
-        include_str!("../../templates/slack/release.md"),
-    ),
-];
-
 /// Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
 pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_TEXT: usize = 3000;
@@ -1087,7 +1055,9 @@ failing_tests:
         for kind in DraftKind::all(&["rc1"]) {
             let template = kind.template();
             assert!(
-                TEMPLATES.iter().any(|(name, _)| *name == template),
+                super::super::templates::EMBEDDED
+                    .iter()
+                    .any(|(name, _)| *name == template),
                 "{template}"
             );
         }

@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 
 use tera::Tera;
 
+/// Every default template (`wiki/magicbox.md`, `slack/deadlines.md`, …) and its text,
+/// embedded by `build.rs` from `templates/wiki` and `templates/slack`.
+pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
 /// Prefix of the embedded defaults; a user's template of the same name wins.
 pub const DEFAULT_PREFIX: &str = "__herald/";
 
@@ -67,9 +71,8 @@ impl Templates {
         tera.autoescape_on([".html", ".svg", ".xml"]);
         super::markdown::register(&mut tera);
         super::slack::register(&mut tera);
-        let defaults = super::wiki::TEMPLATES
+        let defaults = EMBEDDED
             .iter()
-            .chain(super::slack::TEMPLATES)
             .map(|(name, src)| (format!("{DEFAULT_PREFIX}{name}"), *src));
         tera.add_raw_templates(defaults)?;
         let mut user_paths = Vec::new();

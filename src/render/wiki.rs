@@ -17,26 +17,6 @@ use crate::model::{Moment, Person, Plans, Status, TeamId};
 use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
 use crate::policy::AGENDA_WINDOW_DAYS;
 
-/// Default templates, embedded; a user's file of the same name overrides one.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "wiki/magicbox.md",
-        include_str!("../../templates/wiki/magicbox.md"),
-    ),
-    (
-        "wiki/overview.md",
-        include_str!("../../templates/wiki/overview.md"),
-    ),
-    (
-        "wiki/calendar.md",
-        include_str!("../../templates/wiki/calendar.md"),
-    ),
-    (
-        "wiki/SUMMARY.md",
-        include_str!("../../templates/wiki/SUMMARY.md"),
-    ),
-];
-
 /// The progress picture of one candidate's manual tests, beside the MagicBox.
 pub fn progress_svg(version: &str, candidate: &str) -> String {
     format!("releases/{version}/manual-tests-{candidate}.svg")
