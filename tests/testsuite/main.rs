@@ -1,11 +1,12 @@
-//! herald's integration tests: one crate, a module per feature, one shared harness, on the
-//! fixtures under tests/fixtures (the example plans in releases/ are documentation; their copy
-//! tests/fixtures/example/releases is the tests' own). Run one feature with
+//! herald's integration tests: one crate, a module per feature, sharing one harness
+//! (`harness.rs`), on fixtures of their own under tests/fixtures (`example/` is the tests' copy
+//! of the documentation's example plans in releases/). One feature runs alone with
 //! `cargo test --test testsuite calendar::`.
 
 mod calendar;
 mod cli;
 mod fuzz;
+mod harness;
 mod incremental;
 mod output;
 mod site;
