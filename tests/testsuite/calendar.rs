@@ -1,49 +1,32 @@
 //! The release calendar: every generated feed is parsed with the `icalendar` crate's parser and
-//! checked event by event against the example plans in `releases/`.
+//! checked event by event against the example plans (the tests' copy).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use herald::render::{Context, Templates, calendar, paths};
+use herald::render::{calendar, paths};
 use icalendar::parser::{Component, read_calendar, unfold};
 use jiff::civil::{Date, DateTime};
 use jiff::{Span, Timestamp};
 
-const TODAY: Date = jiff::civil::date(2026, 11, 26);
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("releases")
-}
+use crate::harness::{self, Project, TODAY, example};
 
 /// The feeds `herald build` writes for a plans folder: path → text.
 fn feeds(dir: &Path, today: Date, site_url: Option<&str>) -> Vec<(String, String)> {
-    let checked = herald::check(dir, today, false).expect("plans load");
-    assert!(
-        !checked.diags.has_errors(),
-        "{}",
-        herald::diag::render_human(&checked.diags, &checked.plans.sources)
-    );
-    let templates = Templates::defaults().expect("default templates");
-    let timeline = herald::plan::plan(&checked.plans, today);
-    let ctx = Context {
-        timeline: &timeline,
-        plans: &checked.plans,
-        templates: &templates,
-        site_url: site_url.map(str::to_owned),
-    };
-    let mut files = calendar::render_shared(&ctx);
-    for release in &timeline.releases {
-        files.extend(calendar::render_release(&ctx, release));
-    }
-    files
-        .iter()
-        .map(|(path, bytes)| {
-            (
-                path.to_string_lossy().into_owned(),
-                String::from_utf8(bytes.clone()).expect("UTF-8"),
-            )
-        })
-        .collect()
+    harness::with_context(dir, today, site_url, |ctx| {
+        let mut files = calendar::render_shared(ctx);
+        for release in &ctx.timeline.releases {
+            files.extend(calendar::render_release(ctx, release));
+        }
+        files
+            .iter()
+            .map(|(path, bytes)| {
+                (
+                    path.to_string_lossy().into_owned(),
+                    String::from_utf8(bytes.clone()).expect("UTF-8"),
+                )
+            })
+            .collect()
+    })
 }
 
 fn feed<'a>(all: &'a [(String, String)], path: &str) -> &'a str {
@@ -452,7 +435,7 @@ fn check_events(parsed: &Parsed, expected: &[Expected], version: &str) {
 
 #[test]
 fn every_event_of_every_example_release_is_in_its_feeds() {
-    let all = feeds(&examples(), TODAY, None);
+    let all = feeds(&example(), TODAY, None);
     let shared = parse(feed(&all, paths::CALENDAR_ICS));
     let per_release = [
         ("1.13.0", expected_113()),
@@ -500,7 +483,7 @@ fn every_event_of_every_example_release_is_in_its_feeds() {
 
 #[test]
 fn feed_headers_say_what_the_feed_is() {
-    let all = feeds(&examples(), TODAY, None);
+    let all = feeds(&example(), TODAY, None);
     let shared = parse(feed(&all, paths::CALENDAR_ICS));
     assert_eq!(shared.prop("VERSION").as_deref(), Some("2.0"));
     assert_eq!(
@@ -650,7 +633,7 @@ fn expand_weekly(parsed: &Parsed, event: &Component) -> Vec<(DateTime, Timestamp
 
 #[test]
 fn scrum_of_scrums_keeps_its_local_time_across_the_daylight_saving_change() {
-    let all = feeds(&examples(), TODAY, None);
+    let all = feeds(&example(), TODAY, None);
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
     let sos = own.event("1.14.0-scrum-of-scrums@kyma.herald.invalid");
     assert_eq!(
@@ -709,9 +692,9 @@ fn scrum_of_scrums_keeps_its_local_time_across_the_daylight_saving_change() {
 
 #[test]
 fn the_recurrence_matches_the_timeline_meeting_by_meeting() {
-    let checked = herald::check(&examples(), TODAY, false).unwrap();
-    let timeline = herald::plan::plan(&checked.plans, TODAY);
-    let all = feeds(&examples(), TODAY, None);
+    let project = harness::load(&example(), TODAY);
+    let timeline = project.plan();
+    let all = feeds(&example(), TODAY, None);
     let shared = parse(feed(&all, paths::CALENDAR_ICS));
     for release in &timeline.releases {
         let uid = format!("{}-scrum-of-scrums@kyma.herald.invalid", release.version);
@@ -728,7 +711,7 @@ fn the_recurrence_matches_the_timeline_meeting_by_meeting() {
 
 #[test]
 fn vtimezone_covers_the_years_of_the_release() {
-    let all = feeds(&examples(), TODAY, None);
+    let all = feeds(&example(), TODAY, None);
     let shared = parse(feed(&all, paths::CALENDAR_ICS));
     let berlin = shared
         .timezones()
@@ -784,7 +767,7 @@ fn vtimezone_covers_the_years_of_the_release() {
 #[test]
 fn every_line_is_crlf_terminated_and_at_most_75_octets() {
     let all = feeds(
-        &examples(),
+        &example(),
         TODAY,
         Some("https://example.github.io/releases"),
     );
@@ -841,10 +824,10 @@ fn two_projects_in_one_calendar_never_share_a_uid() {
             .map(|e| prop(e, "UID").unwrap())
             .collect()
     };
-    let kyma = uids(&feeds(&examples(), TODAY, None));
+    let kyma = uids(&feeds(&example(), TODAY, None));
     // Another product's plans with the same versions and milestones.
     let other = edited_examples(|t| t.replace("product: Kyma", "product: Open Cluster"));
-    let other_all = feeds(other.path(), TODAY, None);
+    let other_all = feeds(&other.plans(), TODAY, None);
     let other_uids = uids(&other_all);
     assert!(
         other_uids.contains(&"1.14.0-rc2@open-cluster.herald.invalid".to_owned()),
@@ -863,8 +846,8 @@ fn two_projects_in_one_calendar_never_share_a_uid() {
         Some("Open Cluster release 1.14.0 (Ulm)")
     );
     // Two sites on one host.
-    let site_a = uids(&feeds(&examples(), TODAY, Some("https://org.github.io/a/")));
-    let site_b = uids(&feeds(&examples(), TODAY, Some("https://org.github.io/b")));
+    let site_a = uids(&feeds(&example(), TODAY, Some("https://org.github.io/a/")));
+    let site_b = uids(&feeds(&example(), TODAY, Some("https://org.github.io/b")));
     assert!(
         site_a.contains(&"1.14.0-rc2@a.org.github.io".to_owned()),
         "{site_a:?}"
@@ -874,7 +857,7 @@ fn two_projects_in_one_calendar_never_share_a_uid() {
     }
     // A release without a product keeps a summary without one, at the fallback domain.
     let bare = edited_examples(|t| t.replace("product: Kyma\n", ""));
-    let all = feeds(bare.path(), TODAY, None);
+    let all = feeds(&bare.plans(), TODAY, None);
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
     assert_eq!(
         text(own.event("1.14.0-rc2@herald.invalid"), "SUMMARY"),
@@ -888,11 +871,11 @@ fn two_projects_in_one_calendar_never_share_a_uid() {
 
 #[test]
 fn builds_are_byte_identical_and_uids_do_not_depend_on_the_day() {
-    let first = feeds(&examples(), TODAY, None);
-    let second = feeds(&examples(), TODAY, None);
+    let first = feeds(&example(), TODAY, None);
+    let second = feeds(&example(), TODAY, None);
     assert_eq!(first, second);
     // A later day changes what is past, not the calendar.
-    let later = feeds(&examples(), jiff::civil::date(2027, 3, 1), None);
+    let later = feeds(&example(), jiff::civil::date(2027, 3, 1), None);
     assert_eq!(first, later);
     let uids = |all: &[(String, String)]| -> Vec<String> {
         parse(feed(all, paths::CALENDAR_ICS))
@@ -909,27 +892,23 @@ fn builds_are_byte_identical_and_uids_do_not_depend_on_the_day() {
 }
 
 /// A copy of the example plans, with `edit` applied to `1.14.yaml`.
-fn edited_examples(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+fn edited_examples(edit: impl FnOnce(String) -> String) -> Project {
     edited_example("1.14.yaml", edit)
 }
 
 /// A copy of the example plans, with `edit` applied to one file.
-fn edited_example(name: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(examples()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    let file = dir.path().join(name);
-    let text = std::fs::read_to_string(&file).unwrap();
+fn edited_example(name: &str, edit: impl FnOnce(String) -> String) -> Project {
+    let project = Project::new();
+    let file = project.plans().join(name);
+    let text = harness::read(&file);
     std::fs::write(&file, edit(text)).unwrap();
-    dir
+    project
 }
 
 #[test]
 fn a_moved_candidate_keeps_its_uid_and_moves() {
     let dir = edited_examples(|t| t.replace("date: 2026-12-01", "date: 2026-12-02"));
-    let all = feeds(dir.path(), TODAY, None);
+    let all = feeds(&dir.plans(), TODAY, None);
     let own = parse(feed(&all, &paths::release_ics("1.14.0")));
     let rc2 = own.event("1.14.0-rc2@kyma.herald.invalid");
     assert_eq!(when(rc2, "DTSTART"), "VALUE=DATE:20261202");
@@ -937,7 +916,7 @@ fn a_moved_candidate_keeps_its_uid_and_moves() {
     // Moving the event moves its DTSTAMP, so a client comparing stamps takes the new copy;
     // the other events keep theirs.
     assert_eq!(prop(rc2, "DTSTAMP").as_deref(), Some("20261201T230000Z"));
-    let original = feeds(&examples(), TODAY, None);
+    let original = feeds(&example(), TODAY, None);
     let original = parse(feed(&original, &paths::release_ics("1.14.0")));
     for event in original.events() {
         let uid = prop(event, "UID").unwrap();
@@ -949,7 +928,7 @@ fn a_moved_candidate_keeps_its_uid_and_moves() {
         }
     }
     let before = parse(feed(
-        &feeds(&examples(), TODAY, None),
+        &feeds(&example(), TODAY, None),
         &paths::release_ics("1.14.0"),
     ))
     .events()
@@ -982,7 +961,7 @@ fn hostile_text_is_escaped_and_cannot_inject_a_property() {
             ),
         )
     });
-    let all = feeds(dir.path(), TODAY, None);
+    let all = feeds(&dir.plans(), TODAY, None);
     let raw = feed(&all, &paths::release_ics("1.14.0"));
     let own = parse(raw);
     let expected_title = "Evil; one, two \\ back — ünïcödé ✓ €€€€€€€€€€€€€€€€€€€€€€€€€€€€€";
@@ -1041,7 +1020,7 @@ fn a_release_in_utc_is_written_in_utc_without_a_vtimezone() {
     let dir = edited_example("1.15.yaml", |t| {
         t.replace("timezone: America/New_York\n", "")
     });
-    let all = feeds(dir.path(), TODAY, None);
+    let all = feeds(&dir.plans(), TODAY, None);
     let own = parse(feed(&all, &paths::release_ics("1.15.0")));
     assert!(own.timezones().is_empty());
     assert_eq!(own.prop("X-WR-TIMEZONE").as_deref(), Some("UTC"));
@@ -1064,21 +1043,13 @@ fn a_release_in_utc_is_written_in_utc_without_a_vtimezone() {
     assert_eq!(zones, ["Europe/Berlin"]);
 }
 
-fn herald(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .env_remove("HERALD_SITE_URL")
-        .output()
-        .expect("herald runs")
-}
-
 #[test]
 fn the_calendar_command_prints_or_writes_the_same_feed_as_the_build() {
-    let all = feeds(&examples(), TODAY, None);
-    let dir = examples();
+    let all = feeds(&example(), TODAY, None);
+    let dir = example();
     let dir = dir.to_str().unwrap();
 
-    let out = herald(&["calendar", dir, "--today", "2026-11-26"]);
+    let out = harness::output(&["calendar", dir, "--today", "2026-11-26"]);
     assert!(
         out.status.success(),
         "{}",
@@ -1089,7 +1060,7 @@ fn the_calendar_command_prints_or_writes_the_same_feed_as_the_build() {
         feed(&all, paths::CALENDAR_ICS)
     );
 
-    let out = herald(&[
+    let out = harness::output(&[
         "calendar",
         dir,
         "--release",
@@ -1105,7 +1076,7 @@ fn the_calendar_command_prints_or_writes_the_same_feed_as_the_build() {
 
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("feeds/1.15.ics");
-    let out = herald(&[
+    let out = harness::output(&[
         "calendar",
         dir,
         "-o",
@@ -1129,7 +1100,7 @@ fn the_calendar_command_prints_or_writes_the_same_feed_as_the_build() {
         feed(&all, &paths::release_ics("1.15.0"))
     );
 
-    let out = herald(&["calendar", dir, "--release", "9.9", "--today", "2026-11-26"]);
+    let out = harness::output(&["calendar", dir, "--release", "9.9", "--today", "2026-11-26"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
@@ -1140,9 +1111,9 @@ fn the_calendar_command_prints_or_writes_the_same_feed_as_the_build() {
 #[test]
 fn the_calendar_command_refuses_plans_with_errors() {
     let dir = edited_examples(|t| t.replace("release: 2026-12-10", "release: 2026-13-40"));
-    let out = herald(&[
+    let out = harness::output(&[
         "calendar",
-        dir.path().to_str().unwrap(),
+        dir.plans().to_str().unwrap(),
         "--today",
         "2026-11-26",
     ]);

@@ -4,114 +4,36 @@
 //! that every file of the user's is still there, byte for byte.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use tempfile::TempDir;
+use crate::harness::{Project, copy_dir, entries};
 
-const TODAY: &str = "2026-11-26";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// `herald build releases --out out` with `extra` arguments.
+fn build(project: &Project, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "releases", "--out", "out"];
+    args.extend_from_slice(extra);
+    project.herald(&args)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
+/// Changes a release so the next build has something to write.
+fn change_a_release(project: &Project) {
+    let path = project.path("releases/1.15.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = "notes: Planning starts after 1.14.0 is out.";
+    assert!(text.contains(from));
+    std::fs::write(
+        &path,
+        text.replace(from, "notes: Planning starts in the new year."),
+    )
+    .unwrap();
 }
 
-/// Every file under `root` with its bytes (links as their target's name).
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    herald::write::list_entries(root)
-        .unwrap()
-        .into_iter()
-        .map(|(rel, _)| {
-            let path = root.join(&rel);
-            let bytes = match std::fs::read_link(&path) {
-                Ok(target) => target.to_string_lossy().as_bytes().to_vec(),
-                Err(_) => std::fs::read(&path).unwrap_or_default(),
-            };
-            (rel, bytes)
-        })
-        .collect()
-}
-
-/// A project: the example plans in `<tmp>/releases`, output in `<tmp>/out`.
-struct Project {
-    tmp: TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let tmp = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("releases"), &tmp.path().join("releases"));
-        Project { tmp }
-    }
-
-    fn root(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.path(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn herald(&self, args: &[&str]) -> Output {
-        self.herald_with(args, &[])
-    }
-
-    fn herald_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
-        cmd.current_dir(self.root())
-            .args(args)
-            .arg("--today")
-            .arg(TODAY);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.stdin(Stdio::null()).output().unwrap()
-    }
-
-    fn build(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["build", "releases", "--out", "out"];
-        args.extend_from_slice(extra);
-        self.herald(&args)
-    }
-
-    /// Changes a release so the next build has something to write.
-    fn change_a_release(&self) {
-        let path = self.path("releases/1.15.yaml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let from = "notes: Planning starts after 1.14.0 is out.";
-        assert!(text.contains(from));
-        std::fs::write(
-            &path,
-            text.replace(from, "notes: Planning starts in the new year."),
-        )
-        .unwrap();
-    }
-
-    /// Breaks a release file so a build stops on plan errors.
-    fn break_a_release(&self) -> String {
-        let path = self.path("releases/1.15.yaml");
-        let good = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, good.replace("version: 1.15.0", "version: [1.15.0")).unwrap();
-        good
-    }
+/// Breaks a release file so a build stops on plan errors.
+fn break_a_release(project: &Project) -> String {
+    let path = project.path("releases/1.15.yaml");
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replace("version: 1.15.0", "version: [1.15.0")).unwrap();
+    good
 }
 
 fn stderr(out: &Output) -> String {
@@ -136,7 +58,7 @@ fn assert_exit(out: &Output, code: i32) {
 fn a_plans_folder_inside_out_wiki_is_refused_and_left_byte_for_byte() {
     let project = Project::new();
     copy_dir(&project.path("releases"), &project.path("o/wiki"));
-    let before = files(&project.path("o"));
+    let before = entries(&project.path("o"));
     let out = project.herald(&["build", "o/wiki", "--out", "o", "--no-site"]);
     assert_exit(&out, 1);
     assert!(
@@ -144,7 +66,7 @@ fn a_plans_folder_inside_out_wiki_is_refused_and_left_byte_for_byte() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(files(&project.path("o")), before);
+    assert_eq!(entries(&project.path("o")), before);
 }
 
 #[test]
@@ -181,9 +103,9 @@ fn a_first_build_into_a_folder_of_the_users_is_refused_and_keep_foreign_keeps_it
     project.write("out/wiki/.git/objects/ab/cdef", "\u{1}blob");
     project.write("out/wiki/Home.md", "# Our wiki\n");
     project.write("out/site/CNAME", "releases.example.org\n");
-    let before = files(&project.path("out"));
+    let before = entries(&project.path("out"));
 
-    let out = project.build(&[]);
+    let out = build(&project, &[]);
     assert_exit(&out, 1);
     let err = stderr(&out);
     assert!(
@@ -191,11 +113,15 @@ fn a_first_build_into_a_folder_of_the_users_is_refused_and_keep_foreign_keeps_it
         "{err}"
     );
     assert!(err.contains("--keep-foreign"), "{err}");
-    assert_eq!(files(&project.path("out")), before, "a refused build wrote");
+    assert_eq!(
+        entries(&project.path("out")),
+        before,
+        "a refused build wrote"
+    );
 
-    let out = project.build(&["--keep-foreign"]);
+    let out = build(&project, &["--keep-foreign"]);
     assert_exit(&out, 0);
-    let after = files(&project.path("out"));
+    let after = entries(&project.path("out"));
     for (path, bytes) in &before {
         assert_eq!(after.get(path), Some(bytes), "{path} is gone or changed");
     }
@@ -208,9 +134,9 @@ fn a_first_build_into_a_folder_of_the_users_is_refused_and_keep_foreign_keeps_it
     assert!(!manifest.site_files.contains_key("CNAME"));
 
     // Later builds keep them without being asked, through real changes too.
-    project.change_a_release();
-    assert_exit(&project.build(&[]), 0);
-    let again = files(&project.path("out"));
+    change_a_release(&project);
+    assert_exit(&build(&project, &[]), 0);
+    let again = entries(&project.path("out"));
     for (path, bytes) in &before {
         assert_eq!(again.get(path), Some(bytes), "{path} is gone or changed");
     }
@@ -220,7 +146,7 @@ fn a_first_build_into_a_folder_of_the_users_is_refused_and_keep_foreign_keeps_it
 fn a_folder_holding_only_dot_folders_needs_no_flag() {
     let project = Project::new();
     project.write("out/wiki/.git/HEAD", "ref: refs/heads/master\n");
-    assert_exit(&project.build(&["--no-site"]), 0);
+    assert_exit(&build(&project, &["--no-site"]), 0);
     assert_eq!(
         std::fs::read_to_string(project.path("out/wiki/.git/HEAD")).unwrap(),
         "ref: refs/heads/master\n"
@@ -231,7 +157,7 @@ fn a_folder_holding_only_dot_folders_needs_no_flag() {
 fn a_file_of_the_users_where_herald_writes_is_never_overwritten() {
     let project = Project::new();
     project.write("out/wiki/index.md", "# My own index\n");
-    let out = project.build(&["--no-site", "--keep-foreign"]);
+    let out = build(&project, &["--no-site", "--keep-foreign"]);
     assert_exit(&out, 1);
     assert!(
         stderr(&out).contains("out/wiki holds files herald did not write where it would write now (index.md); herald never overwrites them"),
@@ -249,7 +175,7 @@ fn a_file_of_the_users_where_herald_writes_is_never_overwritten() {
 fn out_wiki_that_is_a_file_is_refused_and_kept() {
     let project = Project::new();
     project.write("out/wiki", "not a folder\n");
-    let out = project.build(&["--no-site"]);
+    let out = build(&project, &["--no-site"]);
     assert_exit(&out, 1);
     assert!(
         stderr(&out).contains("out/wiki is a file, not a folder; herald writes its wiki there"),
@@ -268,10 +194,10 @@ fn out_wiki_that_is_a_file_is_refused_and_kept() {
 #[test]
 fn a_second_build_into_the_same_out_is_refused_while_the_first_holds_the_lock() {
     let project = Project::new();
-    assert_exit(&project.build(&["--no-site"]), 0);
+    assert_exit(&build(&project, &["--no-site"]), 0);
     let lock = herald::write::OutLock::acquire(&project.path("out")).unwrap();
-    project.change_a_release();
-    let out = project.build(&["--no-site"]);
+    change_a_release(&project);
+    let out = build(&project, &["--no-site"]);
     assert_exit(&out, 1);
     assert!(
         stderr(&out).contains("another herald build is writing into out (it holds out/.herald/lock); wait for it to finish, then build again"),
@@ -279,7 +205,7 @@ fn a_second_build_into_the_same_out_is_refused_while_the_first_holds_the_lock() 
         stderr(&out)
     );
     drop(lock);
-    let out = project.build(&["--no-site"]);
+    let out = build(&project, &["--no-site"]);
     assert_exit(&out, 0);
     assert!(
         stdout(&out).starts_with("built 3 releases (1 rendered"),
@@ -292,7 +218,7 @@ fn a_second_build_into_the_same_out_is_refused_while_the_first_holds_the_lock() 
 fn fresh(project: &Project, name: &str) -> BTreeMap<String, Vec<u8>> {
     let out = project.herald(&["build", "releases", "--out", "fresh"]);
     assert_exit(&out, 0);
-    let tree = files(&project.path("fresh").join(name));
+    let tree = entries(&project.path("fresh").join(name));
     std::fs::remove_dir_all(project.path("fresh")).unwrap();
     tree
 }
@@ -310,10 +236,10 @@ fn a_crash_at_any_step_of_a_swap_leaves_a_tree_the_next_builds_keep_and_repair()
     ];
     for (step, by_rename) in steps {
         let project = Project::new();
-        assert_exit(&project.build(&[]), 0);
-        let old_wiki = files(&project.path("out/wiki"));
-        let old_site = files(&project.path("out/site"));
-        project.change_a_release();
+        assert_exit(&build(&project, &[]), 0);
+        let old_wiki = entries(&project.path("out/wiki"));
+        let old_site = entries(&project.path("out/site"));
+        change_a_release(&project);
         let new_wiki = fresh(&project, "wiki");
         let new_site = fresh(&project, "site");
         let mut env = vec![("HERALD_CRASH_AT", step)];
@@ -328,16 +254,16 @@ fn a_crash_at_any_step_of_a_swap_leaves_a_tree_the_next_builds_keep_and_repair()
         );
 
         // A build with plan errors puts a tree back if none is there, and deletes nothing.
-        let good = project.break_a_release();
-        let before = files(&project.path("out"));
-        let failed = project.build(&[]);
+        let good = break_a_release(&project);
+        let before = entries(&project.path("out"));
+        let failed = build(&project, &[]);
         assert_exit(&failed, 1);
-        let after = files(&project.path("out"));
+        let after = entries(&project.path("out"));
         for (name, old, new) in [
             ("wiki", &old_wiki, &new_wiki),
             ("site", &old_site, &new_site),
         ] {
-            let tree = files(&project.path("out").join(name));
+            let tree = entries(&project.path("out").join(name));
             assert!(
                 tree == *old || tree == *new,
                 "{step}: out/{name} is neither the old nor the new tree"
@@ -366,14 +292,14 @@ fn a_crash_at_any_step_of_a_swap_leaves_a_tree_the_next_builds_keep_and_repair()
             );
         }
         std::fs::write(project.path("releases/1.15.yaml"), good).unwrap();
-        assert_exit(&project.build(&[]), 0);
+        assert_exit(&build(&project, &[]), 0);
         assert_eq!(
-            files(&project.path("out/wiki")),
+            entries(&project.path("out/wiki")),
             new_wiki,
             "{step}: wiki not repaired"
         );
         assert_eq!(
-            files(&project.path("out/site")),
+            entries(&project.path("out/site")),
             new_site,
             "{step}: site not repaired"
         );
@@ -390,7 +316,7 @@ fn a_crash_at_any_step_of_a_swap_leaves_a_tree_the_next_builds_keep_and_repair()
                 "{step}: {leftover} is left"
             );
         }
-        let again = project.build(&[]);
+        let again = build(&project, &[]);
         assert!(
             stdout(&again).starts_with("up to date"),
             "{step}: {}",
@@ -402,18 +328,18 @@ fn a_crash_at_any_step_of_a_swap_leaves_a_tree_the_next_builds_keep_and_repair()
 #[test]
 fn a_broken_theme_fails_the_build_and_swaps_in_neither_the_wiki_nor_the_site() {
     let project = Project::new();
-    assert_exit(&project.build(&[]), 0);
-    let before = files(&project.path("out"));
-    project.change_a_release();
+    assert_exit(&build(&project, &[]), 0);
+    let before = entries(&project.path("out"));
+    change_a_release(&project);
     project.write("theme/index.hbs", "{{#if}}\n");
-    let out = project.build(&[]);
+    let out = build(&project, &[]);
     assert_exit(&out, 1);
     assert!(
         stderr(&out).contains("cannot build the site"),
         "{}",
         stderr(&out)
     );
-    let after = files(&project.path("out"));
+    let after = entries(&project.path("out"));
     for name in ["wiki/", "site/"] {
         let part = |t: &BTreeMap<String, Vec<u8>>| {
             t.iter()
@@ -432,7 +358,7 @@ fn book_toml_runs_no_command_unless_allowed() {
         "book.toml",
         "[book]\ntitle = \"Releases\"\n\n[preprocessor.evil]\ncommand = \"touch pwned\"\n",
     );
-    let out = project.build(&[]);
+    let out = build(&project, &[]);
     assert_exit(&out, 1);
     assert!(
         stderr(&out).contains("[preprocessor.evil] runs the command `touch pwned`; herald runs no command from book.toml unless allowed"),
@@ -526,7 +452,7 @@ fn a_fifo_or_a_link_to_a_device_among_the_templates_stops_the_build_at_once() {
     #[cfg(unix)]
     std::os::unix::fs::symlink("/dev/zero", project.path("templates/wiki/magicbox.md")).unwrap();
     let started = std::time::Instant::now();
-    let out = project.build(&["--no-site"]);
+    let out = build(&project, &["--no-site"]);
     assert_exit(&out, 1);
     assert!(
         stderr(&out).contains("templates/wiki/magicbox.md"),
@@ -538,7 +464,7 @@ fn a_fifo_or_a_link_to_a_device_among_the_templates_stops_the_build_at_once() {
         .arg(project.path("templates/wiki/magicbox.md"))
         .status();
     if made.is_ok_and(|s| s.success()) {
-        let out = project.build(&["--no-site"]);
+        let out = build(&project, &["--no-site"]);
         assert_exit(&out, 1);
         assert!(
             stderr(&out).contains("templates/wiki/magicbox.md"),

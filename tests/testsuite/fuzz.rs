@@ -600,7 +600,7 @@ fn mutate(rng: &mut Rng, text: &[u8], others: &[&[u8]]) -> Vec<u8> {
 fn seeds() -> Vec<(Role, Vec<u8>)> {
     let mut seeds = Vec::new();
     for dir in [
-        "releases",
+        "tests/fixtures/example/releases",
         GOOD,
         "tests/fixtures/check/many-mistakes",
         "tests/fixtures/check/one-line",

@@ -3,30 +3,24 @@
 //! checks that need generated input or a scratch folder.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::harness::{self, example};
+
+/// The cases' paths are relative to the crate's root, where `cargo test` runs.
 #[test]
 fn cli_cases() {
     trycmd::TestCases::new().case("tests/cmd/*.toml");
 }
 
 fn herald(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .output()
-        .expect("herald runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    harness::run(&harness::repo(), args)
 }
 
 /// A plans folder with a valid registry and catalogue, for one hostile release file.
 fn folder_with(release_name: &str, release: &[u8]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let fixture = Path::new("tests/fixtures/check/good");
+    let fixture = harness::fixture("check/good");
     for name in ["teams.yaml", "manual-tests.yaml"] {
         std::fs::copy(fixture.join(name), tmp.path().join(name)).expect("copy");
     }
@@ -219,8 +213,8 @@ fn schema_out_writes_all_three_kinds() {
     }
 }
 
-/// Every key written in the example plans and the init templates is a property the schema
-/// knows at that place (no JSON Schema validator crate is available to do more).
+/// Every key written in the example plans (the documentation's and the tests' copy) and the
+/// init templates is a property the schema knows at that place (no JSON Schema validator crate is available to do more).
 #[test]
 fn example_plans_use_only_fields_the_schema_describes() {
     use herald::schema::{FileKind, schema};
@@ -261,7 +255,12 @@ fn example_plans_use_only_fields_the_schema_describes() {
     }
 
     let mut seen = 0;
-    for dir in ["releases", "templates/init"] {
+    // `releases/` is the documentation's example: what it shows a user must be in the schema.
+    let documented = [
+        harness::repo().join("releases"),
+        harness::repo().join("templates/init"),
+    ];
+    for dir in documented.iter().chain([&example()]) {
         for entry in std::fs::read_dir(dir).expect("folder") {
             let path = entry.expect("entry").path();
             let kind = match path.file_name().and_then(|n| n.to_str()) {

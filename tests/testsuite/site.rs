@@ -1,17 +1,11 @@
 //! `herald build`: the MagicBox, overview and calendar pages, the timeline picture and the
 //! mdBook site, read back and checked for content, escaping, atomicity and determinism.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use herald::build::{BuildError, BuildOptions, BuildReport, build};
-use jiff::civil::{Date, date};
 
-const TODAY: Date = date(2026, 11, 26);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::harness::{self, Project, TODAY, example, read, snapshot};
 
 fn options(dir: &Path, out: &Path) -> BuildOptions {
     BuildOptions {
@@ -26,38 +20,7 @@ fn options(dir: &Path, out: &Path) -> BuildOptions {
 }
 
 fn build_examples(out: &Path) -> BuildReport {
-    build(&options(&repo().join("releases"), out)).expect("the example plans build")
-}
-
-fn read(path: impl AsRef<Path>) -> String {
-    let path = path.as_ref();
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every output file and its bytes; the build's cache (`.herald/`) is not output.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    herald::write::list_files(root)
-        .unwrap()
-        .into_iter()
-        .filter(|p| !p.starts_with(".herald"))
-        .map(|p| {
-            let bytes = std::fs::read(root.join(&p)).unwrap();
-            (p, bytes)
-        })
-        .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
+    build(&options(&example(), out)).expect("the example plans build")
 }
 
 /// Position of `needle` in `text`, failing with the text when it is missing.
@@ -393,8 +356,8 @@ fn overview_and_calendar_list_every_release_and_milestone() {
 
     // The calendar lists the same events as the timeline: every milestone and every meeting.
     let calendar = read(wiki.join("calendar.md"));
-    let checked = herald::check(&repo().join("releases"), TODAY, false).unwrap();
-    let timeline = herald::plan::plan(&checked.plans, TODAY);
+    let project = harness::load(&example(), TODAY);
+    let timeline = project.plan();
     let mut milestones = 0;
     let mut meetings = 0;
     for r in &timeline.releases {
@@ -432,7 +395,7 @@ fn overview_and_calendar_list_every_release_and_milestone() {
 #[test]
 fn the_site_url_gives_calendar_subscription_links() {
     let out = tempfile::tempdir().unwrap();
-    let mut opts = options(&repo().join("releases"), out.path());
+    let mut opts = options(&example(), out.path());
     opts.site_url = Some("https://kyma.example.io/releases/".to_owned());
     opts.site = false;
     build(&opts).unwrap();
@@ -452,7 +415,7 @@ fn the_site_url_gives_calendar_subscription_links() {
 #[test]
 fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     let out = tempfile::tempdir().unwrap();
-    let dir = repo().join("tests/fixtures/site-hostile/releases");
+    let dir = harness::fixture("site-hostile/releases");
     build(&options(&dir, out.path())).expect("the hostile plans are valid");
     let md = read(out.path().join("wiki/releases/9.9.0/magicbox.md"));
     // Table cells: pipes and brackets escaped, one row per line.
@@ -567,7 +530,7 @@ fn mdbook_loads_the_generated_book() {
     use mdbook_driver::config::Config;
 
     let out = tempfile::tempdir().unwrap();
-    let mut opts = options(&repo().join("releases"), out.path());
+    let mut opts = options(&example(), out.path());
     opts.site = false;
     build(&opts).unwrap();
     let mut cfg = Config::default();
@@ -611,10 +574,9 @@ fn mdbook_loads_the_generated_book() {
 
 #[test]
 fn plans_with_errors_write_nothing_and_keep_the_previous_output() {
-    let work = tempfile::tempdir().unwrap();
-    let plans = work.path().join("releases");
-    copy_dir(&repo().join("releases"), &plans);
-    let out = work.path().join("public");
+    let work = Project::new();
+    let plans = work.plans();
+    let out = work.root().join("public");
     build(&options(&plans, &out)).unwrap();
     let before = snapshot(&out);
     assert!(before.len() > 50, "{}", before.len());
@@ -628,14 +590,14 @@ fn plans_with_errors_write_nothing_and_keep_the_previous_output() {
     }
     assert_eq!(snapshot(&out), before);
     // Nothing staged is left behind either.
-    let names: Vec<String> = std::fs::read_dir(work.path())
+    let names: Vec<String> = std::fs::read_dir(work.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 
     // A first build with errors creates no output folder at all.
-    let fresh = work.path().join("fresh");
+    let fresh = work.root().join("fresh");
     assert!(build(&options(&plans, &fresh)).is_err());
     assert!(!fresh.exists());
 }
@@ -661,17 +623,16 @@ fn builds_are_byte_identical_and_an_unchanged_rebuild_touches_nothing() {
 
 #[test]
 fn a_user_template_overrides_one_page_and_a_broken_one_names_its_line() {
-    let work = tempfile::tempdir().unwrap();
-    let plans = work.path().join("releases");
-    copy_dir(&repo().join("releases"), &plans);
-    let templates = work.path().join("templates/wiki");
+    let work = Project::new();
+    let plans = work.plans();
+    let templates = work.root().join("templates/wiki");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(
         templates.join("overview.md"),
         "# Our releases\n{% for r in releases %}\n- {{ r.version }}: {{ r.status_label }}\n{% endfor %}\n",
     )
     .unwrap();
-    let out = work.path().join("public");
+    let out = work.root().join("public");
     let mut opts = options(&plans, &out);
     opts.site = false;
     build(&opts).unwrap();
@@ -707,24 +668,23 @@ fn a_user_template_overrides_one_page_and_a_broken_one_names_its_line() {
 
 #[test]
 fn a_book_toml_beside_the_plans_configures_the_site() {
-    let work = tempfile::tempdir().unwrap();
-    let plans = work.path().join("releases");
-    copy_dir(&repo().join("releases"), &plans);
+    let work = Project::new();
+    let plans = work.plans();
     std::fs::write(
-        work.path().join("book.toml"),
+        work.root().join("book.toml"),
         "[book]\ntitle = \"Team <Releases>\"\nsrc = \"elsewhere\"\n\n[build]\nbuild-dir = \"book\"\n",
     )
     .unwrap();
-    let out = work.path().join("public");
+    let out = work.root().join("public");
     build(&options(&plans, &out)).unwrap();
     let html = read(out.join("site/releases/1.14.0/magicbox.html"));
     find(&html, "<title>1.14.0 Ulm - Team &lt;Releases&gt;</title>");
     // herald decides where the source and the output are; the user's folders stay untouched.
-    assert!(!work.path().join("book").exists() && !work.path().join("elsewhere").exists());
+    assert!(!work.root().join("book").exists() && !work.root().join("elsewhere").exists());
     // Asset names are stable, so unchanged pages give unchanged files.
     assert!(out.join("site/searchindex.js").is_file());
 
-    std::fs::write(work.path().join("book.toml"), "[book]\nnot_a_key = 1\n").unwrap();
+    std::fs::write(work.root().join("book.toml"), "[book]\nnot_a_key = 1\n").unwrap();
     std::fs::write(
         plans.join("1.15.yaml"),
         read(plans.join("1.15.yaml")).replace("Vaduz", "Vaduz2"),
@@ -740,19 +700,19 @@ fn a_book_toml_beside_the_plans_configures_the_site() {
     assert!(!read(out.join("wiki/SUMMARY.md")).contains("Vaduz2"));
 
     // Once book.toml is fixed, the wiki and the site are rebuilt.
-    std::fs::write(work.path().join("book.toml"), "[book]\ntitle = \"Fixed\"\n").unwrap();
+    std::fs::write(work.root().join("book.toml"), "[book]\ntitle = \"Fixed\"\n").unwrap();
     let report = build(&options(&plans, &out)).unwrap();
     assert!(report.wiki.changed() && report.site_built, "{report:?}");
     find(&read(out.join("wiki/SUMMARY.md")), "Vaduz2");
     // A changed book.toml alone rebuilds the site, though the wiki did not change.
     std::fs::write(
-        work.path().join("book.toml"),
+        work.root().join("book.toml"),
         "[book]\ntitle = \"Fixed again\"\n",
     )
     .unwrap();
     let report = build(&options(&plans, &out)).unwrap();
     assert!(!report.wiki.changed() && report.site_built, "{report:?}");
-    std::fs::write(work.path().join("book.toml"), "[book]\ntitle = \"Fixed\"\n").unwrap();
+    std::fs::write(work.root().join("book.toml"), "[book]\ntitle = \"Fixed\"\n").unwrap();
     let report = build(&options(&plans, &out)).unwrap();
     assert!(!report.wiki.changed() && report.site_built, "{report:?}");
     let fresh = read(out.join("site/releases/1.15.0/magicbox.html"));

@@ -3,19 +3,15 @@
 //! `herald draft` and `herald due` commands.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use herald::render::{Context, Templates, paths, slack};
+use herald::render::{paths, slack};
 use jiff::civil::Date;
 use serde_json::Value;
 
-const TODAY: Date = jiff::civil::date(2026, 11, 26);
-const SITE: &str = "https://org.github.io/releases";
+use crate::harness::{self, Project, TODAY, edit, example};
 
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("releases")
-}
+const SITE: &str = "https://org.github.io/releases";
 
 /// What `herald build` writes for the drafts of a plans folder: path → text.
 fn render(dir: &Path, site_url: Option<&str>) -> BTreeMap<String, String> {
@@ -23,32 +19,19 @@ fn render(dir: &Path, site_url: Option<&str>) -> BTreeMap<String, String> {
 }
 
 fn render_on(dir: &Path, site_url: Option<&str>, today: Date) -> BTreeMap<String, String> {
-    let checked = herald::check(dir, today, false).expect("plans load");
-    assert!(
-        !checked.diags.has_errors(),
-        "{}",
-        herald::diag::render_human(&checked.diags, &checked.plans.sources)
-    );
-    let templates =
-        Templates::load(Some(&herald::build::user_templates_dir(dir))).expect("templates load");
-    let timeline = herald::plan::plan(&checked.plans, today);
-    let ctx = Context {
-        timeline: &timeline,
-        plans: &checked.plans,
-        templates: &templates,
-        site_url: site_url.map(str::to_owned),
-    };
-    let mut out = BTreeMap::new();
-    for release in &timeline.releases {
-        let files = slack::render_release(&ctx, release).expect("drafts render");
-        for (path, bytes) in files.iter() {
-            out.insert(
-                path.to_string_lossy().into_owned(),
-                String::from_utf8(bytes.clone()).expect("UTF-8"),
-            );
+    harness::with_context(dir, today, site_url, |ctx| {
+        let mut out = BTreeMap::new();
+        for release in &ctx.timeline.releases {
+            let files = slack::render_release(ctx, release).expect("drafts render");
+            for (path, bytes) in files.iter() {
+                out.insert(
+                    path.to_string_lossy().into_owned(),
+                    String::from_utf8(bytes.clone()).expect("UTF-8"),
+                );
+            }
         }
-    }
-    out
+        out
+    })
 }
 
 fn file<'a>(files: &'a BTreeMap<String, String>, path: &str) -> &'a str {
@@ -100,7 +83,7 @@ fn mentions(text: &str) -> Vec<&str> {
 
 #[test]
 fn every_draft_of_the_timeline_is_written_as_mrkdwn_and_json() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let ids_114 = [
         "deadlines",
         "cherry-pick-rc1",
@@ -138,7 +121,7 @@ fn every_draft_of_the_timeline_is_written_as_mrkdwn_and_json() {
 
 #[test]
 fn deadlines_list_every_date_in_zone_and_utc_with_people_and_links() {
-    let files = render(&examples(), Some(SITE));
+    let files = render(&example(), Some(SITE));
     let d = md(&files, "1.14.0", "deadlines");
     assert!(
         d.contains("Times are in Europe/Berlin, with UTC in brackets."),
@@ -202,7 +185,7 @@ fn deadlines_list_every_date_in_zone_and_utc_with_people_and_links() {
 
 #[test]
 fn a_release_in_new_york_shows_its_zone_and_names_people_without_slack_ids() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.15.0", "deadlines");
     assert!(
         d.contains("• Freeze: release-1.15 is cut: *Mon 11 Jan 2027, 09:00 EST* (14:00 UTC)"),
@@ -229,7 +212,7 @@ fn a_release_in_new_york_shows_its_zone_and_names_people_without_slack_ids() {
 
 #[test]
 fn cherry_pick_draft_gives_the_deadline_branch_and_what_qualifies() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.14.0", "cherry-pick-rc2");
     assert!(
         d.contains(
@@ -254,7 +237,7 @@ fn cherry_pick_draft_gives_the_deadline_branch_and_what_qualifies() {
 
 #[test]
 fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.14.0", "manual-tests-rc2");
     assert!(
         d.contains("*9 of 9 tests* are not run yet, *5 of them blocking*."),
@@ -307,7 +290,7 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
 
 #[test]
 fn approvals_list_waiting_pull_requests_and_mention_only_the_teams_still_to_approve() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.14.0", "approvals");
     assert!(
         d.contains("These 2 pull requests need your approval"),
@@ -327,7 +310,7 @@ fn approvals_list_waiting_pull_requests_and_mention_only_the_teams_still_to_appr
 
 #[test]
 fn failing_tests_are_grouped_by_team_with_their_age() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.14.0", "failing-tests");
     assert!(d.contains("<!subteam^S01FRAMEF>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-gke-upgrade|pre-rel114-kyma-gke-upgrade>: failing since *Fri 20 Nov 2026* (6 days). Times out waiting for the eventing controller\n"), "{d}");
     assert!(d.contains("<!subteam^S01GOATXX>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-integration|pre-rel114-kyma-integration>: failing since *Mon 23 Nov 2026* (3 days)\n"), "{d}");
@@ -343,7 +326,7 @@ fn failing_tests_are_grouped_by_team_with_their_age() {
 
 #[test]
 fn test_environment_draft_converts_the_access_markdown() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.14.0", "test-environment");
     assert!(
         d.contains("The test environment for *RC1* is ready from *Wed 18 Nov 2026*:\n<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"),
@@ -360,7 +343,7 @@ fn test_environment_draft_converts_the_access_markdown() {
 
 #[test]
 fn release_notice_goes_to_the_community_and_mentions_nobody() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let d = md(&files, "1.14.0", "release");
     assert!(d.starts_with("*:tada: 1.14.0 \"Ulm\" is out!*\n"), "{d}");
     assert!(d.contains("released on *Thu 10 Dec 2026*."), "{d}");
@@ -384,7 +367,7 @@ fn drafts(files: &BTreeMap<String, String>) -> impl Iterator<Item = (&String, &S
 
 #[test]
 fn without_a_site_url_drafts_name_the_release_site_instead_of_giving_paths() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let mut n = 0;
     for (path, text) in drafts(&files) {
         for site_path in ["releases/", ".html", ".xlsx", ".ics"] {
@@ -431,7 +414,7 @@ fn links(text: &str) -> Vec<(&str, &str)> {
 fn with_a_site_url_site_links_are_absolute_and_name_the_published_files() {
     // A trailing slash on the site URL changes nothing.
     for site in [SITE, "https://org.github.io/releases/"] {
-        let files = render(&examples(), Some(site));
+        let files = render(&example(), Some(site));
         for (path, text) in drafts(&files) {
             for (url, _) in links(text) {
                 assert!(url.starts_with("https://"), "{path}: {url}");
@@ -491,7 +474,7 @@ fn every_draft_of_1_14_reads_cleanly_as_slack_mrkdwn() {
     const DAYS: [&str; 7] = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "];
     let mut dates = 0;
     for site in [None, Some(SITE)] {
-        let files = render(&examples(), site);
+        let files = render(&example(), site);
         for (path, text) in
             drafts(&files).filter(|(p, _)| p.starts_with("releases/1.14.0/") && p.ends_with(".md"))
         {
@@ -586,7 +569,7 @@ fn assert_valid_payload(path: &str, p: &Value) {
 
 #[test]
 fn every_payload_parses_and_respects_block_kit_limits() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let mut n = 0;
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
         let p: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -597,25 +580,10 @@ fn every_payload_parses_and_respects_block_kit_limits() {
     assert_eq!(n, 23);
 }
 
-fn copy_examples(to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(examples()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn long_lists_are_split_or_truncated_within_the_limits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("releases");
-    copy_examples(&dir);
+    let project = Project::new();
+    let dir = project.plans();
     let mut teams = std::fs::read_to_string(dir.join("teams.yaml")).unwrap();
     let mut tests = std::fs::read_to_string(dir.join("manual-tests.yaml")).unwrap();
     for i in 0..70 {
@@ -702,9 +670,8 @@ const HOSTILE: &str = "<!channel> <@U123> <https://evil|click> & {{#include ../.
 
 #[test]
 fn hostile_plan_text_arrives_escaped_and_pings_nobody() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("releases");
-    copy_examples(&dir);
+    let project = Project::new();
+    let dir = project.plans();
     let quoted = format!("\"{HOSTILE}\"");
     let release = dir.join("1.14.yaml");
     edit(&release, "codename: Ulm", &format!("codename: {quoted}"));
@@ -822,7 +789,7 @@ fn hostile_plan_text_arrives_escaped_and_pings_nobody() {
 
 #[test]
 fn drafts_page_lists_every_draft_with_channel_due_date_and_state() {
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     let page = file(&files, &paths::drafts_page("1.14.0"));
     assert!(page.starts_with("# Slack drafts for 1.14.0\n"), "{page}");
     for row in [
@@ -858,7 +825,7 @@ fn drafts_page_lists_every_draft_with_channel_due_date_and_state() {
 
 #[test]
 fn a_draft_whose_moment_passed_is_listed_as_missed() {
-    let files = render_on(&examples(), None, jiff::civil::date(2026, 12, 4));
+    let files = render_on(&example(), None, jiff::civil::date(2026, 12, 4));
     let page = file(&files, &paths::drafts_page("1.14.0"));
     assert!(
         page.lines().any(|l| l
@@ -881,10 +848,10 @@ fn a_draft_whose_moment_passed_is_listed_as_missed() {
 
 #[test]
 fn a_dated_sent_entry_silences_a_daily_draft_for_that_day_only() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_examples(tmp.path());
-    let plan = tmp.path().join("1.14.yaml");
-    let dir = tmp.path().to_str().unwrap();
+    let project = Project::new();
+    let plan = project.plans().join("1.14.yaml");
+    let plans = project.plans();
+    let dir = plans.to_str().unwrap();
     let due_on = |day: &str| {
         let (code, out, err) = herald(&["due", dir, "--today", day, "--days", "0"]);
         assert_eq!((code, err.as_str()), (0, ""), "{out}");
@@ -908,10 +875,9 @@ fn a_dated_sent_entry_silences_a_daily_draft_for_that_day_only() {
 
 #[test]
 fn a_user_template_replaces_one_draft_and_keeps_the_mentions_escaped_data() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("releases");
-    copy_examples(&dir);
-    let user = tmp.path().join("templates/slack");
+    let project = Project::new();
+    let dir = project.plans();
+    let user = project.root().join("templates/slack");
     std::fs::create_dir_all(&user).unwrap();
     std::fs::write(
         user.join("release.md"),
@@ -926,18 +892,9 @@ fn a_user_template_replaces_one_draft_and_keeps_the_mentions_escaped_data() {
     assert!(md(&files, "1.14.0", "deadlines").contains("release deadlines"));
 }
 
+/// `herald args` beside the example plans, as a user runs it in the plans' repository.
 fn herald(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .env_remove("HERALD_SITE_URL")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("herald runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    harness::run(example().parent().unwrap(), args)
 }
 
 #[test]
@@ -988,11 +945,11 @@ Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, add its id t
     );
 
     // Only 1.13.0, whose drafts were all sent.
-    let tmp = tempfile::tempdir().unwrap();
-    copy_examples(tmp.path());
-    std::fs::remove_file(tmp.path().join("1.14.yaml")).unwrap();
-    std::fs::remove_file(tmp.path().join("1.15.yaml")).unwrap();
-    let dir = tmp.path().to_str().unwrap();
+    let project = Project::new();
+    std::fs::remove_file(project.plans().join("1.14.yaml")).unwrap();
+    std::fs::remove_file(project.plans().join("1.15.yaml")).unwrap();
+    let plans = project.plans();
+    let dir = plans.to_str().unwrap();
     let (code, out, _) = herald(&["due", dir, "--today", "2026-10-09", "--days", "0"]);
     assert_eq!(
         (code, out.as_str()),
@@ -1002,20 +959,20 @@ Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, add its id t
 
 #[test]
 fn the_agenda_orders_releases_by_version_value_in_due_and_on_the_overview() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_examples(tmp.path());
-    let plan = std::fs::read_to_string(tmp.path().join("1.14.yaml")).unwrap();
+    let project = Project::new();
+    let plan = std::fs::read_to_string(project.plans().join("1.14.yaml")).unwrap();
     for (file, version) in [("1.9.yaml", "1.9.0"), ("1.10.yaml", "1.10.0")] {
         std::fs::write(
-            tmp.path().join(file),
+            project.plans().join(file),
             plan.replace("version: 1.14.0", &format!("version: {version}")),
         )
         .unwrap();
     }
     for file in ["1.13.yaml", "1.14.yaml", "1.15.yaml"] {
-        std::fs::remove_file(tmp.path().join(file)).unwrap();
+        std::fs::remove_file(project.plans().join(file)).unwrap();
     }
-    let dir = tmp.path().to_str().unwrap();
+    let plans = project.plans();
+    let dir = plans.to_str().unwrap();
     let (code, out, err) = herald(&["due", dir, "--today", "2026-11-26", "--days", "0"]);
     assert_eq!((code, err.as_str()), (0, ""));
     let releases: Vec<&str> = out
@@ -1031,33 +988,28 @@ fn the_agenda_orders_releases_by_version_value_in_due_and_on_the_overview() {
     );
 
     // The overview's "Drafts due this week" reads the same agenda.
-    let checked = herald::check(tmp.path(), TODAY, false).unwrap();
-    let templates = Templates::load(None).unwrap();
-    let timeline = herald::plan::plan(&checked.plans, TODAY);
-    let ctx = Context {
-        timeline: &timeline,
-        plans: &checked.plans,
-        templates: &templates,
-        site_url: None,
-    };
-    let files = herald::render::wiki::render_shared(&ctx).unwrap();
-    let overview = String::from_utf8(files.get(paths::OVERVIEW).unwrap().to_vec()).unwrap();
-    let rows: Vec<&str> = overview
-        .lines()
-        .filter(|l| l.contains("/slack.md#"))
-        .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| "))
-        .collect();
-    let agenda = timeline.agenda(TODAY.checked_add(jiff::Span::new().days(7)).unwrap());
-    let expected: Vec<&str> = agenda.iter().map(|a| a.release.version.as_str()).collect();
-    assert_eq!(rows, expected, "{overview}");
-    assert_eq!(&rows[..2], ["1.9.0", "1.9.0"], "{overview}");
+    harness::with_context(&project.plans(), TODAY, None, |ctx| {
+        let files = herald::render::wiki::render_shared(ctx).unwrap();
+        let overview = String::from_utf8(files.get(paths::OVERVIEW).unwrap().to_vec()).unwrap();
+        let rows: Vec<&str> = overview
+            .lines()
+            .filter(|l| l.contains("/slack.md#"))
+            .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| "))
+            .collect();
+        let agenda = ctx
+            .timeline
+            .agenda(TODAY.checked_add(jiff::Span::new().days(7)).unwrap());
+        let expected: Vec<&str> = agenda.iter().map(|a| a.release.version.as_str()).collect();
+        assert_eq!(rows, expected, "{overview}");
+        assert_eq!(&rows[..2], ["1.9.0", "1.9.0"], "{overview}");
+    });
 }
 
 #[test]
 fn draft_prints_one_draft_or_names_the_valid_ones() {
     let (code, out, err) = herald(&["draft", "1.14", "cherry-pick-rc2", "--today", "2026-11-26"]);
     assert_eq!(code, 0);
-    let files = render(&examples(), None);
+    let files = render(&example(), None);
     assert_eq!(out, md(&files, "1.14.0", "cherry-pick-rc2"));
     // It links nothing on the site, so no site URL is missed.
     assert_eq!(err, "");
@@ -1082,7 +1034,7 @@ fn draft_prints_one_draft_or_names_the_valid_ones() {
     assert_eq!((code, err.as_str()), (0, ""));
     assert_eq!(
         out,
-        md(&render(&examples(), Some(SITE)), "1.14.0", "deadlines")
+        md(&render(&example(), Some(SITE)), "1.14.0", "deadlines")
     );
 
     let (code, out, _) = herald(&[
@@ -1191,9 +1143,8 @@ fn json_strings(v: &Value, out: &mut Vec<String>) {
 /// in the `.md` and the `.json` of every draft, beside herald's own mentions.
 #[test]
 fn every_ping_form_slack_knows_is_inert_in_every_draft() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("releases");
-    copy_examples(&dir);
+    let project = Project::new();
+    let dir = project.plans();
     let text = format!("\"{PINGS}\"");
     let markdown = format!("\"{MARKDOWN_PINGS} {PINGS}\"");
     let release = dir.join("1.14.yaml");

@@ -4,36 +4,25 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use calamine::{CellType, Data, Range, Reader, Xlsx};
 use herald::render::workbook::{self, RenderedWorkbook};
-use herald::render::{Context, Templates};
 use jiff::civil::{Date, date};
 
+use crate::harness::{self, Project, example, herald};
+
+/// The day the workbook fixture is seen from.
 const TODAY: Date = date(2030, 3, 8);
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbook/releases")
+    harness::fixture("workbook/releases")
 }
 
 fn render(dir: &Path, version: &str) -> RenderedWorkbook {
-    let checked = herald::check(dir, TODAY, false).expect("the fixture loads");
-    assert!(
-        !checked.diags.has_errors(),
-        "{}",
-        herald::diag::render_human(&checked.diags, &checked.plans.sources)
-    );
-    let timeline = herald::plan::plan(&checked.plans, TODAY);
-    let templates = Templates::defaults().expect("default templates");
-    let ctx = Context {
-        timeline: &timeline,
-        plans: &checked.plans,
-        templates: &templates,
-        site_url: None,
-    };
-    let release = timeline.release(version).expect("the release exists");
-    workbook::workbook_bytes(&ctx, release).expect("the workbook renders")
+    harness::with_context(dir, TODAY, None, |ctx| {
+        let release = ctx.timeline.release(version).expect("the release exists");
+        workbook::workbook_bytes(ctx, release).expect("the workbook renders")
+    })
 }
 
 fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
@@ -440,18 +429,16 @@ fn creation_time_comes_from_the_plan_and_bytes_repeat() {
 
 #[test]
 fn cells_over_excels_limit_are_cut_with_a_marker_and_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["teams.yaml", "2.0.yaml"] {
-        std::fs::copy(fixture().join(file), dir.path().join(file)).unwrap();
-    }
+    let project = Project::of(&fixture());
+    let dir = project.plans();
     let catalogue = std::fs::read_to_string(fixture().join("manual-tests.yaml")).unwrap();
     let long = "x".repeat(40_000);
     std::fs::write(
-        dir.path().join("manual-tests.yaml"),
+        dir.join("manual-tests.yaml"),
         format!("{catalogue}  - {{ id: b-long, title: Long, team: beta, steps: \"{long}\", expected: Done. }}\n"),
     )
     .unwrap();
-    let rendered = render(dir.path(), "2.0.0");
+    let rendered = render(&dir, "2.0.0");
     assert_eq!(
         rendered.truncated,
         [workbook::Truncated {
@@ -479,24 +466,18 @@ fn cells_over_excels_limit_are_cut_with_a_marker_and_reported() {
 
 #[test]
 fn a_release_without_tests_still_makes_a_valid_workbook() {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["teams.yaml", "2.0.yaml"] {
-        std::fs::copy(fixture().join(file), dir.path().join(file)).unwrap();
-    }
+    let project = Project::of(&fixture());
+    let dir = project.plans();
     let plan = std::fs::read_to_string(fixture().join("2.0.yaml")).unwrap();
     let cut_at = plan.find("manual_tests:").unwrap();
-    std::fs::write(dir.path().join("2.0.yaml"), &plan[..cut_at]).unwrap();
-    std::fs::write(dir.path().join("manual-tests.yaml"), "tests: []\n").unwrap();
-    let mut wb = open(&render(dir.path(), "2.0.0").bytes);
+    std::fs::write(dir.join("2.0.yaml"), &plan[..cut_at]).unwrap();
+    std::fs::write(dir.join("manual-tests.yaml"), "tests: []\n").unwrap();
+    let mut wb = open(&render(&dir, "2.0.0").bytes);
     let tests = values(&mut wb, "Tests");
     assert_eq!(tests.len(), 2, "the group row and the header: {tests:?}");
     let summary = values(&mut wb, "Summary");
     assert_eq!(summary[15][..4], ["All teams", "", "RC1", "0"]);
     assert_eq!(summary[15][9], "100");
-}
-
-fn herald() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
 }
 
 #[test]
@@ -555,8 +536,7 @@ fn the_command_writes_the_same_workbook() {
 
 #[test]
 fn the_example_release_matches_the_timeline() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("releases");
-    let mut wb = open(&render(&dir, "1.14.0").bytes);
+    let mut wb = open(&render(&example(), "1.14.0").bytes);
     let summary = values(&mut wb, "Summary");
     let totals: Vec<&Vec<String>> = summary.iter().filter(|r| r[0] == "All teams").collect();
     // 9 tests (jaeger-traces skipped); RC1: 7 passed, 1 failed, 1 blocked (not done): 8 of 9.

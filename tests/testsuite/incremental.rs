@@ -7,59 +7,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use calamine::{Data, Reader, Xlsx};
-use herald::build::{BuildError, BuildOptions, BuildReport, build};
+use herald::build::{BuildError, BuildReport, build};
 use herald::write::keys::Fingerprint;
 use herald::write::manifest::Manifest;
 use jiff::civil::{Date, date};
-use tempfile::TempDir;
 
-const TODAY: Date = date(2026, 11, 26);
+use crate::harness::{self, Project, TODAY, Tree, bytes_of, repo, tree};
 
 /// Long enough that a file written again would get a different modification time.
 const TICK: Duration = Duration::from_millis(20);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// Every file under `root` (the build's cache `.herald/` included when under `root`) with its
-/// bytes and modification time.
-type Tree = BTreeMap<PathBuf, (Vec<u8>, SystemTime)>;
-
-fn tree(root: &Path) -> Tree {
-    herald::write::list_files(root)
-        .unwrap()
-        .into_iter()
-        .map(|rel| {
-            let path = root.join(&rel);
-            let bytes = std::fs::read(&path).unwrap();
-            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-            (rel, (bytes, modified))
-        })
-        .collect()
-}
-
-fn bytes_of(tree: &Tree) -> BTreeMap<PathBuf, Vec<u8>> {
-    tree.iter()
-        .map(|(p, (b, _))| (p.clone(), b.clone()))
-        .collect()
-}
 
 /// What a rebuild did to a tree, as seen on disk.
 #[derive(Debug, Default)]
@@ -113,67 +72,8 @@ fn compare(before: &Tree, after: &Tree) -> Changes {
     changes
 }
 
-/// A copy of the example plans in a temporary folder: `<tmp>/releases`, with `templates/` and
-/// `book.toml` beside it belonging to the copy, and the output in `<tmp>/out`.
-struct Project {
-    tmp: TempDir,
-    today: Date,
-    site_url: Option<String>,
-    site: bool,
-}
-
+/// What only the incremental cases ask of the harness's project.
 impl Project {
-    fn new() -> Project {
-        let tmp = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("releases"), &tmp.path().join("releases"));
-        Project {
-            tmp,
-            today: TODAY,
-            site_url: None,
-            site: false,
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    fn plans(&self) -> PathBuf {
-        self.root().join("releases")
-    }
-
-    fn out(&self) -> PathBuf {
-        self.root().join("out")
-    }
-
-    fn wiki(&self) -> PathBuf {
-        self.out().join("wiki")
-    }
-
-    fn site_dir(&self) -> PathBuf {
-        self.out().join("site")
-    }
-
-    fn options_into(&self, out: &Path) -> BuildOptions {
-        BuildOptions {
-            dir: self.plans(),
-            out: out.to_path_buf(),
-            today: self.today,
-            site_url: self.site_url.clone(),
-            site: self.site,
-            keep_foreign: false,
-            allowed_commands: Vec::new(),
-        }
-    }
-
-    fn try_build(&self) -> Result<BuildReport, BuildError> {
-        build(&self.options_into(&self.out()))
-    }
-
-    fn build(&self) -> BuildReport {
-        self.try_build().expect("the plans build")
-    }
-
     /// Rebuilds after a pause, checks the report against what changed on disk in `OUT/wiki`
     /// and that the wiki equals one built from scratch with the same inputs.
     fn rebuild(&self) -> (BuildReport, Changes) {
@@ -210,25 +110,6 @@ impl Project {
         opts.site = false;
         build(&opts).expect("a build from scratch");
         bytes_of(&tree(&out.path().join("wiki")))
-    }
-
-    fn read_out(&self, rel: &str) -> String {
-        let path = self.wiki().join(rel);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
-
-    /// Replaces the one occurrence of `from` in a file of the project.
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let path = self.root().join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.matches(from).count(), 1, "`{from}` in {rel}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
     }
 }
 
@@ -561,9 +442,9 @@ fn moving_today_renders_releases_in_progress_and_leaves_settled_ones_alone() {
 
 /// The day a release of the example plans stops depending on today.
 fn settled_on(project: &Project, version: &str) -> Date {
-    let checked = herald::check(&project.plans(), TODAY, false).unwrap();
-    let release = checked
-        .plans
+    let loaded = harness::load(&project.plans(), TODAY);
+    let release = loaded
+        .plans()
         .releases
         .iter()
         .find(|r| r.version.value.to_string() == version)
@@ -994,10 +875,14 @@ fn a_build_with_plan_errors_leaves_the_output_as_it_was() {
     );
 }
 
-/// A project with the repository's `book.toml` beside the plans, building the site.
+/// A project with the example's `book.toml` beside the plans, building the site.
 fn site_project() -> Project {
     let mut project = Project::new();
-    std::fs::copy(repo().join("book.toml"), project.root().join("book.toml")).unwrap();
+    std::fs::copy(
+        harness::fixture("example/book.toml"),
+        project.root().join("book.toml"),
+    )
+    .unwrap();
     project.site = true;
     project
 }

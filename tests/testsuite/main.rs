@@ -1,0 +1,14 @@
+//! herald's integration tests: one crate, a module per feature, sharing one harness
+//! (`harness.rs`), on fixtures of their own under tests/fixtures (`example/` is the tests' copy
+//! of the documentation's example plans in releases/). One feature runs alone with
+//! `cargo test --test testsuite calendar::`.
+
+mod calendar;
+mod cli;
+mod fuzz;
+mod harness;
+mod incremental;
+mod output;
+mod site;
+mod slack;
+mod workbook;
