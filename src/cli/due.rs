@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use herald::plan::format::weekday_date;
-use herald::plan::{Agendum, DraftKind, days_between};
+use herald::plan::format::{due_in, weekday_date};
+use herald::plan::{Agendum, DraftKind};
 use herald::policy::AGENDA_WINDOW_DAYS;
 use jiff::civil::Date;
 
@@ -41,17 +41,6 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `overdue 3 days`, `today`, `in 2 days`.
-fn due_in(due: Date, today: Date) -> String {
-    match days_between(today, due) {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        -1 => "overdue 1 day".to_owned(),
-        n if n < 0 => format!("overdue {} days", -n),
-        n => format!("in {n} days"),
-    }
-}
-
 fn render(items: &[Agendum], today: Date, until: Date) -> String {
     let window = format!("{} to {}", weekday_date(today), weekday_date(until));
     if items.is_empty() {
@@ -72,7 +61,7 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
         .map(|a| {
             [
                 weekday_date(a.draft.due),
-                due_in(a.draft.due, today),
+                due_in(today, a.draft.due),
                 a.release.version.clone(),
                 a.draft.kind.id(),
                 a.draft.channel.clone(),

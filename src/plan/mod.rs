@@ -26,7 +26,6 @@ use milestone::milestones;
 
 pub use days::days_between;
 pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
-pub use format::relative_day;
 pub use manual_tests::{Blocker, Counts, TestMatrix, TestProblem, TestRow};
 pub use meeting::Meeting;
 pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};

@@ -34,6 +34,7 @@ use jiff::{Span, Timestamp, Zoned};
 
 use super::{Context, Files, markdown, paths};
 use crate::model::Moment;
+use crate::plan::format::{clock_time, iso_date};
 use crate::plan::{Meeting, MilestoneId, ReleaseTimeline};
 use crate::policy::WHOLE_DAY_REMINDER_HOUR;
 
@@ -184,10 +185,10 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             summary: summary(product, version, "Scrum of Scrums"),
             description: with_links(format!(
                 "{every} at {} {zone}, {} minutes, from {} to {} ({meetings}).",
-                first.strftime("%H:%M"),
+                clock_time(first),
                 sos.duration_minutes,
-                first.date(),
-                last.date(),
+                iso_date(first.date()),
+                iso_date(last.date()),
             )),
             url: url.clone(),
             when: EventTime::Timed {

@@ -15,7 +15,10 @@ pub use super::markdown::slack_link;
 use super::markdown::{escape_html, escape_markdown, escape_slack, slack_url, to_mrkdwn};
 use super::{Context, Files, TemplateError, paths};
 use crate::model::{Moment, Person, Status, TeamId};
-use crate::plan::format::weekday_date;
+use crate::plan::format::{
+    clock_time, iso_date, iso_date_time_offset, utc_time, weekday_date, weekday_date_utc_time,
+    zone_abbreviation,
+};
 use crate::plan::{Counts, DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
 
 /// Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
@@ -454,7 +457,7 @@ struct DraftTime {
 impl DraftTime {
     fn day(d: Date) -> DraftTime {
         DraftTime {
-            iso: d.to_string(),
+            iso: iso_date(d),
             day: weekday_date(d),
             time: None,
             zone: None,
@@ -465,17 +468,12 @@ impl DraftTime {
 
     fn instant(z: &Zoned, tz: &TimeZone, block_kit: bool) -> DraftTime {
         let z = z.with_time_zone(tz.clone());
-        let utc = z.with_time_zone(TimeZone::UTC);
-        let zone = z.strftime("%Z").to_string();
-        let time = z.strftime("%H:%M").to_string();
-        let utc_text = if utc.date() == z.date() {
-            utc.strftime("%H:%M UTC").to_string()
+        let zone = zone_abbreviation(&z);
+        let time = clock_time(&z);
+        let utc_text = if z.with_time_zone(TimeZone::UTC).date() == z.date() {
+            utc_time(&z)
         } else {
-            format!(
-                "{}, {}",
-                weekday_date(utc.date()),
-                utc.strftime("%H:%M UTC")
-            )
+            weekday_date_utc_time(&z)
         };
         let main = format!("*{}, {time} {zone}*", weekday_date(z.date()));
         let in_utc = zone == "UTC";
@@ -484,10 +482,9 @@ impl DraftTime {
             (false, false) => format!("{main} ({utc_text})"),
             (true, _) => {
                 let token = format!(
-                    "<!date^{}^{{date_short_pretty}} {{time}}|{}, {}>",
+                    "<!date^{}^{{date_short_pretty}} {{time}}|{}>",
                     z.timestamp().as_second(),
-                    weekday_date(utc.date()),
-                    utc.strftime("%H:%M UTC")
+                    weekday_date_utc_time(&z)
                 );
                 if in_utc {
                     format!("{main} (your time: {token})")
@@ -497,7 +494,7 @@ impl DraftTime {
             }
         };
         DraftTime {
-            iso: z.strftime("%Y-%m-%dT%H:%M%:z").to_string(),
+            iso: iso_date_time_offset(&z),
             day: weekday_date(z.date()),
             time: Some(time),
             zone: Some(zone),

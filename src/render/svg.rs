@@ -9,6 +9,7 @@ use jiff::tz::TimeZone;
 
 use super::markdown::escape_html;
 use crate::model::{Moment, Status};
+use crate::plan::format::{iso_date, short_date, short_moment, short_month_year};
 use crate::plan::{Counts, MilestoneKind, ReleaseTimeline, days_between};
 
 /// The width of mdBook's content column, so the picture shows at its own size.
@@ -65,20 +66,6 @@ fn day_offset(origin: Date, when: &Moment, tz: &TimeZone) -> f64 {
             let seconds =
                 f64::from(t.hour()) * 3600.0 + f64::from(t.minute()) * 60.0 + f64::from(t.second());
             f64::from(days_between(origin, z.date())) + seconds / 86_400.0
-        }
-    }
-}
-
-fn short_date(d: Date) -> String {
-    d.strftime("%-d %b").to_string()
-}
-
-fn when_label(when: &Moment, tz: &TimeZone) -> String {
-    match when {
-        Moment::Day(d) => short_date(*d),
-        Moment::At(z) => {
-            let z = z.with_time_zone(tz.clone());
-            format!("{} {}", short_date(z.date()), z.strftime("%H:%M"))
         }
     }
 }
@@ -204,8 +191,8 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
                 shape,
                 color,
                 label: short_label(&m.kind, &m.title),
-                when: when_label(&m.when, tz),
-                tooltip: format!("{}: {}", m.title, when_label(&m.when, tz)),
+                when: short_moment(&m.when, tz),
+                tooltip: format!("{}: {}", m.title, short_moment(&m.when, tz)),
                 past: m.past,
                 next: release.next == Some(i),
             };
@@ -258,7 +245,7 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
     let as_of = if release.settled {
         String::new()
     } else {
-        format!(", as of {today}")
+        format!(", as of {}", iso_date(today))
     };
     let _ = writeln!(
         out,
@@ -329,7 +316,7 @@ pub fn timeline(release: &ReleaseTimeline, today: Date) -> String {
                 axis_y + 4.0
             );
             let label = if monthly {
-                day.strftime("%b %Y").to_string()
+                short_month_year(day)
             } else {
                 format!("Mon {}", short_date(day))
             };

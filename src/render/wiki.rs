@@ -14,7 +14,12 @@ use serde::Serialize;
 use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
-use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline, days_between, relative_day};
+use crate::plan::format::{
+    days_away, iso_date, iso_date_time_with_zone, iso_date_utc_time, iso_moment, long_date,
+    long_moment, month_year, relative_day, short_weekday, time_range_with_zone, time_with_zone,
+    weekday, weekday_iso_date, weekday_iso_moment,
+};
+use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline};
 use crate::policy::AGENDA_WINDOW_DAYS;
 
 /// The progress picture of one candidate's manual tests, beside the MagicBox.
@@ -87,34 +92,6 @@ pub fn render_shared(ctx: &Context) -> Result<Files, TemplateError> {
 
 fn in_zone(z: &Zoned, tz: &TimeZone) -> Zoned {
     z.with_time_zone(tz.clone())
-}
-
-fn iso_time(z: &Zoned) -> String {
-    z.strftime("%Y-%m-%d %H:%M %Z").to_string()
-}
-
-fn utc_time(z: &Zoned) -> String {
-    z.timestamp().strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-fn long_date(d: Date) -> String {
-    d.strftime("%A %-d %B %Y").to_string()
-}
-
-/// `today`, `tomorrow`, `in 4 days`, `yesterday`, `3 days ago`.
-fn days_away(today: Date, date: Date) -> String {
-    relative_day(days_between(today, date))
-}
-
-/// A moment in the release's zone, for prose: `Monday 30 November 2026, 16:00 CET`.
-fn long_moment(when: &Moment, tz: &TimeZone) -> String {
-    match when {
-        Moment::Day(d) => long_date(*d),
-        Moment::At(z) => {
-            let z = in_zone(z, tz);
-            format!("{}, {}", long_date(z.date()), z.strftime("%H:%M %Z"))
-        }
-    }
 }
 
 fn team_name(plans: &Plans, id: &TeamId) -> String {
@@ -347,16 +324,16 @@ fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
 fn milestone_times(when: &Moment, tz: &TimeZone) -> (String, String, String) {
     match when {
         Moment::Day(d) => {
-            let date = d.strftime("%Y-%m-%d").to_string();
-            (
-                d.strftime("%A").to_string(),
-                format!("{date} (all day)"),
-                date,
-            )
+            let date = iso_date(*d);
+            (weekday(*d), format!("{date} (all day)"), date)
         }
         Moment::At(z) => {
             let z = in_zone(z, tz);
-            (z.strftime("%A").to_string(), iso_time(&z), utc_time(&z))
+            (
+                weekday(z.date()),
+                iso_date_time_with_zone(&z),
+                iso_date_utc_time(&z),
+            )
         }
     }
 }
@@ -464,10 +441,7 @@ impl MagicBox {
             let row = FailingRow {
                 name: f.test.name.clone(),
                 link: f.test.link.clone(),
-                since: match &f.test.since {
-                    Moment::Day(d) => d.strftime("%Y-%m-%d").to_string(),
-                    Moment::At(z) => iso_time(&in_zone(z, tz)),
-                },
+                since: iso_moment(&f.test.since, tz),
                 days: f.days,
                 note: f.test.note.clone(),
             };
@@ -514,10 +488,10 @@ impl MagicBox {
 fn meeting_row(m: &Meeting, tz: &TimeZone) -> MeetingRow {
     let (z, end) = (in_zone(&m.start, tz), in_zone(&m.end, tz));
     MeetingRow {
-        date: z.strftime("%Y-%m-%d").to_string(),
-        weekday: z.strftime("%A").to_string(),
-        time: format!("{}–{}", z.strftime("%H:%M"), end.strftime("%H:%M %Z")),
-        utc: utc_time(&z),
+        date: iso_date(z.date()),
+        weekday: weekday(z.date()),
+        time: time_range_with_zone(&z, &end),
+        utc: iso_date_utc_time(&z),
         days_away: relative_day(m.days),
     }
 }
@@ -571,7 +545,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
             CandidateTests {
                 name: name.clone(),
                 title: name.to_uppercase(),
-                date: c.date.value.strftime("%Y-%m-%d").to_string(),
+                date: iso_date(c.date.value),
                 past: r.milestone(name).is_some_and(|m| m.past),
                 progress_svg: beside(v, &progress_svg(v, name)),
                 teams: r
@@ -731,14 +705,9 @@ impl Overview {
                     magicbox: paths::magicbox(&r.version),
                     next: next.map(|m| m.title.clone()),
                     next_anchor: next.map(|m| m.slug().to_owned()),
-                    next_when: next.map(|m| match &m.when {
-                        Moment::Day(d) => d.strftime("%a %Y-%m-%d").to_string(),
-                        Moment::At(z) => in_zone(z, &r.release.timezone)
-                            .strftime("%a %Y-%m-%d %H:%M %Z")
-                            .to_string(),
-                    }),
+                    next_when: next.map(|m| weekday_iso_moment(&m.when, &r.release.timezone)),
                     next_days_away: next.map(|m| days_away(today, m.date())),
-                    release_date: r.release.schedule.release.value.to_string(),
+                    release_date: iso_date(r.release.schedule.release.value),
                     blockers: r.tests.blockers.len(),
                     pending_approvals: r.pending_approvals.len(),
                     failing_tests: r.failing.len(),
@@ -757,7 +726,7 @@ impl Overview {
                 version: r.version.clone(),
                 id: d.kind.id(),
                 channel: d.channel.clone(),
-                due: d.due.strftime("%a %Y-%m-%d").to_string(),
+                due: weekday_iso_date(d.due),
                 days_away: days_away(today, d.due),
                 overdue: d.due < today,
                 drafts_page: paths::drafts_page(&r.version),
@@ -818,7 +787,7 @@ impl CalendarPage {
                     Moment::Day(d) => (*d, "all day".to_owned()),
                     Moment::At(z) => {
                         let z = in_zone(z, tz);
-                        (z.date(), z.strftime("%H:%M %Z").to_string())
+                        (z.date(), time_with_zone(&z))
                     }
                 };
                 all.push((
@@ -827,8 +796,8 @@ impl CalendarPage {
                     m.id.to_string(),
                     date,
                     Entry {
-                        date: date.strftime("%Y-%m-%d").to_string(),
-                        weekday: date.strftime("%a").to_string(),
+                        date: iso_date(date),
+                        weekday: short_weekday(date),
                         time,
                         version: r.version.clone(),
                         title: m.title.clone(),
@@ -849,7 +818,7 @@ impl CalendarPage {
                     date,
                     Entry {
                         date: row.date,
-                        weekday: date.strftime("%a").to_string(),
+                        weekday: short_weekday(date),
                         time: row.time,
                         version: r.version.clone(),
                         title: "Scrum of Scrums".to_owned(),
@@ -866,7 +835,7 @@ impl CalendarPage {
         let mut past: Vec<Month> = Vec::new();
         let mut past_count = 0;
         for (_, _, _, date, entry) in all {
-            let title = date.strftime("%B %Y").to_string();
+            let title = month_year(date);
             let months = if entry.past {
                 past_count += 1;
                 &mut past
@@ -894,18 +863,5 @@ impl CalendarPage {
             past,
             past_count,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_away_reads_naturally() {
-        let d = jiff::civil::date(2026, 11, 26);
-        assert_eq!(days_away(d, d), "today");
-        assert_eq!(days_away(d, jiff::civil::date(2026, 11, 30)), "in 4 days");
-        assert_eq!(days_away(d, jiff::civil::date(2026, 11, 24)), "2 days ago");
     }
 }

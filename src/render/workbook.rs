@@ -11,7 +11,8 @@ use rust_xlsxwriter::{
 
 use super::markdown::{is_safe_url, to_plain};
 use super::{Context, Files, RenderError, paths};
-use crate::model::{Candidate, Moment, Person, Status, TeamId};
+use crate::model::{Candidate, Person, Status, TeamId};
+use crate::plan::format::iso_moment;
 use crate::plan::{Counts, ReleaseTimeline};
 
 pub const TESTS_SHEET: &str = "Tests";
@@ -508,13 +509,7 @@ fn summary_sheet(
             format!("title of milestone `{}`", m.id)
         })?;
         // Text, not an Excel date: a date cell cannot show the zone a deadline is in.
-        let when = match &m.when {
-            Moment::Day(d) => d.strftime("%Y-%m-%d").to_string(),
-            Moment::At(z) => z
-                .with_time_zone(r.timezone.clone())
-                .strftime("%Y-%m-%d %H:%M %Z")
-                .to_string(),
-        };
+        let when = iso_moment(&m.when, &r.timezone);
         sheet.write_string_with_format(row, 1, &when, &cells.text)?;
         sheet.write_string_with_format(row, 2, m.id.as_str(), &cells.text)?;
         row += 1;
