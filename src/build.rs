@@ -103,14 +103,6 @@ impl std::fmt::Debug for Checked {
     }
 }
 
-/// Where a user's templates live: `templates/` beside the plans folder.
-pub fn user_templates_dir(plans_dir: &Path) -> PathBuf {
-    match plans_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.join("templates"),
-        _ => PathBuf::from("templates"),
-    }
-}
-
 fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Write {
         path: path.to_path_buf(),
@@ -172,7 +164,10 @@ fn check_layout(opts: &BuildOptions) -> Result<(), BuildError> {
     let book_root = crate::site::book_root(&opts.dir);
     let inputs = [
         ("the plans folder", opts.dir.clone()),
-        ("the templates folder", user_templates_dir(&opts.dir)),
+        (
+            "the templates folder",
+            crate::load::templates::user_templates_dir(&opts.dir),
+        ),
         ("book.toml", book_root.join("book.toml")),
         ("the theme folder", book_root.join("theme")),
     ];
@@ -347,7 +342,7 @@ impl Output {
 /// The fingerprints of everything the build reads, with the options.
 fn read_keys(opts: &BuildOptions) -> Result<Keys<'_>, BuildError> {
     let plans = keys::fingerprint_plans(&opts.dir).map_err(read_error(&opts.dir))?;
-    let templates_dir = user_templates_dir(&opts.dir);
+    let templates_dir = crate::load::templates::user_templates_dir(&opts.dir);
     let mut templates = keys::Fingerprint::default();
     keys::fingerprint_tree(&mut templates, &templates_dir).map_err(read_error(&templates_dir))?;
     let site_inputs = if opts.site {
@@ -561,7 +556,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         *hash = keys::Fingerprint::of(parsed.as_bytes());
     }
     let stage = Instant::now();
-    let templates = Templates::load(Some(&user_templates_dir(&opts.dir)))?;
+    let templates = Templates::new(
+        &crate::load::templates::read_beside(&opts.dir).map_err(render::TemplateError::from)?,
+    )?;
     let timeline = crate::plan::plan(&checked.plans, opts.today);
     let ctx = Context {
         timeline: &timeline,

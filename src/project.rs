@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use jiff::civil::Date;
 
-use crate::build::user_templates_dir;
 use crate::diag::{self, Diagnostic, Diagnostics};
+use crate::load::templates::{read_beside, user_templates_dir};
 use crate::model::{Plans, Release};
 use crate::plan::Timeline;
 use crate::render::{Context, TemplateError, Templates};
@@ -83,7 +83,7 @@ impl Project {
         if let Some(templates) = self.templates.get() {
             return Ok(templates);
         }
-        let loaded = Templates::load(Some(&user_templates_dir(&self.dir)))?;
+        let loaded = load_templates(&self.dir)?;
         Ok(self.templates.get_or_init(|| loaded))
     }
 
@@ -154,10 +154,15 @@ impl fmt::Display for UnknownRelease {
 
 impl std::error::Error for UnknownRelease {}
 
+/// The embedded templates, overridden by the user's beside the plans folder.
+pub fn load_templates(dir: &Path) -> Result<Templates, TemplateError> {
+    Templates::new(&read_beside(dir)?)
+}
+
 fn site_input_diagnostics(dir: &Path, allowed_commands: &[String]) -> Vec<Diagnostic> {
     let templates_dir = user_templates_dir(dir);
     let mut diags = Vec::new();
-    if let Err(e) = Templates::load(Some(&templates_dir)) {
+    if let Err(e) = load_templates(dir) {
         let message = e.to_string();
         // Tera names the template and place as ` --> wiki/magicbox.md:1:7`.
         let place = message

@@ -7,6 +7,7 @@ mod reader;
 mod registry;
 mod release;
 pub mod shape;
+pub mod templates;
 mod values;
 
 use std::collections::BTreeSet;

@@ -314,8 +314,8 @@ pub(super) fn warn_clock_change(
     let written = t.value.trim();
     let used_text = format!(
         "{} ({})",
-        used.strftime("%Y-%m-%d %H:%M %Z"),
-        used.timestamp().strftime("%H:%M UTC")
+        crate::plan::format::iso_date_time_with_zone(used),
+        crate::plan::format::utc_time(used)
     );
     let with_offset = |offset: jiff::tz::Offset| {
         let seconds = offset.seconds();

@@ -1029,7 +1029,7 @@ failing_tests:
         );
         let (_dir, plans) = crate::plan::fixtures::one_release(&plan);
         let timeline = crate::plan::plan(&plans, jiff::civil::date(2026, 11, 26));
-        let templates = super::super::Templates::load(None).expect("templates");
+        let templates = super::super::Templates::defaults().expect("templates");
         let ctx = |site_url: Option<&str>| Context {
             timeline: &timeline,
             plans: &plans,

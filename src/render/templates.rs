@@ -7,11 +7,13 @@
 //! [`MAX_TEMPLATE_BYTES`]; a rendered file stops at [`MAX_OUTPUT_BYTES`] or after
 //! [`MAX_RENDER_TIME`] spent producing output, with an error naming the template.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use tera::Tera;
+
+use crate::load::templates::UserTemplate;
 
 /// Every default template (`wiki/magicbox.md`, `slack/deadlines.md`, …) and its text,
 /// embedded by `build.rs` from `templates/wiki` and `templates/slack`.
@@ -19,10 +21,6 @@ pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templa
 
 /// Prefix of the embedded defaults; a user's template of the same name wins.
 pub const DEFAULT_PREFIX: &str = "__herald/";
-
-/// The largest template file herald reads: far above any real template (the defaults are a
-/// few KiB), small enough that a mistaken link to a huge file costs nothing.
-pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// The most output one rendered file may have: a runaway loop stops here instead of
 /// exhausting memory. The largest default page of a large organisation is a few MiB.
@@ -36,13 +34,9 @@ pub enum TemplateError {
     /// Tera's report already names the template, line and column, with the source.
     #[error("template error: {0}")]
     Tera(String),
-    #[error("cannot read template `{path}`: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("template `{path}` is not read: {reason}")]
-    Refused { path: PathBuf, reason: String },
+    /// The user's template could not be read (see [`crate::load::templates`]).
+    #[error(transparent)]
+    Read(#[from] crate::load::templates::TemplateReadError),
     #[error(
         "template `{template}` stopped: {reason}; look for a loop that runs away, or a loop \
          inside a loop over large lists"
@@ -63,9 +57,9 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// The embedded defaults plus the `.md`, `.html`, `.txt`, `.svg` and `.json` files under
-    /// `user_dir` (if it exists), named by their path relative to it.
-    pub fn load(user_dir: Option<&Path>) -> Result<Templates, TemplateError> {
+    /// The embedded defaults plus the user's templates (read by
+    /// [`crate::load::templates::read_user_templates`]), which override them by name.
+    pub fn new(user: &[UserTemplate]) -> Result<Templates, TemplateError> {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([DEFAULT_PREFIX])?;
         tera.autoescape_on([".html", ".svg", ".xml"]);
@@ -75,18 +69,17 @@ impl Templates {
             .iter()
             .map(|(name, src)| (format!("{DEFAULT_PREFIX}{name}"), *src));
         tera.add_raw_templates(defaults)?;
-        let mut user_paths = Vec::new();
-        if let Some(dir) = user_dir.filter(|d| d.is_dir()) {
-            let user = read_user_templates(dir)?;
-            tera.add_raw_templates(user.iter().map(|t| (&t.name, &t.text)))?;
-            user_paths = user.into_iter().map(|t| (t.name, t.path)).collect();
-        }
+        tera.add_raw_templates(user.iter().map(|t| (&t.name, &t.text)))?;
+        let user_paths = user
+            .iter()
+            .map(|t| (t.name.clone(), t.path.clone()))
+            .collect();
         Ok(Templates { tera, user_paths })
     }
 
     /// The embedded defaults only.
     pub fn defaults() -> Result<Templates, TemplateError> {
-        Templates::load(None)
+        Templates::new(&[])
     }
 
     pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String, TemplateError> {
@@ -163,159 +156,11 @@ impl Write for BoundedOutput {
     }
 }
 
-/// A template from the user's folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserTemplate {
-    /// Its path relative to the folder, with `/`: `wiki/magicbox.md`.
-    pub name: String,
-    /// Where it was read from.
-    pub path: PathBuf,
-    pub text: String,
-}
-
-/// The templates of a user's folder, in name order. Only regular files inside the folder are
-/// read: a symbolic link is followed only to a file inside it, and a link to a folder, a FIFO,
-/// a socket or a device is refused without being opened. Each file is read up to
-/// [`MAX_TEMPLATE_BYTES`], and refused beyond that.
-pub fn read_user_templates(dir: &Path) -> Result<Vec<UserTemplate>, TemplateError> {
-    let root = dir.canonicalize().map_err(|source| TemplateError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut out = Vec::new();
-    collect(dir, &root, dir, &mut out)?;
-    Ok(out)
-}
-
-fn collect(
-    dir_root: &Path,
-    root: &Path,
-    dir: &Path,
-    out: &mut Vec<UserTemplate>,
-) -> Result<(), TemplateError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| TemplateError::Io { path, source }
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let meta = std::fs::symlink_metadata(&path).map_err(io(&path))?;
-        if meta.is_dir() {
-            collect(dir_root, root, &path, out)?;
-            continue;
-        }
-        let refused = |reason: String| TemplateError::Refused {
-            path: path.clone(),
-            reason,
-        };
-        let is_link = meta.file_type().is_symlink();
-        // A linked folder could lead anywhere, or back to itself.
-        if is_link && std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
-            return Err(refused(
-                "it is a symbolic link to a folder, which herald does not follow; make it a \
-                 real folder"
-                    .to_owned(),
-            ));
-        }
-        let is_template = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "md" | "html" | "txt" | "svg" | "json"));
-        if !is_template {
-            continue;
-        }
-        let target_meta = if is_link {
-            let target = path.canonicalize().map_err(io(&path))?;
-            if !target.starts_with(root) {
-                return Err(refused(format!(
-                    "it is a symbolic link to `{}`, outside the templates folder; copy the file \
-                     into the folder instead",
-                    target.display()
-                )));
-            }
-            std::fs::metadata(&target).map_err(io(&path))?
-        } else {
-            meta
-        };
-        if !target_meta.is_file() {
-            return Err(refused(format!(
-                "it is {}, not a regular file; put a template file there, or remove it",
-                kind_of(&target_meta)
-            )));
-        }
-        let name = path
-            .strip_prefix(dir_root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let text = read_limited(&path, MAX_TEMPLATE_BYTES)?;
-        out.push(UserTemplate { name, path, text });
-    }
-    Ok(())
-}
-
-/// What a file that is not a regular file is, for an error message.
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-    }
-    let _ = meta;
-    "a special file"
-}
-
-/// A text file read up to `max` bytes: a larger one is refused once the limit is passed,
-/// without reading the rest.
-fn read_limited(path: &Path, max: u64) -> Result<String, TemplateError> {
-    let io = |source| TemplateError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    // Checked again on the opened file: it may have been swapped since it was listed.
-    if !file.metadata().map_err(io)?.is_file() {
-        return Err(TemplateError::Refused {
-            path: path.to_path_buf(),
-            reason: "it is not a regular file".to_owned(),
-        });
-    }
-    let mut bytes = Vec::new();
-    file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > max {
-        return Err(TemplateError::Refused {
-            path: path.to_path_buf(),
-            reason: format!(
-                "it is larger than {} MiB, the limit for a template",
-                max / (1024 * 1024)
-            ),
-        });
-    }
-    String::from_utf8(bytes).map_err(|_| TemplateError::Refused {
-        path: path.to_path_buf(),
-        reason: "it is not UTF-8 text".to_owned(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::templates::read_user_templates;
+    use std::path::Path;
 
     fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
@@ -329,7 +174,10 @@ mod tests {
     }
 
     fn load_error(dir: &Path) -> String {
-        match Templates::load(Some(dir)) {
+        match crate::load::templates::read_user_templates(dir)
+            .map_err(TemplateError::from)
+            .and_then(|u| Templates::new(&u))
+        {
             Ok(_) => panic!("{} loaded", dir.display()),
             Err(e) => e.to_string(),
         }
@@ -375,7 +223,8 @@ mod tests {
         let templates = read_user_templates(&dir).unwrap();
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["shared/page.md", "wiki/page.md"]);
-        let t = Templates::load(Some(&dir)).unwrap();
+        let t =
+            Templates::new(&crate::load::templates::read_user_templates(&dir).unwrap()).unwrap();
         assert_eq!(
             t.render("wiki/page.md", &serde_json::json!({})).unwrap(),
             "Shared 2"
@@ -445,7 +294,8 @@ mod tests {
             ),
         )]);
         let dir = tmp.path().join("templates");
-        let t = Templates::load(Some(&dir)).unwrap();
+        let t =
+            Templates::new(&crate::load::templates::read_user_templates(&dir).unwrap()).unwrap();
         let started = Instant::now();
         let e = t
             .render("wiki/overview.md", &serde_json::json!({}))
