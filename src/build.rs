@@ -405,12 +405,11 @@ fn render_changed(
                     .map(|f| staging.keep(f))
                     .collect::<std::io::Result<_>>()
                     .map_err(write_error(&wiki.new))?;
-                let outcome = (release.version.clone(), known.clone(), false, puts);
                 return Ok((
-                    outcome.0,
-                    outcome.1,
-                    outcome.2,
-                    outcome.3,
+                    release.version.clone(),
+                    known.clone(),
+                    false,
+                    puts,
                     RenderTimes::default(),
                 ));
             }
