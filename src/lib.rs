@@ -12,6 +12,7 @@ pub mod plan;
 pub mod policy;
 pub mod project;
 pub mod render;
+pub mod results;
 pub mod schema;
 pub mod site;
 pub mod synth;

@@ -35,6 +35,10 @@ enum Command {
     Due(cli::due::Args),
     /// Write an ICS calendar feed of all releases, or of one
     Calendar(cli::calendar::Args),
+    /// Read filled-in workbooks back into the release file (to become `herald results import`)
+    #[command(name = "results-import", hide = true)]
+    // MOVE: under `herald results` (src/cli/results.rs)
+    ResultsImport(cli::results_import::Args),
     /// Write a synthetic plans folder of a given size, for benchmarks
     #[command(hide = true)]
     Synth(cli::synth::Args),
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Draft(args) => cli::draft::run(args),
         Command::Due(args) => cli::due::run(args),
         Command::Calendar(args) => cli::calendar::run(args),
+        Command::ResultsImport(args) => cli::results_import::run(args), // MOVE: with the variant
         Command::Synth(args) => cli::synth::run(args),
     }
 }

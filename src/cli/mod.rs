@@ -6,6 +6,7 @@ pub mod check;
 pub mod draft;
 pub mod due;
 pub mod init;
+pub mod results_import;
 pub mod schema;
 pub mod synth;
 pub mod workbook;

@@ -9,6 +9,8 @@ use rust_xlsxwriter::{
     XlsxError, column_number_to_name,
 };
 
+pub mod record;
+
 use super::markdown::{is_safe_url, to_plain};
 use super::{Context, Files, RenderError, paths};
 use crate::model::{Candidate, Person, Status, TeamId};
@@ -109,13 +111,29 @@ pub fn workbook_bytes(
     ctx: &Context,
     release: &ReleaseTimeline,
 ) -> Result<RenderedWorkbook, RenderError> {
-    build(ctx, release).map_err(|e| RenderError::Workbook {
+    build(ctx, release, false).map_err(|e| RenderError::Workbook {
         version: release.version.clone(),
         message: e.to_string(),
     })
 }
 
-fn build(ctx: &Context, release: &ReleaseTimeline) -> Result<RenderedWorkbook, XlsxError> {
+/// The workbook of one release with its hidden record sheet ([`record`]), which
+/// `herald results import` reads back.
+pub fn workbook_with_record(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+) -> Result<RenderedWorkbook, RenderError> {
+    build(ctx, release, true).map_err(|e| RenderError::Workbook {
+        version: release.version.clone(),
+        message: e.to_string(),
+    })
+}
+
+fn build(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+    with_record: bool,
+) -> Result<RenderedWorkbook, XlsxError> {
     let mut cells = Cells::new();
     let tests = tests_sheet(&mut cells, ctx, release)?;
     let summary = summary_sheet(&mut cells, ctx, release)?;
@@ -127,6 +145,9 @@ fn build(ctx: &Context, release: &ReleaseTimeline) -> Result<RenderedWorkbook, X
     workbook.push_worksheet(tests);
     workbook.push_worksheet(summary);
     workbook.push_worksheet(teams);
+    if with_record {
+        workbook.push_worksheet(record::record_sheet(release)?);
+    }
     let bytes = workbook.save_to_buffer()?;
     Ok(RenderedWorkbook {
         bytes,
