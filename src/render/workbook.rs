@@ -106,34 +106,19 @@ pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files,
     Ok(files)
 }
 
-/// The workbook of one release, with the cells that were cut to fit.
+/// The workbook of one release, with the cells that were cut to fit. Its hidden sheet
+/// ([`record`]) records what it was built from, for `herald results import`.
 pub fn workbook_bytes(
     ctx: &Context,
     release: &ReleaseTimeline,
 ) -> Result<RenderedWorkbook, RenderError> {
-    build(ctx, release, false).map_err(|e| RenderError::Workbook {
+    build(ctx, release).map_err(|e| RenderError::Workbook {
         version: release.version.clone(),
         message: e.to_string(),
     })
 }
 
-/// The workbook of one release with its hidden record sheet ([`record`]), which
-/// `herald results import` reads back.
-pub fn workbook_with_record(
-    ctx: &Context,
-    release: &ReleaseTimeline,
-) -> Result<RenderedWorkbook, RenderError> {
-    build(ctx, release, true).map_err(|e| RenderError::Workbook {
-        version: release.version.clone(),
-        message: e.to_string(),
-    })
-}
-
-fn build(
-    ctx: &Context,
-    release: &ReleaseTimeline,
-    with_record: bool,
-) -> Result<RenderedWorkbook, XlsxError> {
+fn build(ctx: &Context, release: &ReleaseTimeline) -> Result<RenderedWorkbook, XlsxError> {
     let mut cells = Cells::new();
     let tests = tests_sheet(&mut cells, ctx, release)?;
     let summary = summary_sheet(&mut cells, ctx, release)?;
@@ -145,9 +130,7 @@ fn build(
     workbook.push_worksheet(tests);
     workbook.push_worksheet(summary);
     workbook.push_worksheet(teams);
-    if with_record {
-        workbook.push_worksheet(record::record_sheet(release)?);
-    }
+    workbook.push_worksheet(record::record_sheet(release)?);
     let bytes = workbook.save_to_buffer()?;
     Ok(RenderedWorkbook {
         bytes,

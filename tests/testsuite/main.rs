@@ -9,6 +9,7 @@ mod fuzz;
 mod harness;
 mod incremental;
 mod output;
+mod results;
 mod site;
 mod slack;
 mod workbook;

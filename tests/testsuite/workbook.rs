@@ -85,9 +85,23 @@ fn rows(expected: &[&[&str]]) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn sheets_come_in_order() {
+fn sheets_come_in_order_with_the_record_hidden_last() {
+    use calamine::SheetVisible;
     let wb = open(&render(&fixture(), "2.0.0").bytes);
-    assert_eq!(wb.sheet_names(), ["Tests", "Summary", "Teams"]);
+    let sheets: Vec<(String, SheetVisible)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            ("Tests".to_owned(), SheetVisible::Visible),
+            ("Summary".to_owned(), SheetVisible::Visible),
+            ("Teams".to_owned(), SheetVisible::Visible),
+            ("herald".to_owned(), SheetVisible::Hidden),
+        ]
+    );
 }
 
 #[test]
