@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diag;
+pub mod edit;
 pub mod files;
 pub mod init;
 pub mod load;

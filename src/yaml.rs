@@ -305,6 +305,11 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 None => continue,
             },
             Event::Scalar(text, style, anchor, tag) => {
+                let written = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    block_scalar_bytes(source, bytes.clone())
+                } else {
+                    bytes.clone()
+                };
                 let kind = if style == ScalarStyle::Plain && tag.is_none() {
                     plain_scalar(&text)
                 } else {
@@ -314,7 +319,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                     Node {
                         kind,
                         loc,
-                        span: bytes.clone(),
+                        span: written,
                     },
                     anchor,
                 )
@@ -385,6 +390,25 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
         loc: Loc::new(1, 1, 1),
         span: 0..0,
     }))
+}
+
+/// A block scalar's bytes from its `|` or `>` to the end of its last line of text; the
+/// parser's span runs from the text to the next token.
+fn block_scalar_bytes(source: &str, text: Range<usize>) -> Range<usize> {
+    let end = text.start + source[text.clone()].trim_end().len();
+    let before = &source[..text.start];
+    // Back over the indentation and blank lines to the header line, then its comment.
+    let header_end = before.trim_end().len();
+    let line = before[..header_end]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let header = &before[line..header_end];
+    let header = match header.find(" #") {
+        Some(i) => header[..i].trim_end(),
+        None => header,
+    };
+    let start = header.rfind(['|', '>']).map_or(text.start, |i| line + i);
+    start..end.max(start)
 }
 
 /// YAML merge keys (`<<: *defaults`): entries of the merged mappings that are not set yet.
@@ -696,5 +720,15 @@ mod tests {
         // An empty value sits where its key ends.
         assert_eq!(top[2].1.span, top[2].0.span.end..top[2].0.span.end);
         assert!(matches!(top[2].1.kind, NodeKind::Null));
+        let src = "a: |-  # c\n  one\n\n  two\n\nb: >\n  x\n";
+        let NodeKind::Map(top) = parse_ok(src).kind else {
+            panic!()
+        };
+        assert_eq!(text_of(src, &top[0].1.span), "|-  # c\n  one\n\n  two");
+        assert_eq!(text_of(src, &top[1].1.span), ">\n  x");
+    }
+
+    fn text_of<'s>(src: &'s str, r: &Range<usize>) -> &'s str {
+        &src[r.clone()]
     }
 }
