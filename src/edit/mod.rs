@@ -4,9 +4,11 @@
 //! new entries follow the file's style. The edited text is parsed again and must read as the
 //! original with that one change; otherwise nothing is returned to write.
 
+mod plans;
 mod release;
 #[cfg(test)]
 mod tests;
 mod text;
 
+pub use plans::{Marked, PlanEdit, Recorded, Refused, mark_sent, record_result};
 pub use release::{FieldEdit, ResultEdit, add_sent, set_result};

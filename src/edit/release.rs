@@ -289,7 +289,7 @@ fn results_are_flow(text: &str, root: &Node) -> bool {
     first.is_none_or(|r| is_flow(text, r))
 }
 
-fn yaml_field<'n>(map: &'n Node, name: &str) -> Option<&'n Node> {
+pub(super) fn yaml_field<'n>(map: &'n Node, name: &str) -> Option<&'n Node> {
     match &map.kind {
         NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v),
         _ => None,
