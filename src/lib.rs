@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diag;
+pub mod edit;
 pub mod files;
 pub mod init;
 pub mod load;
@@ -43,7 +44,17 @@ impl Checked {
 
 /// Loads a plans folder and runs every rule. `today` decides which candidates have passed.
 pub fn check(dir: &Path, today: Date, strict: bool) -> Result<Checked, LoadError> {
-    let mut loaded = load::load(dir)?;
+    check_with(dir, today, strict, None)
+}
+
+/// As [`check`], as if the release file `replaced.0` held the text `replaced.1`.
+pub fn check_with(
+    dir: &Path,
+    today: Date,
+    strict: bool,
+    replaced: Option<(&Path, &str)>,
+) -> Result<Checked, LoadError> {
+    let mut loaded = load::load_with(dir, replaced)?;
     let mut diags = std::mem::take(&mut loaded.diags);
     let (plans, found) = check::check(loaded, today);
     diags.extend(found);

@@ -35,10 +35,10 @@ enum Command {
     Due(cli::due::Args),
     /// Write an ICS calendar feed of all releases, or of one
     Calendar(cli::calendar::Args),
-    /// Read filled-in workbooks back into the release file (to become `herald results import`)
-    #[command(name = "results-import", hide = true)]
-    // MOVE: under `herald results` (src/cli/results.rs)
-    ResultsImport(cli::results_import::Args),
+    /// Mark a Slack draft as posted, in the release file's `sent`
+    Sent(cli::sent::Args),
+    /// Record manual-test results in the release file
+    Results(cli::results::Args),
     /// Write a synthetic plans folder of a given size, for benchmarks
     #[command(hide = true)]
     Synth(cli::synth::Args),
@@ -59,7 +59,8 @@ fn main() -> ExitCode {
         Command::Draft(args) => cli::draft::run(args),
         Command::Due(args) => cli::due::run(args),
         Command::Calendar(args) => cli::calendar::run(args),
-        Command::ResultsImport(args) => cli::results_import::run(args), // MOVE: with the variant
+        Command::Sent(args) => cli::sent::run(args),
+        Command::Results(args) => cli::results::run(args),
         Command::Synth(args) => cli::synth::run(args),
     }
 }

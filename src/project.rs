@@ -46,6 +46,18 @@ impl Project {
         })
     }
 
+    /// The same folder loaded and checked again as if the release file `file` held `text`:
+    /// an edit judged before it is written.
+    pub fn with_file(&self, file: &Path, text: &str) -> Result<Project, LoadError> {
+        Ok(Project {
+            dir: self.dir.clone(),
+            today: self.today,
+            strict: self.strict,
+            checked: crate::check_with(&self.dir, self.today, self.strict, Some((file, text)))?,
+            templates: OnceLock::new(),
+        })
+    }
+
     /// The plans folder, as it was named.
     pub fn dir(&self) -> &Path {
         &self.dir

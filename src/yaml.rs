@@ -1,6 +1,7 @@
 //! YAML → a tree of located nodes (serde-saphyr's parser, with limits on size, depth and
 //! aliases).
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
@@ -14,6 +15,10 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 pub struct Node {
     pub kind: NodeKind,
     pub loc: Loc,
+    /// The bytes of the source it is written in: a scalar with its quotes, a flow collection
+    /// with its brackets, a block collection from its first entry to the end of its last.
+    /// An alias's node keeps the span of the anchored node.
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +36,8 @@ pub enum NodeKind {
 pub struct Key {
     pub name: String,
     pub loc: Loc,
+    /// The bytes of the source it is written in, quotes included.
+    pub span: Range<usize>,
 }
 
 impl NodeKind {
@@ -69,21 +76,43 @@ impl ParseError {
 
 const TOO_BIG_HELP: &str = "remove the anchors/aliases that expand it, or flatten the nesting";
 
-/// A collection being read, with the place it starts and its anchor id (0 when none).
+/// A collection being read, with the place it starts, where its bytes begin and whether it
+/// is a flow collection (`[..]`, `{..}`), and its anchor id (0 when none).
 enum Frame {
     Seq {
         items: Vec<Node>,
         loc: Loc,
+        start: Start,
         anchor: usize,
     },
     Map {
         entries: Vec<(Key, Node)>,
         loc: Loc,
+        start: Start,
         anchor: usize,
         key: Option<Key>,
         /// Entries that came from merge keys (`<<`); a key written in the mapping wins.
         merged: Vec<(Key, Node)>,
     },
+}
+
+/// Where a collection's bytes begin, and whether it ends with a bracket.
+#[derive(Clone, Copy)]
+struct Start {
+    at: usize,
+    flow: bool,
+}
+
+impl Start {
+    /// The collection's bytes: a flow collection's up to its closing bracket (`end`), a block
+    /// collection's up to the end of its last child.
+    fn span(self, end: &Span, last_child: Option<usize>) -> Range<usize> {
+        let close = match (self.flow, end.byte_range()) {
+            (true, Some(r)) => r.end,
+            _ => last_child.unwrap_or(self.at),
+        };
+        self.at..close.max(self.at)
+    }
 }
 
 fn loc_of(span: &Span, source: &str) -> Loc {
@@ -192,6 +221,7 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
             )
         })?;
         let loc = loc_of(&span, source);
+        let bytes = span.byte_range().unwrap_or(0..0);
         let (node, anchor) = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
@@ -205,6 +235,13 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 continue;
             }
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                let start = Start {
+                    at: bytes.start,
+                    flow: source
+                        .as_bytes()
+                        .get(bytes.start)
+                        .is_some_and(|b| b"[{".contains(b)),
+                };
                 if stack.len() >= MAX_DEPTH {
                     return Err(ParseError::new(
                         loc,
@@ -221,12 +258,14 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                     Frame::Seq {
                         items: Vec::new(),
                         loc,
+                        start,
                         anchor,
                     }
                 } else {
                     Frame::Map {
                         entries: Vec::new(),
                         loc,
+                        start,
                         anchor,
                         key: None,
                         merged: Vec::new(),
@@ -235,8 +274,14 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq { items, loc, anchor }) => (
+                Some(Frame::Seq {
+                    items,
+                    loc,
+                    start,
+                    anchor,
+                }) => (
                     Node {
+                        span: start.span(&span, items.last().map(|n| n.span.end)),
                         kind: NodeKind::Seq(items),
                         loc,
                     },
@@ -245,11 +290,13 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 Some(Frame::Map {
                     entries,
                     loc,
+                    start,
                     anchor,
                     merged,
                     ..
                 }) => (
                     Node {
+                        span: start.span(&span, entries.last().map(|(_, v)| v.span.end)),
                         kind: NodeKind::Map(close_map(entries, merged)?),
                         loc,
                     },
@@ -258,12 +305,24 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                 None => continue,
             },
             Event::Scalar(text, style, anchor, tag) => {
+                let written = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    block_scalar_bytes(source, bytes.clone())
+                } else {
+                    bytes.clone()
+                };
                 let kind = if style == ScalarStyle::Plain && tag.is_none() {
                     plain_scalar(&text)
                 } else {
                     NodeKind::Str(text.into_owned())
                 };
-                (Node { kind, loc }, anchor)
+                (
+                    Node {
+                        kind,
+                        loc,
+                        span: written,
+                    },
+                    anchor,
+                )
             }
             Event::Alias(id) => match anchors.get(id).and_then(Option::as_ref) {
                 Some((node, size)) => {
@@ -315,7 +374,11 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
                         NodeKind::Seq(_) | NodeKind::Map(_) => return Err(collection_key(loc)),
                     };
                     // Where the key is written, also when it is an alias.
-                    *key = Some(Key { name, loc });
+                    *key = Some(Key {
+                        name,
+                        loc,
+                        span: bytes,
+                    });
                 }
                 Some(k) if k.name == "<<" => merge(merged, node),
                 Some(k) => entries.push((k, node)),
@@ -325,7 +388,27 @@ fn build_tree(source: &str) -> Result<Node, ParseError> {
     Ok(root.unwrap_or(Node {
         kind: NodeKind::Null,
         loc: Loc::new(1, 1, 1),
+        span: 0..0,
     }))
+}
+
+/// A block scalar's bytes from its `|` or `>` to the end of its last line of text; the
+/// parser's span runs from the text to the next token.
+fn block_scalar_bytes(source: &str, text: Range<usize>) -> Range<usize> {
+    let end = text.start + source[text.clone()].trim_end().len();
+    let before = &source[..text.start];
+    // Back over the indentation and blank lines to the header line, then its comment.
+    let header_end = before.trim_end().len();
+    let line = before[..header_end]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let header = &before[line..header_end];
+    let header = match header.find(" #") {
+        Some(i) => header[..i].trim_end(),
+        None => header,
+    };
+    let start = header.rfind(['|', '>']).map_or(text.start, |i| line + i);
+    start..end.max(start)
 }
 
 /// YAML merge keys (`<<: *defaults`): entries of the merged mappings that are not set yet.
@@ -610,5 +693,42 @@ mod tests {
         };
         assert_eq!(entries[1].0.name, "codename");
         assert_eq!(entries[1].0.loc, Loc::new(3, 1, 8));
+    }
+
+    /// The editor of release files splices text at these bytes.
+    #[test]
+    fn nodes_and_keys_know_their_bytes() {
+        let src =
+            "\u{feff}a: 'x'\r\nm:\r\n  f: { s: 1 }  # c\r\n  l: [b]\r\n  bl:\r\n    - y\r\nn:\r\n";
+        let node = parse_ok(src);
+        let NodeKind::Map(top) = &node.kind else {
+            panic!()
+        };
+        let text = |r: &Range<usize>| &src[r.clone()];
+        assert_eq!(text(&top[0].0.span), "a");
+        assert_eq!(text(&top[0].1.span), "'x'");
+        let NodeKind::Map(m) = &top[1].1.kind else {
+            panic!()
+        };
+        assert_eq!(
+            text(&top[1].1.span),
+            "f: { s: 1 }  # c\r\n  l: [b]\r\n  bl:\r\n    - y"
+        );
+        assert_eq!(text(&m[0].1.span), "{ s: 1 }");
+        assert_eq!(text(&m[1].1.span), "[b]");
+        assert_eq!(text(&m[2].1.span), "- y");
+        // An empty value sits where its key ends.
+        assert_eq!(top[2].1.span, top[2].0.span.end..top[2].0.span.end);
+        assert!(matches!(top[2].1.kind, NodeKind::Null));
+        let src = "a: |-  # c\n  one\n\n  two\n\nb: >\n  x\n";
+        let NodeKind::Map(top) = parse_ok(src).kind else {
+            panic!()
+        };
+        assert_eq!(text_of(src, &top[0].1.span), "|-  # c\n  one\n\n  two");
+        assert_eq!(text_of(src, &top[1].1.span), ">\n  x");
+    }
+
+    fn text_of<'s>(src: &'s str, r: &Range<usize>) -> &'s str {
+        &src[r.clone()]
     }
 }

@@ -37,11 +37,11 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     let timeline = project.plan();
-    emit(&render(&timeline.agenda(until), today, until));
+    emit(&render(&timeline.agenda(until), today, until, &args.plans.dir));
     ExitCode::SUCCESS
 }
 
-fn render(items: &[Agendum], today: Date, until: Date) -> String {
+fn render(items: &[Agendum], today: Date, until: Date, dir: &std::path::Path) -> String {
     let window = format!("{} to {}", weekday_date(today), weekday_date(until));
     if items.is_empty() {
         return format!("Nothing due from {window}.\n");
@@ -56,7 +56,21 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
             n => format!(" ({n} overdue)"),
         }
     );
-    let rows: Vec<[String; 5]> = items
+    // The command that marks a draft posted; a daily one for the day it is posted.
+    let dir_arg = if dir == std::path::Path::new("releases") {
+        String::new()
+    } else {
+        format!(" --dir {}", herald::diag::show_path(dir))
+    };
+    let mark = |a: &Agendum| {
+        let on = if a.draft.kind.recurs_daily() {
+            format!(" --on {today}")
+        } else {
+            String::new()
+        };
+        format!("herald sent {} {}{on}{dir_arg}", a.release.version, a.draft.kind)
+    };
+    let rows: Vec<[String; 6]> = items
         .iter()
         .map(|a| {
             [
@@ -65,11 +79,12 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
                 a.release.version.clone(),
                 a.draft.kind.id(),
                 a.draft.channel.clone(),
+                mark(a),
             ]
         })
         .collect();
-    let header = ["due", "", "release", "draft", "channel"].map(str::to_owned);
-    let mut widths = [0; 5];
+    let header = ["due", "", "release", "draft", "channel", "once posted"].map(str::to_owned);
+    let mut widths = [0; 6];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -86,14 +101,14 @@ fn render(items: &[Agendum], today: Date, until: Date) -> String {
     }
     let first = &items[0];
     out.push_str(&format!(
-        "\nPrint one with `herald draft {} {}`; once posted, add its id to `sent:` in the release file.\n",
+        "\nPrint one with `herald draft {} {}`; once posted, run the command beside it (it adds the draft to `sent:` in the release file).\n",
         first.release.version, first.draft.kind
     ));
     if items.iter().any(|a| a.draft.kind.recurs_daily()) {
         let daily: Vec<String> = DraftKind::DAILY.iter().map(|k| format!("`{k}`")).collect();
         let example = &DraftKind::DAILY[0];
         out.push_str(&format!(
-            "{} are due daily while something waits: `{example}@{today}` in `sent:` silences one day.\n",
+            "{} are due daily while something waits: `{example}@{today}` in `sent:` (what `--on` writes) silences one day.\n",
             daily.join(" and ")
         ));
     }

@@ -6,8 +6,10 @@ pub mod check;
 pub mod draft;
 pub mod due;
 pub mod init;
+pub mod results;
 pub mod results_import;
 pub mod schema;
+pub mod sent;
 pub mod synth;
 pub mod workbook;
 
@@ -50,12 +52,15 @@ pub struct Today {
 impl Today {
     /// The date given, or today in UTC.
     pub fn date(&self) -> Date {
-        self.today.unwrap_or_else(|| {
-            jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .date()
-        })
+        self.today.unwrap_or_else(today_utc)
     }
+}
+
+/// Today's date in UTC, what a date option defaults to.
+pub fn today_utc() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// `--site-url`; each command says what the links are for with `mut_arg("site_url", ..)`.
@@ -162,6 +167,41 @@ pub fn find_release<'p>(
         eprintln!("herald: {e}");
         ExitCode::from(EXIT_USAGE)
     })
+}
+
+/// Writes an edit of a plan that passed `check`: says what was `done`, or `unchanged` when
+/// the file already said it; prints the warnings the edit brings and why an edit was refused.
+pub fn write_plan_edit(
+    edit: Result<herald::edit::PlanEdit, herald::edit::Refused>,
+    done: &str,
+    unchanged: &str,
+) -> ExitCode {
+    let refused = |r: herald::edit::Refused| {
+        eprint!("{}", r.report());
+        ExitCode::from(if r.is_usage() {
+            EXIT_USAGE
+        } else {
+            EXIT_ERRORS
+        })
+    };
+    let edit = match edit {
+        Ok(e) => e,
+        Err(r) => return refused(r),
+    };
+    let file = herald::diag::show_path(&edit.file);
+    if !edit.changed() {
+        emit(&format!("{unchanged} in {file}; nothing to do\n"));
+        return ExitCode::SUCCESS;
+    }
+    if let Err(r) = edit.write() {
+        return refused(r);
+    }
+    eprint!(
+        "{}",
+        herald::diag::render_human(&edit.warnings, &edit.sources)
+    );
+    emit(&format!("{done} in {file}\n"));
+    ExitCode::SUCCESS
 }
 
 /// The plan of a release that `find_release` returned.

@@ -63,41 +63,62 @@ pub fn run(args: Args) -> ExitCode {
         ));
         return ExitCode::SUCCESS;
     }
-    let mut out = report(&import, &file);
-    if args.dry_run {
-        out.push_str(&changes(&import));
-        out.push_str("dry run: nothing written\n");
-        emit(&out);
-        return ExitCode::SUCCESS;
-    }
-    let Some(text) = project.plans().sources.get(&target.file) else {
+    let out = report(&import, &file);
+    let Some(release) = project
+        .plans()
+        .releases
+        .iter()
+        .find(|r| r.file == target.file)
+    else {
         eprintln!("herald: {file} was not read with the plans");
         return ExitCode::from(EXIT_ERRORS);
     };
-    let edited = match apply(text, &import.edits) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("herald: cannot edit {file}: {e}");
+    let edits: Vec<herald::edit::ResultEdit> = import.edits.iter().map(to_edit).collect();
+    let edit = match herald::edit::record_results(&project, release, &edits) {
+        Ok(e) => e,
+        Err(refused) => {
+            eprint!("{}", refused.report());
             return ExitCode::from(EXIT_ERRORS);
         }
     };
-    if let Err(e) = herald::write::write_file(&target.file, edited.as_bytes()) {
-        eprintln!("herald: cannot write {file}: {e}");
+    if args.dry_run {
+        let name = show_path(&target.file);
+        let diff = similar::TextDiff::from_lines(&edit.before, &edit.after)
+            .unified_diff()
+            .header(&name, &name)
+            .to_string();
+        emit(&format!(
+            "{out}{}{diff}dry run: nothing written\n",
+            changes(&import)
+        ));
+        return ExitCode::SUCCESS;
+    }
+    if let Err(refused) = edit.write() {
+        eprint!("{}", refused.report());
         return ExitCode::from(EXIT_ERRORS);
     }
+    eprint!(
+        "{}",
+        herald::diag::render_human(&edit.warnings, &edit.sources)
+    );
     emit(&out);
     ExitCode::SUCCESS
 }
 
-/// The release-file editor's one call. APPLY: replace the body with the editor of branch
-/// i12-edit (setting `manual_tests.results.<test>.<candidate>` in place) when it is merged.
-fn apply(text: &str, edits: &[ResultEdit]) -> Result<String, String> {
-    let _ = (text, edits);
-    Err(
-        "the in-place release-file editor is not part of this herald yet; \
-         run with --dry-run to see the changes"
-            .to_owned(),
-    )
+/// A merged result as the editor writes it: what the workbook leaves empty is removed.
+fn to_edit(edit: &ResultEdit) -> herald::edit::ResultEdit {
+    use herald::edit::FieldEdit;
+    let field = |v: &Option<String>| match v {
+        Some(v) if !v.is_empty() => FieldEdit::Set(v.clone()),
+        _ => FieldEdit::Remove,
+    };
+    herald::edit::ResultEdit {
+        test: edit.test.0.clone(),
+        candidate: edit.candidate.clone(),
+        status: edit.status,
+        tester: field(&edit.tester),
+        note: field(&edit.note),
+    }
 }
 
 /// `2.0.0 (releases/2.0.yaml): 2 results` and one line per team and candidate.

@@ -294,10 +294,18 @@ pub(super) fn read_file(
             return Ok(out);
         }
     };
-    match yaml::parse(path, &text) {
-        Ok(node) => out.node = Some(node),
-        Err(d) => out.diag = Some(d),
+    Ok(parsed(path, text))
+}
+
+/// A file's text, parsed.
+pub(super) fn parsed(path: &Path, text: String) -> FileRead {
+    let (node, diag) = match yaml::parse(path, &text) {
+        Ok(node) => (Some(node), None),
+        Err(d) => (None, Some(d)),
+    };
+    FileRead {
+        text: Some(text),
+        node,
+        diag,
     }
-    out.text = Some(text);
-    Ok(out)
 }

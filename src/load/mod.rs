@@ -22,7 +22,8 @@ pub use folder::{Refused, read_plan_bytes};
 pub use reader::did_you_mean;
 
 use folder::{
-    FileRead, RELEASE_MISSING_HELP, TEAMS_MISSING_HELP, list_folder, read_file, registry_path,
+    FileRead, RELEASE_MISSING_HELP, TEAMS_MISSING_HELP, list_folder, parsed, read_file,
+    registry_path,
 };
 use reader::Reader;
 use registry::{read_teams, read_tests, written_ids};
@@ -77,6 +78,12 @@ pub struct Registries {
 
 /// Loads every file of a plans folder.
 pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
+    load_with(dir, None)
+}
+
+/// As [`load`], with `replaced`'s text read for that release file instead of the disk's: an
+/// edit is judged before it is written.
+pub fn load_with(dir: &Path, replaced: Option<(&Path, &str)>) -> Result<Loaded, LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::Missing(show_path(dir)));
     }
@@ -164,7 +171,10 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     let converted: Vec<_> = release_files
         .par_iter()
         .map(|path| {
-            let outcome = read_file(path, &root, Some(RELEASE_MISSING_HELP))?;
+            let outcome = match replaced {
+                Some((file, text)) if file == path.as_path() => parsed(path, text.to_owned()),
+                _ => read_file(path, &root, Some(RELEASE_MISSING_HELP))?,
+            };
             let converted = outcome.node.as_ref().map(|node| {
                 let mut r = Reader::new(path, outcome.text.as_deref().unwrap_or(""));
                 let (read, release) = read_release(&mut r, node);

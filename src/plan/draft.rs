@@ -191,7 +191,7 @@ pub fn working_days_before(date: Date, n: u32) -> Date {
 }
 
 /// Whether `sent` marks the draft as posted, as seen on `today`.
-fn is_sent(release: &Release, kind: &DraftKind, today: Date) -> bool {
+pub fn is_sent(release: &Release, kind: &DraftKind, today: Date) -> bool {
     let id = kind.id();
     let recurring = kind.recurs_daily();
     release.sent.iter().any(|s| {

@@ -25,7 +25,7 @@ use meeting::scrum_of_scrums;
 use milestone::milestones;
 
 pub use days::days_between;
-pub use draft::{DraftChannel, DraftDue, DraftKind, working_days_before};
+pub use draft::{DraftChannel, DraftDue, DraftKind, is_sent, working_days_before};
 pub use manual_tests::{Blocker, Counts, TestMatrix, TestProblem, TestRow};
 pub use meeting::Meeting;
 pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};

@@ -639,7 +639,8 @@ fn the_command_prints_the_planned_changes_and_writes_nothing_on_errors() {
     let (code, stdout, stderr) = herald(
         &place,
         &[
-            "results-import",
+            "results",
+            "import",
             "books/alpha.xlsx",
             "--dir",
             "releases",
@@ -656,6 +657,16 @@ fn the_command_prints_the_planned_changes_and_writes_nothing_on_errors() {
          a-logs rc2 tester: (none) -> \"bob\" (books/alpha.xlsx Tests!N4)\n  \
          a-logs rc2 note: (none) -> \"fine, after \\\"retry\\\"\\nsecond run\" (books/alpha.xlsx Tests!O4)\n  \
          b-api rc1 status: \"blocked\" -> \"failed\" (books/alpha.xlsx Tests!J5)\n\
+         --- releases/2.0.yaml\n\
+         +++ releases/2.0.yaml\n\
+         @@ -23,5 +23,6 @@\n       \
+         rc2: { status: failed, tester: ada, note: \"=1+1\" }\n     \
+         a-logs:\n       \
+         rc1: { status: skipped, tester: \"-bob\", note: \"Not on this cluster\" }\n\
+         +      rc2: { status: passed, tester: bob, note: \"fine, after \\\"retry\\\"\\nsecond run\" }\n     \
+         b-api:\n\
+         -      rc1: { status: blocked, note: \"@waiting for access\" }\n\
+         +      rc1: { status: failed, note: \"@waiting for access\" }\n\
          dry run: nothing written\n"
     );
 
@@ -665,7 +676,8 @@ fn the_command_prints_the_planned_changes_and_writes_nothing_on_errors() {
     let (code, stdout, stderr) = herald(
         &place,
         &[
-            "results-import",
+            "results",
+            "import",
             "books/alpha.xlsx",
             "books/bad.xlsx",
             "--dir",
@@ -682,9 +694,101 @@ fn the_command_prints_the_planned_changes_and_writes_nothing_on_errors() {
 
     let (code, stdout, stderr) = herald(
         &place,
-        &["results-import", "books/none.xlsx", "--dir", "releases"],
+        &["results", "import", "books/none.xlsx", "--dir", "releases"],
     );
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert_eq!(stderr, "herald: no workbook books/none.xlsx\n");
     assert!(std::fs::read(place.release_file()).unwrap() == before);
+}
+
+/// The Release Master's round trip: export, a team fills the copy, import, check, rebuild.
+#[test]
+fn an_import_edits_the_plan_in_place_and_reaches_the_magicbox_and_the_draft() {
+    let place = Place::new();
+    let before = std::fs::read_to_string(place.release_file()).unwrap();
+    place.put("alpha.xlsx", &filled(&place.export()).save());
+    let (code, stdout, stderr) = herald(
+        &place,
+        &["results", "import", "books/alpha.xlsx", "--dir", "releases"],
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
+    assert_eq!(
+        stdout,
+        "release 2.0.0 (releases/2.0.yaml): 2 results\n  alpha rc2: 1 passed\n  beta rc1: 1 failed\n"
+    );
+    let after = std::fs::read_to_string(place.release_file()).unwrap();
+    // One line changed and one added; every other line (comments included) as it was.
+    let expected = before
+        .replace(
+            "      rc1: { status: blocked, note: \"@waiting for access\" }",
+            "      rc1: { status: failed, note: \"@waiting for access\" }",
+        )
+        .replace(
+            "      rc1: { status: skipped, tester: \"-bob\", note: \"Not on this cluster\" }\n",
+            "      rc1: { status: skipped, tester: \"-bob\", note: \"Not on this cluster\" }\n      rc2: { status: passed, tester: bob, note: \"fine, after \\\"retry\\\"\\nsecond run\" }\n",
+        );
+    assert_ne!(expected, before);
+    assert_eq!(after, expected);
+
+    // The plans still pass check, and the same copy imported again changes nothing.
+    let (code, _, _) = herald(&place, &["check", "releases", "--today", "2030-03-08"]);
+    assert_eq!(code, 0);
+    let (code, stdout, _) = herald(
+        &place,
+        &["results", "import", "books/alpha.xlsx", "--dir", "releases"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout,
+        "nothing to import: releases/2.0.yaml already holds every result of the workbooks\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(place.release_file()).unwrap(),
+        after
+    );
+
+    // The rebuilt MagicBox and the RC2 draft count the imported pass.
+    let (code, _, stderr) = herald(
+        &place,
+        &[
+            "build",
+            "releases",
+            "--out",
+            "out",
+            "--no-site",
+            "--today",
+            "2030-03-12",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(
+        place
+            .root
+            .path()
+            .join("out/wiki/releases/2.0.0/magicbox.md"),
+    )
+    .unwrap();
+    let draft = std::fs::read_to_string(
+        place
+            .root
+            .path()
+            .join("out/wiki/releases/2.0.0/slack/manual-tests-rc2.md"),
+    )
+    .unwrap();
+    let rc2 = &page[page
+        .find("### RC2, 2030-03-12: 2 of 3 done")
+        .expect("the RC2 section")..];
+    assert!(
+        rc2.contains("| Alpha | 1 | 1 | 0 | 0 | 0 | 2/2 (100%) |"),
+        "{rc2}"
+    );
+    assert!(
+        page.contains("| @SUM(1) | Beta | RC1 | failed |  | @waiting for access |"),
+        "{page}"
+    );
+    assert!(
+        draft.contains("*1 of 3 tests* are not run yet. So far 1 failed and 0 blocked."),
+        "{draft}"
+    );
+    assert!(draft.contains("Done, thank you: Alpha."), "{draft}");
 }
