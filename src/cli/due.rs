@@ -37,7 +37,12 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     let timeline = project.plan();
-    emit(&render(&timeline.agenda(until), today, until, &args.plans.dir));
+    emit(&render(
+        &timeline.agenda(until),
+        today,
+        until,
+        &args.plans.dir,
+    ));
     ExitCode::SUCCESS
 }
 
@@ -68,7 +73,10 @@ fn render(items: &[Agendum], today: Date, until: Date, dir: &std::path::Path) ->
         } else {
             String::new()
         };
-        format!("herald sent {} {}{on}{dir_arg}", a.release.version, a.draft.kind)
+        format!(
+            "herald sent {} {}{on}{dir_arg}",
+            a.release.version, a.draft.kind
+        )
     };
     let rows: Vec<[String; 6]> = items
         .iter()
