@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod diag;
 pub mod files;
+pub mod history;
 pub mod init;
 pub mod load;
 pub mod model;
