@@ -127,7 +127,8 @@ pub fn plans_at(dir: &Path, revision: &str, today: Date) -> Result<Snapshot, His
         .ok();
     let existed = tree.is_some();
     if let Some(tree) = tree {
-        let entries = plan_entries(&git.run_raw(&["ls-tree", "-z", "-l", &tree], None)?);
+        let entries =
+            plan_entries(&git.run_raw(&["ls-tree", "--full-tree", "-z", "-l", &tree], None)?);
         // A blob larger than the loader reads is not fetched: a file one byte over the limit
         // stands for it, so the loader refuses it with its own message.
         let too_large = |e: &&Entry| e.size > crate::yaml::MAX_FILE_BYTES as u64;

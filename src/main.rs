@@ -35,6 +35,8 @@ enum Command {
     Due(cli::due::Args),
     /// Write an ICS calendar feed of all releases, or of one
     Calendar(cli::calendar::Args),
+    /// Report what moved in the plans since a git revision (text, Markdown, Slack or JSON)
+    Changes(cli::changes::Args),
     /// Write a synthetic plans folder of a given size, for benchmarks
     #[command(hide = true)]
     Synth(cli::synth::Args),
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Draft(args) => cli::draft::run(args),
         Command::Due(args) => cli::due::run(args),
         Command::Calendar(args) => cli::calendar::run(args),
+        Command::Changes(args) => cli::changes::run(args),
         Command::Synth(args) => cli::synth::run(args),
     }
 }

@@ -165,6 +165,24 @@ pub fn weekday_moment(when: &Moment, tz: &TimeZone) -> String {
     }
 }
 
+/// `Mon 30 Nov 2026, 16:00 CET (15:00 UTC)`, the UTC day written when it differs
+/// (`…, 00:30 CET (Sun 29 Nov 2026, 23:30 UTC)`), or the day alone for a whole day.
+pub fn weekday_moment_with_utc(when: &Moment, tz: &TimeZone) -> String {
+    match when {
+        Moment::Day(d) => weekday_date(*d),
+        Moment::At(z) => {
+            let local = z.with_time_zone(tz.clone());
+            let utc = z.with_time_zone(TimeZone::UTC);
+            let in_utc = if utc.date() == local.date() {
+                utc_time(z)
+            } else {
+                weekday_date_utc_time(z)
+            };
+            format!("{} ({in_utc})", weekday_moment(when, tz))
+        }
+    }
+}
+
 /// `Tue 28 Jul → Thu 30 Jul 2020`, `Mon 30 Nov, 16:00 CET → Fri 27 Nov 2026, 12:00 CET`: a
 /// moment that moved, the year written once when both are in the same year.
 pub fn moment_change(from: &Moment, to: &Moment, tz: &TimeZone) -> String {
@@ -385,6 +403,15 @@ mod tests {
         );
         assert_eq!(weekday_moment(&from, &tz), "Mon 30 Nov 2026, 16:00 CET");
         assert_eq!(weekday_moment(&day(7, 28), &tz), "Tue 28 Jul 2020");
+        assert_eq!(
+            weekday_moment_with_utc(&from, &tz),
+            "Mon 30 Nov 2026, 16:00 CET (15:00 UTC)"
+        );
+        let late = Moment::At("2026-11-30T00:30[Europe/Berlin]".parse().unwrap());
+        assert_eq!(
+            weekday_moment_with_utc(&late, &tz),
+            "Mon 30 Nov 2026, 00:30 CET (Sun 29 Nov 2026, 23:30 UTC)"
+        );
         assert_eq!(shift(Some(2), 0), "+2 days");
         assert_eq!(shift(Some(-1), 0), "-1 day");
         assert_eq!(shift(None, -(3 * 1440 + 4 * 60)), "-3 days 4 hours");
