@@ -13,13 +13,9 @@ use super::{EXIT_USAGE, PlansDir, Today, emit, load_valid};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
-    /// For a terminal
     Text,
-    /// For a pull request: a summary to append to a CI job's summary or post as a comment
     Markdown,
-    /// The announcement to each release's internal channel (mrkdwn; with --json, Block Kit)
     Slack,
-    /// Machine-readable
     Json,
 }
 
@@ -33,7 +29,8 @@ pub struct Args {
     /// The git revision to compare with: a commit, branch or tag (`origin/main`, `HEAD~1`)
     #[arg(long, value_name = "REV")]
     since: String,
-    /// How to write the changes
+    /// text for a terminal, markdown for a pull request's summary, slack for each release's
+    /// internal channel, json for programs
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// With `--format slack`: the Block Kit payloads for `chat.postMessage`, one per release
