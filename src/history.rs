@@ -35,7 +35,7 @@ pub enum HistoryError {
     )]
     UnknownRevision { revision: String, top: String },
     #[error(
-        "git knows no commit `{revision}`: {top} is a shallow clone, and the commit is not in the history it fetched; fetch more history (`git fetch --deepen=50`, `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+        "git knows no commit `{revision}`: {top} is a shallow clone, and the commit is not in the history it fetched; fetch it or more history (a branch: `git fetch --depth=1 origin main`; an older commit: `git fetch --deepen=50` or `git fetch --unshallow`; in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
     )]
     Shallow { revision: String, top: String },
     #[error("`git {command}` failed: {said}")]

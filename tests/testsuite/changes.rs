@@ -444,7 +444,7 @@ fn a_shallow_clone_says_to_fetch_more_history() {
     assert!(
         err.starts_with("herald: git knows no commit `HEAD~1`: ")
             && err.ends_with(
-                " is a shallow clone, and the commit is not in the history it fetched; fetch more history (`git fetch --deepen=50`, `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)\n"
+                " is a shallow clone, and the commit is not in the history it fetched; fetch it or more history (a branch: `git fetch --depth=1 origin main`; an older commit: `git fetch --deepen=50` or `git fetch --unshallow`; in GitHub Actions: `fetch-depth: 0` in actions/checkout)\n"
             ),
         "{err}"
     );
