@@ -60,16 +60,7 @@ pub struct Snapshot {
     /// Loaded from `folder`; its file names are those of the commit.
     pub project: Project,
     /// Where the files were written; removed when the snapshot is dropped.
-    folder: TempFolder,
-}
-
-impl Snapshot {
-    /// The name a file of the snapshot had in the plans folder `dir`, for messages.
-    pub fn original_path(&self, dir: &Path, path: &Path) -> PathBuf {
-        path.strip_prefix(self.folder.plans())
-            .map(|rel| dir.join(rel))
-            .unwrap_or_else(|_| path.to_owned())
-    }
+    _folder: TempFolder,
 }
 
 /// Reads the plans folder `dir` as it was at `revision` and checks it as of `today`.
@@ -164,7 +155,7 @@ pub fn plans_at(dir: &Path, revision: &str, today: Date) -> Result<Snapshot, His
         short,
         existed,
         project,
-        folder,
+        _folder: folder,
     })
 }
 
