@@ -6,6 +6,7 @@ pub mod check;
 pub mod diag;
 pub mod edit;
 pub mod files;
+pub mod history;
 pub mod init;
 pub mod load;
 pub mod model;

@@ -39,6 +39,8 @@ enum Command {
     Sent(cli::sent::Args),
     /// Record manual-test results in the release file
     Results(cli::results::Args),
+    /// Report what moved in the plans since a git revision (text, Markdown, Slack or JSON)
+    Changes(cli::changes::Args),
     /// Write a synthetic plans folder of a given size, for benchmarks
     #[command(hide = true)]
     Synth(cli::synth::Args),
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cli::calendar::run(args),
         Command::Sent(args) => cli::sent::run(args),
         Command::Results(args) => cli::results::run(args),
+        Command::Changes(args) => cli::changes::run(args),
         Command::Synth(args) => cli::synth::run(args),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod calendar;
+pub mod changes;
 pub mod check;
 pub mod draft;
 pub mod due;

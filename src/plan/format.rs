@@ -153,6 +153,105 @@ pub fn short_moment(when: &Moment, tz: &TimeZone) -> String {
     }
 }
 
+/// `Mon 30 Nov 2026, 16:00 CET`, or `Mon 30 Nov 2026` for a whole day: Slack drafts and
+/// change notices.
+pub fn weekday_moment(when: &Moment, tz: &TimeZone) -> String {
+    match when {
+        Moment::Day(d) => weekday_date(*d),
+        Moment::At(z) => {
+            let z = z.with_time_zone(tz.clone());
+            format!("{}, {}", weekday_date(z.date()), time_with_zone(&z))
+        }
+    }
+}
+
+/// `Mon 30 Nov 2026, 16:00 CET (15:00 UTC)`, the UTC day written when it differs
+/// (`…, 00:30 CET (Sun 29 Nov 2026, 23:30 UTC)`), or the day alone for a whole day.
+pub fn weekday_moment_with_utc(when: &Moment, tz: &TimeZone) -> String {
+    match when {
+        Moment::Day(d) => weekday_date(*d),
+        Moment::At(z) => {
+            let local = z.with_time_zone(tz.clone());
+            let utc = z.with_time_zone(TimeZone::UTC);
+            let in_utc = if utc.date() == local.date() {
+                utc_time(z)
+            } else {
+                weekday_date_utc_time(z)
+            };
+            format!("{} ({in_utc})", weekday_moment(when, tz))
+        }
+    }
+}
+
+/// `Tue 28 Jul → Thu 30 Jul 2020`, `Mon 30 Nov, 16:00 CET → Fri 27 Nov 2026, 12:00 CET`: a
+/// moment that moved, the year written once when both are in the same year.
+pub fn moment_change(from: &Moment, to: &Moment, tz: &TimeZone) -> String {
+    let in_zone = |m: &Moment| match m {
+        Moment::Day(d) => (*d, None),
+        Moment::At(z) => {
+            let z = z.with_time_zone(tz.clone());
+            (z.date(), Some(time_with_zone(&z)))
+        }
+    };
+    change_of(in_zone(from), in_zone(to))
+}
+
+/// `Mon 30 Nov, 15:00 → Fri 27 Nov 2026, 11:00`: the same move in UTC, for moments with a
+/// time (a whole day is the same day everywhere); `None` when neither has a time.
+pub fn moment_change_utc(from: &Moment, to: &Moment) -> Option<String> {
+    if matches!((from, to), (Moment::Day(_), Moment::Day(_))) {
+        return None;
+    }
+    let in_utc = |m: &Moment| match m {
+        Moment::Day(d) => (*d, None),
+        Moment::At(z) => {
+            let utc = z.with_time_zone(TimeZone::UTC);
+            (utc.date(), Some(clock_time(&utc)))
+        }
+    };
+    Some(change_of(in_utc(from), in_utc(to)))
+}
+
+fn change_of(from: (Date, Option<String>), to: (Date, Option<String>)) -> String {
+    let day = |d: Date, year: bool| {
+        if year {
+            weekday_date(d)
+        } else {
+            d.strftime("%a %-d %b").to_string()
+        }
+    };
+    let with_time = |d: String, t: Option<String>| match t {
+        Some(t) => format!("{d}, {t}"),
+        None => d,
+    };
+    let same_year = from.0.year() == to.0.year();
+    format!(
+        "{} → {}",
+        with_time(day(from.0, !same_year), from.1),
+        with_time(day(to.0, true), to.1)
+    )
+}
+
+/// `+2 days`, `-3 days 4 hours`, `+1 hour 30 minutes`: how far something moved, in whole days
+/// when `days` is given (two whole days), else from `minutes`.
+pub fn shift(days: Option<i32>, minutes: i64) -> String {
+    let plural = |n: i64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let sign = |negative: bool| if negative { "-" } else { "+" };
+    if let Some(days) = days {
+        return format!("{}{}", sign(days < 0), plural(i64::from(days.abs()), "day"));
+    }
+    let m = minutes.abs();
+    let parts: Vec<String> = [(m / 1440, "day"), (m / 60 % 24, "hour"), (m % 60, "minute")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| plural(n, word))
+        .collect();
+    if parts.is_empty() {
+        return "+0 minutes".to_owned();
+    }
+    format!("{}{}", sign(minutes < 0), parts.join(" "))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Relative days.
 
@@ -273,5 +372,49 @@ mod tests {
         assert_eq!(long_moment(&at, &tz), "Monday 30 November 2026, 16:00 CET");
         assert_eq!(short_moment(&day, &tz), "30 Nov");
         assert_eq!(short_moment(&at, &tz), "30 Nov 16:00");
+    }
+
+    #[test]
+    fn moves_read_with_the_year_once_and_their_distance() {
+        let tz = TimeZone::get("Europe/Berlin").unwrap();
+        let day = |m, d| Moment::Day(jiff::civil::date(2020, m, d));
+        assert_eq!(
+            moment_change(&day(7, 28), &day(7, 30), &tz),
+            "Tue 28 Jul → Thu 30 Jul 2020"
+        );
+        assert_eq!(
+            moment_change(
+                &day(12, 31),
+                &Moment::Day(jiff::civil::date(2021, 1, 4)),
+                &tz
+            ),
+            "Thu 31 Dec 2020 → Mon 4 Jan 2021"
+        );
+        assert_eq!(moment_change_utc(&day(7, 28), &day(7, 30)), None);
+        let from = Moment::At("2026-11-30T16:00[Europe/Berlin]".parse().unwrap());
+        let to = Moment::At("2026-11-27T12:00[Europe/Berlin]".parse().unwrap());
+        assert_eq!(
+            moment_change(&from, &to, &tz),
+            "Mon 30 Nov, 16:00 CET → Fri 27 Nov 2026, 12:00 CET"
+        );
+        assert_eq!(
+            moment_change_utc(&from, &to).unwrap(),
+            "Mon 30 Nov, 15:00 → Fri 27 Nov 2026, 11:00"
+        );
+        assert_eq!(weekday_moment(&from, &tz), "Mon 30 Nov 2026, 16:00 CET");
+        assert_eq!(weekday_moment(&day(7, 28), &tz), "Tue 28 Jul 2020");
+        assert_eq!(
+            weekday_moment_with_utc(&from, &tz),
+            "Mon 30 Nov 2026, 16:00 CET (15:00 UTC)"
+        );
+        let late = Moment::At("2026-11-30T00:30[Europe/Berlin]".parse().unwrap());
+        assert_eq!(
+            weekday_moment_with_utc(&late, &tz),
+            "Mon 30 Nov 2026, 00:30 CET (Sun 29 Nov 2026, 23:30 UTC)"
+        );
+        assert_eq!(shift(Some(2), 0), "+2 days");
+        assert_eq!(shift(Some(-1), 0), "-1 day");
+        assert_eq!(shift(None, -(3 * 1440 + 4 * 60)), "-3 days 4 hours");
+        assert_eq!(shift(None, 90), "+1 hour 30 minutes");
     }
 }

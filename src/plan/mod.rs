@@ -2,6 +2,7 @@
 //! from the plans and `today` (past/next, status, test counts, pending approvals, due drafts).
 //! Renderers read this; they never re-decide policy.
 
+pub mod changes;
 mod days;
 mod draft;
 pub mod format;

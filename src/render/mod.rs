@@ -2,6 +2,7 @@
 //! templates, returning the files it makes (paths relative to `OUT/wiki/`).
 
 pub mod calendar;
+pub mod changes;
 pub mod markdown;
 pub mod slack;
 pub mod svg;

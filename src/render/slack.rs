@@ -73,10 +73,7 @@ impl Draft {
 
     /// The Block Kit payload as pretty JSON, ending with a newline.
     pub fn json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.payload)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        self.payload.json()
     }
 }
 
@@ -91,6 +88,32 @@ pub struct Payload {
     pub parse: &'static str,
     /// `false`: Slack links no `@handle` of a user group.
     pub link_names: bool,
+}
+
+impl Payload {
+    /// The message for `channel` whose pasted text is `mrkdwn` (its first paragraph becomes
+    /// the notification) and whose posted text `posted` becomes the blocks; `full_text`
+    /// links where the whole message is, should it pass Slack's block limit.
+    pub fn new(channel: &str, mrkdwn: &str, posted: &str, full_text: Option<&str>) -> Payload {
+        Payload {
+            channel: channel.to_owned(),
+            text: ellipsize_at_word(
+                mrkdwn.split("\n\n").next().unwrap_or_default().trim(),
+                MAX_SECTION_TEXT,
+            ),
+            blocks: blocks(posted, full_text),
+            parse: "none",
+            link_names: false,
+        }
+    }
+
+    /// As pretty JSON, ending with a newline.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -206,16 +229,7 @@ fn render_draft(
     let drafts_page = ctx
         .site_link(&paths::html(&paths::drafts_page(&release.version)))
         .map(|url| slack_link(&url, "drafts page"));
-    let payload = Payload {
-        channel: due.channel.clone(),
-        text: ellipsize_at_word(
-            mrkdwn.split("\n\n").next().unwrap_or_default().trim(),
-            MAX_SECTION_TEXT,
-        ),
-        blocks: blocks(&posted, drafts_page.as_deref()),
-        parse: "none",
-        link_names: false,
-    };
+    let payload = Payload::new(&due.channel, &mrkdwn, &posted, drafts_page.as_deref());
     Ok(Draft {
         kind: due.kind.clone(),
         channel: due.channel.clone(),

@@ -4,6 +4,7 @@
 //! `cargo test --test testsuite calendar::`.
 
 mod calendar;
+mod changes;
 mod cli;
 mod fuzz;
 mod harness;

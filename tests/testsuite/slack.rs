@@ -905,15 +905,15 @@ fn due_lists_the_morning_agenda_soonest_first() {
         out,
         "5 drafts due from Thu 26 Nov 2026 to Thu 3 Dec 2026:
 
-due                         release  draft             channel
-Thu 26 Nov 2026  today      1.14.0   approvals         #kyma-team
-Thu 26 Nov 2026  today      1.14.0   cherry-pick-rc2   #kyma-team
-Thu 26 Nov 2026  today      1.14.0   failing-tests     #kyma-team
-Tue 1 Dec 2026   in 5 days  1.14.0   manual-tests-rc2  #kyma-team
-Thu 3 Dec 2026   in 7 days  1.14.0   cherry-pick-rc3   #kyma-team
+due                         release  draft             channel     once posted
+Thu 26 Nov 2026  today      1.14.0   approvals         #kyma-team  herald sent 1.14.0 approvals --on 2026-11-26
+Thu 26 Nov 2026  today      1.14.0   cherry-pick-rc2   #kyma-team  herald sent 1.14.0 cherry-pick-rc2
+Thu 26 Nov 2026  today      1.14.0   failing-tests     #kyma-team  herald sent 1.14.0 failing-tests --on 2026-11-26
+Tue 1 Dec 2026   in 5 days  1.14.0   manual-tests-rc2  #kyma-team  herald sent 1.14.0 manual-tests-rc2
+Thu 3 Dec 2026   in 7 days  1.14.0   cherry-pick-rc3   #kyma-team  herald sent 1.14.0 cherry-pick-rc3
 
-Print one with `herald draft 1.14.0 approvals`; once posted, add its id to `sent:` in the release file.
-`approvals` and `failing-tests` are due daily while something waits: `approvals@2026-11-26` in `sent:` silences one day.
+Print one with `herald draft 1.14.0 approvals`; once posted, run the command beside it (it adds the draft to `sent:` in the release file).
+`approvals` and `failing-tests` are due daily while something waits: `approvals@2026-11-26` in `sent:` (what `--on` writes) silences one day.
 "
     );
 
@@ -926,14 +926,14 @@ Print one with `herald draft 1.14.0 approvals`; once posted, add its id to `sent
         out,
         "4 drafts due from Fri 4 Dec 2026 to Sat 5 Dec 2026 (2 overdue):
 
-due                             release  draft             channel
-Tue 1 Dec 2026  overdue 3 days  1.14.0   manual-tests-rc2  #kyma-team
-Thu 3 Dec 2026  overdue 1 day   1.14.0   cherry-pick-rc3   #kyma-team
-Fri 4 Dec 2026  today           1.14.0   approvals         #kyma-team
-Fri 4 Dec 2026  today           1.14.0   failing-tests     #kyma-team
+due                             release  draft             channel     once posted
+Tue 1 Dec 2026  overdue 3 days  1.14.0   manual-tests-rc2  #kyma-team  herald sent 1.14.0 manual-tests-rc2
+Thu 3 Dec 2026  overdue 1 day   1.14.0   cherry-pick-rc3   #kyma-team  herald sent 1.14.0 cherry-pick-rc3
+Fri 4 Dec 2026  today           1.14.0   approvals         #kyma-team  herald sent 1.14.0 approvals --on 2026-12-04
+Fri 4 Dec 2026  today           1.14.0   failing-tests     #kyma-team  herald sent 1.14.0 failing-tests --on 2026-12-04
 
-Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, add its id to `sent:` in the release file.
-`approvals` and `failing-tests` are due daily while something waits: `approvals@2026-12-04` in `sent:` silences one day.
+Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, run the command beside it (it adds the draft to `sent:` in the release file).
+`approvals` and `failing-tests` are due daily while something waits: `approvals@2026-12-04` in `sent:` (what `--on` writes) silences one day.
 "
     );
 
