@@ -64,7 +64,8 @@ pub fn record_sheet(release: &ReleaseTimeline) -> Result<Worksheet, XlsxError> {
     sheet.write_string(0, 2, EXPLANATION)?;
     let mut row: RowNum = 1;
     let mut line = |sheet: &mut Worksheet, cells: &[&str]| -> Result<(), XlsxError> {
-        for (col, value) in cells.iter().enumerate() {
+        // Empty cells are left out: they read back as empty, and cost a string each.
+        for (col, value) in cells.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
             sheet.write_string(row, col as u16, *value)?;
         }
         row += 1;
