@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Loc};
 use crate::load::did_you_mean;
 use crate::load::{TEAMS_FILE, TESTS_FILE};
 use crate::model::{Located, TeamId, TestId};
@@ -18,23 +18,13 @@ pub fn unknown_teams<'a>(
     refs: impl IntoIterator<Item = &'a Located<TeamId>>,
     teams: Option<&BTreeSet<String>>,
 ) -> Vec<Diagnostic> {
-    let Some(ids) = teams else {
-        return Vec::new();
-    };
-    let names: Vec<&str> = ids.iter().map(String::as_str).collect();
-    refs.into_iter()
-        .filter(|t| !ids.contains(&t.value.0))
-        .map(|t| {
-            let help = match did_you_mean(&t.value.0, &names) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "add it to {TEAMS_FILE}, or use one of: {}",
-                    names.join(", ")
-                ),
-            };
-            Diagnostic::error(file, t.loc, format!("unknown team `{}`", t.value)).with_help(help)
-        })
-        .collect()
+    let refs = refs.into_iter().map(|t| (t.value.0.as_str(), t.loc));
+    unknown(file, refs, teams, "team", |names| {
+        format!(
+            "add it to {TEAMS_FILE}, or use one of: {}",
+            names.join(", ")
+        )
+    })
 }
 
 pub fn unknown_tests<'a>(
@@ -42,19 +32,32 @@ pub fn unknown_tests<'a>(
     refs: impl IntoIterator<Item = &'a Located<TestId>>,
     tests: Option<&BTreeSet<String>>,
 ) -> Vec<Diagnostic> {
-    let Some(ids) = tests else {
+    let refs = refs.into_iter().map(|t| (t.value.0.as_str(), t.loc));
+    unknown(file, refs, tests, "manual test", |_| {
+        format!("add it to {TESTS_FILE} first")
+    })
+}
+
+/// An error for every id of `refs` that the registry `ids` lacks (none when it could not be
+/// read), with the closest id, or `otherwise` given every id.
+fn unknown<'a>(
+    file: &Path,
+    refs: impl Iterator<Item = (&'a str, Loc)>,
+    ids: Option<&BTreeSet<String>>,
+    what: &str,
+    otherwise: impl Fn(&[&str]) -> String,
+) -> Vec<Diagnostic> {
+    let Some(ids) = ids else {
         return Vec::new();
     };
     let names: Vec<&str> = ids.iter().map(String::as_str).collect();
-    refs.into_iter()
-        .filter(|t| !ids.contains(&t.value.0))
-        .map(|t| {
-            let help = match did_you_mean(&t.value.0, &names) {
+    refs.filter(|(id, _)| !ids.contains(*id))
+        .map(|(id, loc)| {
+            let help = match did_you_mean(id, &names) {
                 Some(close) => format!("did you mean `{close}`?"),
-                None => format!("add it to {TESTS_FILE} first"),
+                None => otherwise(&names),
             };
-            Diagnostic::error(file, t.loc, format!("unknown manual test `{}`", t.value))
-                .with_help(help)
+            Diagnostic::error(file, loc, format!("unknown {what} `{id}`")).with_help(help)
         })
         .collect()
 }
