@@ -46,6 +46,8 @@ pub struct BuildReport {
     /// Nothing the build reads had changed since the last build: it did nothing.
     pub up_to_date: bool,
     pub warnings: usize,
+    /// What the build could not do but worked around (no git history): for stderr.
+    pub notes: Vec<String>,
     pub timings: Timings,
     pub elapsed: Duration,
 }
@@ -357,6 +359,7 @@ fn read_keys(opts: &BuildOptions) -> Result<Keys<'_>, BuildError> {
         templates: templates.hex(),
         site_inputs,
         plans,
+        history: crate::history::last_commit(&opts.dir),
     })
 }
 
@@ -391,7 +394,12 @@ fn render_changed(
         .releases
         .par_iter()
         .map(|release| {
-            let key = keys.release(&opts.dir, &release.release.file, &release.today.to_string());
+            let key = keys.release(
+                &opts.dir,
+                &release.release.file,
+                &release.today.to_string(),
+                &ctx.timeline.history.release_key(&release.version),
+            );
             if let Some(known) = previous.releases.get(&release.version)
                 && known.key == key
                 && known
@@ -536,6 +544,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             site_built: false,
             up_to_date: true,
             warnings: previous.warnings,
+            notes: Vec::new(),
             timings,
             elapsed: started.elapsed(),
         });
@@ -559,6 +568,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         &crate::load::templates::read_beside(&opts.dir).map_err(render::TemplateError::from)?,
     )?;
     let timeline = crate::plan::plan(&checked.plans, opts.today);
+    let history = crate::history::milestone_log(&opts.dir, &timeline, opts.today);
+    let notes: Vec<String> = history.note.iter().cloned().collect();
+    let timeline = timeline.with_history(history);
     let ctx = Context {
         timeline: &timeline,
         plans: &checked.plans,
@@ -650,6 +662,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         site_built: site_changed,
         up_to_date: false,
         warnings: manifest.warnings,
+        notes,
         timings,
         elapsed: started.elapsed(),
     })

@@ -15,6 +15,8 @@ use jiff::civil::Date;
 
 use crate::LoadError;
 use crate::diag::show_path;
+use crate::plan::Timeline;
+use crate::plan::changes::{ScheduleLog, changes};
 use crate::project::Project;
 
 /// Why the plans at a revision could not be read.
@@ -318,6 +320,115 @@ impl Drop for TempFolder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.root);
     }
+}
+
+/// The plans folder's history as the build uses it: `changes` folded over every commit that
+/// touched the folder since [`HISTORY_MARGIN_DAYS`](crate::policy::HISTORY_MARGIN_DAYS) before
+/// the first milestone of the earliest release of `timeline` not yet settled, starting from
+/// the state just before the first of them. Never an error: outside git, without git, or in a
+/// shallow clone that lacks the history, the log is empty (or holds what was fetched) and its
+/// `note` says what could not be read. A commit whose plans fail `check` is passed over.
+pub fn milestone_log(dir: &Path, timeline: &Timeline, today: Date) -> ScheduleLog {
+    let mut log = ScheduleLog::default();
+    let lost = "the MagicBox shows no schedule changes, calendar events keep SEQUENCE 0 and no schedule-change draft is made";
+    let git = Git { dir };
+    let top = match git.run(&["rev-parse", "--show-toplevel"]) {
+        Ok(top) => top,
+        Err(HistoryError::GitMissing(e)) => {
+            log.note = Some(format!("cannot run `git` ({e}): {lost}"));
+            return log;
+        }
+        Err(_) => {
+            log.note = Some(format!(
+                "{} is not in a git repository: {lost}",
+                show_path(dir)
+            ));
+            return log;
+        }
+    };
+    let Some(first) = timeline
+        .releases
+        .iter()
+        .filter(|r| !r.settled)
+        .filter_map(|r| r.milestones.first().map(|m| m.date()))
+        .min()
+    else {
+        return log;
+    };
+    let since = first.saturating_sub(jiff::Span::new().days(crate::policy::HISTORY_MARGIN_DAYS));
+    let listing = match git.run(&[
+        "log",
+        "--format=%H%x00%cI",
+        &format!("--since={since}T00:00:00Z"),
+        "--",
+        ".",
+    ]) {
+        Ok(listing) => listing,
+        // A repository without a commit yet has no history.
+        Err(_) => return log,
+    };
+    let mut commits: Vec<(String, jiff::Timestamp)> = listing
+        .lines()
+        .filter_map(|line| {
+            let (commit, date) = line.split_once('\0')?;
+            Some((commit.to_owned(), date.parse().ok()?))
+        })
+        .collect();
+    commits.reverse();
+    let Some((oldest, _)) = commits.first() else {
+        return log;
+    };
+    let baseline = git
+        .run(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{oldest}^{{commit}}~1"),
+        ])
+        .ok();
+    if baseline.is_none()
+        && git
+            .run(&["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|s| s == "true")
+    {
+        let short = git
+            .run(&["rev-parse", "--short", oldest])
+            .unwrap_or_else(|_| oldest.clone());
+        log.note = Some(format!(
+            "{top} is a shallow clone without the history before {short}: schedule changes, calendar SEQUENCE and the schedule-change draft count only the changes after it; fetch the history (`git fetch --unshallow`; in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
+        ));
+    }
+    let load = |commit: &str| {
+        plans_at(dir, commit, today)
+            .ok()
+            .filter(|s| !s.project.has_errors())
+    };
+    let mut before = baseline.as_deref().and_then(load);
+    for (commit, at) in &commits {
+        let Some(now) = load(commit) else {
+            continue;
+        };
+        if let Some(before) = &before {
+            let found = changes(&before.project.plan(), &now.project.plan(), &[]);
+            log.record(*at, &found);
+        }
+        before = Some(now);
+    }
+    log
+}
+
+/// The last commit that touched the plans folder, and whether the clone is shallow, for the
+/// build's cache key: empty outside git. A new commit of the plans, or fetching the history
+/// of a shallow clone, changes it; commits elsewhere in the repository do not.
+pub fn last_commit(dir: &Path) -> String {
+    let git = Git { dir };
+    let Ok(commit) = git.run(&["log", "-1", "--format=%H", "--", "."]) else {
+        return String::new();
+    };
+    let shallow = git
+        .run(&["rev-parse", "--is-shallow-repository"])
+        .unwrap_or_default();
+    format!("{commit} shallow={shallow}")
 }
 
 #[cfg(test)]

@@ -17,3 +17,8 @@ pub const CHERRY_PICK_REMINDER_WORKING_DAYS: u32 = 2;
 
 /// A deadline given as a whole day is reminded at this hour (local) of the day before.
 pub const WHOLE_DAY_REMINDER_HOUR: u8 = 9;
+
+/// The plans' git history is read from this many days before the first milestone of the
+/// earliest release not yet settled: a plan is written and moved weeks before its first date,
+/// and releases settled long ago are not walked on every build.
+pub const HISTORY_MARGIN_DAYS: i64 = 180;

@@ -64,7 +64,7 @@ mod tests {
                 ),
                 (
                     "`sent` names `zzz`, which is not a draft of this release",
-                    "the drafts of this release are deadlines, test-environment, approvals, failing-tests, release, cherry-pick-rc1, manual-tests-rc1"
+                    "the drafts of this release are deadlines, test-environment, approvals, failing-tests, release, schedule-change, cherry-pick-rc1, manual-tests-rc1"
                 ),
             ]
         );

@@ -99,6 +99,9 @@ pub fn run(args: Args) -> ExitCode {
                     t.site.as_secs_f64(),
                 );
             }
+            for note in &report.notes {
+                eprintln!("note: {}", herald::diag::escape_text(note));
+            }
             emit(&line);
             ExitCode::SUCCESS
         }

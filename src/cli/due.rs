@@ -36,7 +36,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let timeline = project.plan();
+    let timeline = project.plan_with_history();
     emit(&render(
         &timeline.agenda(until),
         today,
@@ -68,7 +68,7 @@ fn render(items: &[Agendum], today: Date, until: Date, dir: &std::path::Path) ->
         format!(" --dir {}", herald::diag::show_path(dir))
     };
     let mark = |a: &Agendum| {
-        let on = if a.draft.kind.recurs_daily() {
+        let on = if a.draft.kind.sent_with_date() {
             format!(" --on {today}")
         } else {
             String::new()

@@ -158,7 +158,7 @@ pub fn mark_sent(
             "its drafts are",
         ));
     };
-    let entry = if kind.recurs_daily() {
+    let entry = if kind.sent_with_date() {
         format!("{}@{on}", kind.id())
     } else {
         kind.id()

@@ -152,6 +152,23 @@ pub fn changes(before: &Timeline, now: &Timeline, not_compared: &[String]) -> Ch
     }
 }
 
+impl ReleaseChanges {
+    /// `milestones`' changes of the release as it is now (a release the history changed).
+    pub fn of(release: &ReleaseTimeline, milestones: Vec<MilestoneChange>) -> ReleaseChanges {
+        let r = release.release;
+        ReleaseChanges {
+            version: release.version.clone(),
+            product: r.product.clone(),
+            channel: r.channels.internal.clone(),
+            timezone: r.timezone_name.clone(),
+            tz: r.timezone.clone(),
+            change: ReleaseChange::Changed,
+            milestones,
+            fields: Vec::new(),
+        }
+    }
+}
+
 fn release_changes(
     old: Option<&ReleaseTimeline>,
     new: Option<&ReleaseTimeline>,
@@ -312,6 +329,123 @@ fn person(p: &Person) -> String {
     match &p.github {
         Some(github) => format!("{} (@{github})", p.name),
         None => p.name.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schedule's history: `changes` folded over consecutive commits of the plans folder.
+
+/// What the plans' git history says about each milestone, read by `history::milestone_log`:
+/// every move, new title and removal that landed, with the date of its commit.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleLog {
+    /// Every change that landed, oldest first.
+    pub entries: Vec<LoggedChange>,
+    /// By milestone id: how often its time or title changed, and when it last did.
+    pub revisions: BTreeMap<MilestoneId, Revisions>,
+    /// Milestones removed and not back, as they last were.
+    pub removed: BTreeMap<MilestoneId, RemovedMilestone>,
+    /// What could not be read, for the user: not a git repository, a shallow clone.
+    pub note: Option<String>,
+}
+
+/// One change of a milestone, as a commit brought it.
+#[derive(Debug, Clone)]
+pub struct LoggedChange {
+    /// The commit's date (committer date).
+    pub at: jiff::Timestamp,
+    pub version: String,
+    pub change: MilestoneChange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revisions {
+    /// Changes of its time or title (and its removal, and its return): a calendar's `SEQUENCE`.
+    pub count: u32,
+    /// The commit date of the last of them.
+    pub last: jiff::Timestamp,
+}
+
+/// A milestone no longer in the plan: what it was, for a cancelled calendar event.
+#[derive(Debug, Clone)]
+pub struct RemovedMilestone {
+    pub version: String,
+    pub kind: MilestoneKind,
+    pub title: String,
+    pub when: Moment,
+}
+
+impl ScheduleLog {
+    /// Folds the changes one commit (dated `at`) brought into the log. Additions are not
+    /// changes of a milestone (a new release adds them all), except the return of a removed one.
+    pub fn record(&mut self, at: jiff::Timestamp, changes: &Changes) {
+        for r in &changes.releases {
+            for m in &r.milestones {
+                let returned = self.removed.remove(&m.id).is_some();
+                match &m.change {
+                    Change::Added { .. } if !returned => continue,
+                    Change::Added { .. } => {}
+                    Change::Removed { when } => {
+                        self.removed.insert(
+                            m.id.clone(),
+                            RemovedMilestone {
+                                version: r.version.clone(),
+                                kind: m.kind.clone(),
+                                title: m.title.clone(),
+                                when: when.clone(),
+                            },
+                        );
+                    }
+                    Change::Moved { .. } | Change::Retitled { .. } => {}
+                }
+                let revisions = self
+                    .revisions
+                    .entry(m.id.clone())
+                    .or_insert(Revisions { count: 0, last: at });
+                revisions.count += 1;
+                revisions.last = at;
+                self.entries.push(LoggedChange {
+                    at,
+                    version: r.version.clone(),
+                    change: m.clone(),
+                });
+            }
+        }
+    }
+
+    /// How often a milestone changed, and when it last did; `None`: never in the history read.
+    pub fn revisions(&self, id: &MilestoneId) -> Option<Revisions> {
+        self.revisions.get(id).copied()
+    }
+
+    /// The changes of one release, newest first.
+    pub fn of_release(&self, version: &str) -> Vec<&LoggedChange> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| e.version == version)
+            .collect()
+    }
+
+    /// The removed milestones of one release, by id.
+    pub fn removed_of(&self, version: &str) -> Vec<(&MilestoneId, &RemovedMilestone)> {
+        self.removed
+            .iter()
+            .filter(|(_, m)| m.version == version)
+            .collect()
+    }
+
+    /// A fingerprint-ready line per change and removal of one release: its files are rendered
+    /// again when this changes.
+    pub fn release_key(&self, version: &str) -> String {
+        let mut key = String::new();
+        for e in self.of_release(version) {
+            key.push_str(&format!("{} {} {:?}\n", e.at, e.change.id, e.change.change));
+        }
+        for (id, m) in self.removed_of(version) {
+            key.push_str(&format!("removed {id} {:?}\n", m.when));
+        }
+        key
     }
 }
 

@@ -4,6 +4,7 @@ use jiff::Span;
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 
+use super::changes::{LoggedChange, ScheduleLog};
 use super::milestone::{Milestone, MilestoneId, MilestoneKind};
 use crate::model::{Moment, Release};
 use crate::policy::{CHERRY_PICK_REMINDER_WORKING_DAYS, RELEASE_NOTICE_DAYS};
@@ -20,6 +21,8 @@ pub enum DraftKind {
     Approvals,
     FailingTests,
     Release,
+    /// The schedule changed since it was last announced (read from the plans' git history).
+    ScheduleChange,
 }
 
 /// Which of a release's channels a draft is posted to.
@@ -42,12 +45,13 @@ impl DraftKind {
     /// The kinds due every day while their cause lasts.
     pub const DAILY: [DraftKind; 2] = [DraftKind::Approvals, DraftKind::FailingTests];
     /// The kinds that do not name a candidate, in the order they are listed to people.
-    const FIXED: [DraftKind; 5] = [
+    const FIXED: [DraftKind; 6] = [
         DraftKind::Deadlines,
         DraftKind::TestEnvironment,
         DraftKind::Approvals,
         DraftKind::FailingTests,
         DraftKind::Release,
+        DraftKind::ScheduleChange,
     ];
 
     /// `deadlines`, `cherry-pick-rc1`, …: the draft's file name, its anchor on the drafts
@@ -67,6 +71,7 @@ impl DraftKind {
             DraftKind::Approvals => "approvals",
             DraftKind::FailingTests => "failing-tests",
             DraftKind::Release => "release",
+            DraftKind::ScheduleChange => "schedule-change",
             DraftKind::CherryPick(_) => "cherry-pick",
             DraftKind::ManualTests(_) => "manual-tests",
         }
@@ -109,6 +114,12 @@ impl DraftKind {
     /// Due every day while its cause lasts; a dated `sent` entry silences one day only.
     pub fn recurs_daily(&self) -> bool {
         DraftKind::DAILY.contains(self)
+    }
+
+    /// Whether `sent` marks it with its day (`approvals@2026-11-26`): the daily kinds, and
+    /// `schedule-change`, which is due again when the schedule changes after that day.
+    pub fn sent_with_date(&self) -> bool {
+        self.recurs_daily() || *self == DraftKind::ScheduleChange
     }
 
     /// Whether its shipped template links the release site (and so names it in words
@@ -193,7 +204,7 @@ pub fn working_days_before(date: Date, n: u32) -> Date {
 /// Whether `sent` marks the draft as posted, as seen on `today`.
 pub fn is_sent(release: &Release, kind: &DraftKind, today: Date) -> bool {
     let id = kind.id();
-    let recurring = kind.recurs_daily();
+    let recurring = kind.sent_with_date();
     release.sent.iter().any(|s| {
         s.id == id
             && match s.on {
@@ -290,6 +301,62 @@ pub(super) fn drafts(release: &Release, milestones: &[Milestone], today: Date) -
     out
 }
 
+/// The changes of a release the `schedule-change` draft announces, oldest first: those whose
+/// commit day (in UTC, as `herald sent` dates an entry) is after the last
+/// `schedule-change@DATE` entry of `sent` and not after `today`. A plain `schedule-change`
+/// entry marks every change as announced, for good.
+pub fn unannounced<'l>(
+    release: &Release,
+    log: &'l ScheduleLog,
+    today: Date,
+) -> Vec<&'l LoggedChange> {
+    let id = DraftKind::ScheduleChange.id();
+    let entries: Vec<Option<Date>> = release
+        .sent
+        .iter()
+        .filter(|s| s.id == id)
+        .map(|s| s.on)
+        .collect();
+    if entries.contains(&None) {
+        return Vec::new();
+    }
+    let announced = entries.into_iter().flatten().max();
+    let version = release.version.value.to_string();
+    let mut out: Vec<&LoggedChange> = log
+        .of_release(&version)
+        .into_iter()
+        .filter(|e| {
+            let day = utc_day(e.at);
+            day <= today && announced.is_none_or(|a| day > a)
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+fn utc_day(at: jiff::Timestamp) -> Date {
+    at.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// The `schedule-change` draft of a release whose history records a change: due on the day
+/// of the first change not announced; sent when every change is. `None` without changes.
+pub fn schedule_change(release: &Release, log: &ScheduleLog, today: Date) -> Option<DraftDue> {
+    let version = release.version.value.to_string();
+    let first = log
+        .of_release(&version)
+        .into_iter()
+        .rfind(|e| utc_day(e.at) <= today)?;
+    let pending = unannounced(release, log, today);
+    Some(DraftDue {
+        kind: DraftKind::ScheduleChange,
+        channel: release.channels.internal.clone(),
+        due: pending.first().map_or(utc_day(first.at), |e| utc_day(e.at)),
+        last_day: None,
+        sent: pending.is_empty(),
+        missed: false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +377,7 @@ mod tests {
                 "approvals",
                 "failing-tests",
                 "release",
+                "schedule-change",
                 "cherry-pick-rc1",
                 "manual-tests-rc1",
                 "cherry-pick-rc2",

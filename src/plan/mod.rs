@@ -26,7 +26,9 @@ use meeting::scrum_of_scrums;
 use milestone::milestones;
 
 pub use days::days_between;
-pub use draft::{DraftChannel, DraftDue, DraftKind, is_sent, working_days_before};
+pub use draft::{
+    DraftChannel, DraftDue, DraftKind, is_sent, schedule_change, unannounced, working_days_before,
+};
 pub use manual_tests::{Blocker, Counts, TestMatrix, TestProblem, TestRow};
 pub use meeting::Meeting;
 pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};
@@ -153,9 +155,27 @@ pub struct Timeline<'p> {
     pub today: Date,
     /// In version order.
     pub releases: Vec<ReleaseTimeline<'p>>,
+    /// What the plans' git history says (empty until [`Timeline::with_history`]).
+    pub history: changes::ScheduleLog,
 }
 
 impl<'p> Timeline<'p> {
+    /// The Timeline with the plans' history: each open release whose history records a change
+    /// gets its `schedule-change` draft.
+    pub fn with_history(mut self, history: changes::ScheduleLog) -> Timeline<'p> {
+        for r in &mut self.releases {
+            if r.settled {
+                continue;
+            }
+            if let Some(due) = schedule_change(r.release, &history, r.today) {
+                r.drafts.push(due);
+                r.drafts.sort_by_cached_key(|d| (d.due, d.kind.id()));
+            }
+        }
+        self.history = history;
+        self
+    }
+
     pub fn release(&self, version: &str) -> Option<&ReleaseTimeline<'p>> {
         self.releases.iter().find(|r| r.version == version)
     }
@@ -193,6 +213,7 @@ pub fn plan(plans: &Plans, today: Date) -> Timeline<'_> {
             .iter()
             .map(|r| plan_release(plans, r, today))
             .collect(),
+        history: changes::ScheduleLog::default(),
     }
 }
 

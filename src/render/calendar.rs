@@ -7,12 +7,16 @@
 //!   of adding copies, and two projects' feeds in one calendar never share a UID. Without a site
 //!   URL the domain is `<product>.herald.invalid` (`kyma.herald.invalid`), or `herald.invalid`
 //!   when the release names no product.
-//! - `DTSTAMP` is the start of the event's last occurrence, in UTC: a function of the plan alone,
-//!   so the same plan gives byte-identical feeds on any day and an unchanged plan rewrites
-//!   nothing, while moving an event changes its `DTSTAMP` (moving it later raises it).
-//! - `SEQUENCE` is always 0: no function of the plan alone can grow with every edit (moving a
-//!   date and moving it back must give the first value again), and subscribed feeds
-//!   (`METHOD:PUBLISH`) are re-read whole, so clients update events by UID anyway.
+//! - `SEQUENCE` is the number of times the plans' git history changed the milestone's time or
+//!   title (its removal and return count too), and `DTSTAMP` and `LAST-MODIFIED` are the date
+//!   of the commit that last did: a function of the history, so the same history gives
+//!   byte-identical feeds and clients that keep stale copies (Google) see every change.
+//! - A milestone of the history that never changed, or a plan outside git, keeps `SEQUENCE:0`
+//!   and a `DTSTAMP` that is the start of the event's last occurrence, in UTC: a function of
+//!   the plan alone, so the same plan gives byte-identical feeds on any day.
+//! - A milestone removed from the plan stays in its release's feed as `STATUS:CANCELLED`, its
+//!   `SEQUENCE` raised by the removal, until the release settles, so subscribed calendars
+//!   drop it instead of keeping a ghost.
 //! - Summaries are `Kyma 1.14.0: RC2` (`1.14.0: RC2` when the release names no product; the
 //!   product and title alone when the title already names the version: `Kyma Release 1.14.0`).
 //! - Descriptions link the MagicBox and the workbook only when the site URL is known: a path
@@ -83,8 +87,15 @@ pub struct CalendarEvent {
     pub repeat: Option<Weekly>,
     /// A reminder the day before (deadlines).
     pub reminder: bool,
-    /// `DTSTAMP`: the start of the last occurrence, derived from the plan, never the clock.
+    /// `DTSTAMP`: the commit that last changed it, else the start of the last occurrence;
+    /// derived from the plan and its history, never the clock.
     pub stamp: Timestamp,
+    /// `SEQUENCE`: how often the history changed it.
+    pub sequence: u32,
+    /// `LAST-MODIFIED`: the commit that last changed it, when the history records one.
+    pub last_modified: Option<Timestamp>,
+    /// Removed from the plan: `STATUS:CANCELLED`.
+    pub cancelled: bool,
 }
 
 impl CalendarEvent {
@@ -149,7 +160,8 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
                     .map(markdown::to_plain)
                     .unwrap_or_default(),
             );
-            let stamp = start_instant(&when, tz);
+            let revisions = ctx.timeline.history.revisions(&m.id);
+            let stamp = revisions.map_or_else(|| start_instant(&when, tz), |r| r.last);
             CalendarEvent {
                 uid: uid(m.id.as_str(), &domain),
                 milestone_id: Some(m.id.clone()),
@@ -160,9 +172,43 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
                 repeat: None,
                 reminder: deadline,
                 stamp,
+                sequence: revisions.map_or(0, |r| r.count),
+                last_modified: revisions.map(|r| r.last),
+                cancelled: false,
             }
         })
         .collect();
+    if !release.settled {
+        for (id, gone) in ctx.timeline.history.removed_of(version) {
+            if release.milestones.iter().any(|m| &m.id == id) {
+                continue;
+            }
+            let Some(revisions) = ctx.timeline.history.revisions(id) else {
+                continue;
+            };
+            let when = match &gone.when {
+                Moment::At(z) if gone.kind.is_deadline() => EventTime::Timed {
+                    start: z.with_time_zone(tz.clone()),
+                    minutes: DEADLINE_MINUTES,
+                },
+                other => EventTime::AllDay(other.date()),
+            };
+            out.push(CalendarEvent {
+                uid: uid(id.as_str(), &domain),
+                milestone_id: Some(id.clone()),
+                summary: summary(product, version, &gone.title),
+                description: with_links("Cancelled: removed from the plan.".to_owned()),
+                url: url.clone(),
+                when,
+                repeat: None,
+                reminder: false,
+                stamp: revisions.last,
+                sequence: revisions.count,
+                last_modified: Some(revisions.last),
+                cancelled: true,
+            });
+        }
+    }
 
     if let (Some(sos), Some(first), Some(last)) = (
         &release.release.scrum_of_scrums,
@@ -202,6 +248,9 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
             }),
             reminder: false,
             stamp: last.timestamp(),
+            sequence: 0,
+            last_modified: None,
+            cancelled: false,
         });
     }
     out.sort_by(|a, b| (a.start(tz), &a.uid).cmp(&(b.start(tz), &b.uid)));
@@ -375,7 +424,10 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     w.begin("VEVENT");
     w.line("UID", &[], &event.uid);
     w.line("DTSTAMP", &[], &ics::utc_date_time(event.stamp));
-    w.line("SEQUENCE", &[], "0");
+    w.line("SEQUENCE", &[], &event.sequence.to_string());
+    if let Some(at) = event.last_modified {
+        w.line("LAST-MODIFIED", &[], &ics::utc_date_time(at));
+    }
     match &event.when {
         EventTime::AllDay(day) => {
             let next = day.tomorrow().unwrap_or(*day);
@@ -408,7 +460,12 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     if let Some(url) = &event.url {
         w.line("URL", &[("VALUE", "URI")], url);
     }
-    w.line("STATUS", &[], "CONFIRMED");
+    let status = if event.cancelled {
+        "CANCELLED"
+    } else {
+        "CONFIRMED"
+    };
+    w.line("STATUS", &[], status);
     // Milestones mark days; only meetings block time in free/busy.
     let busy = event.repeat.is_some();
     w.line("TRANSP", &[], if busy { "OPAQUE" } else { "TRANSPARENT" });

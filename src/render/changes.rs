@@ -238,7 +238,8 @@ pub fn slack(changes: &Changes) -> Vec<Announcement> {
         .collect()
 }
 
-fn announcement(r: &ReleaseChanges) -> String {
+/// The announcement of one release's changes, as mrkdwn (also the `schedule-change` draft).
+pub(crate) fn announcement(r: &ReleaseChanges) -> String {
     let name = escape_slack(&release_name(r));
     let heading = match r.change {
         ReleaseChange::Added => format!("*{name} is planned*"),

@@ -743,6 +743,9 @@ struct DraftContext {
     next_cherry_pick: Option<NextDeadline>,
     /// Every team in the registry.
     teams: Vec<TeamInfo>,
+    /// The `schedule-change` draft's announcement (mrkdwn, escaped): the changes not yet
+    /// announced, or, all announced, every change the history records.
+    schedule_change: Option<String>,
 }
 
 /// mrkdwn from a Markdown field, on one line, for use inside a list item.
@@ -890,8 +893,24 @@ impl DraftContext {
                 .iter()
                 .map(|t| TeamInfo::new(ctx, &t.id))
                 .collect(),
+            schedule_change: (due.kind == DraftKind::ScheduleChange)
+                .then(|| schedule_change_text(ctx, release)),
         }
     }
+}
+
+/// The announcement of the changes the `schedule-change` draft is about, oldest first.
+fn schedule_change_text(ctx: &Context, release: &ReleaseTimeline) -> String {
+    let history = &ctx.timeline.history;
+    let mut changes = crate::plan::unannounced(release.release, history, release.today);
+    if changes.is_empty() {
+        changes = history.of_release(&release.version);
+        changes.reverse();
+    }
+    let milestones = changes.into_iter().map(|e| e.change.clone()).collect();
+    super::changes::announcement(&crate::plan::changes::ReleaseChanges::of(
+        release, milestones,
+    ))
 }
 
 fn candidate_info(

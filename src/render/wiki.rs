@@ -14,11 +14,13 @@ use serde::Serialize;
 use super::markdown::md_url;
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
+use crate::plan::changes::Change;
 use crate::plan::format::{
     days_away, iso_date, iso_date_time_with_zone, iso_date_utc_time, iso_moment, long_date,
     long_moment, month_year, relative_day, short_weekday, time_range_with_zone, time_with_zone,
     weekday, weekday_iso_date, weekday_iso_moment,
 };
+use crate::plan::format::{shift, weekday_date, weekday_moment};
 use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline};
 use crate::policy::AGENDA_WINDOW_DAYS;
 
@@ -141,6 +143,73 @@ struct MagicBox {
     scrum_of_scrums: ScrumOfScrums,
     /// Markdown.
     notes: Option<String>,
+    /// What the plans' git history records, newest first; empty without history.
+    schedule_changes: Vec<ScheduleChangeRow>,
+}
+
+/// One change that landed: when its commit was made, and what it changed.
+#[derive(Serialize)]
+struct ScheduleChangeRow {
+    /// The commit's day, in the release's zone: `Fri 20 Nov 2026`.
+    date: String,
+    title: String,
+    /// `moved`, `renamed` or `removed`.
+    change: &'static str,
+    before: String,
+    now: String,
+    /// How far it moved (`+2 days`); empty for other changes.
+    shift: String,
+}
+
+fn schedule_change_rows(
+    ctx: &Context,
+    r: &ReleaseTimeline,
+    tz: &TimeZone,
+) -> Vec<ScheduleChangeRow> {
+    ctx.timeline
+        .history
+        .of_release(&r.version)
+        .into_iter()
+        .map(|e| {
+            let m = &e.change;
+            let (change, before, now, moved) = match &m.change {
+                Change::Moved {
+                    from,
+                    to,
+                    days,
+                    minutes,
+                } => (
+                    "moved",
+                    weekday_moment(from, tz),
+                    weekday_moment(to, tz),
+                    shift(*days, *minutes),
+                ),
+                Change::Retitled { from } => {
+                    ("renamed", from.clone(), m.title.clone(), String::new())
+                }
+                Change::Removed { when } => (
+                    "removed",
+                    weekday_moment(when, tz),
+                    "cancelled".to_owned(),
+                    String::new(),
+                ),
+                Change::Added { when } => (
+                    "added back",
+                    "cancelled".to_owned(),
+                    weekday_moment(when, tz),
+                    String::new(),
+                ),
+            };
+            ScheduleChangeRow {
+                date: weekday_date(e.at.to_zoned(tz.clone()).date()),
+                title: m.title.clone(),
+                change,
+                before,
+                now,
+                shift: moved,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -481,6 +550,7 @@ impl MagicBox {
             failing,
             scrum_of_scrums,
             notes: release.notes.clone(),
+            schedule_changes: schedule_change_rows(ctx, r, tz),
         }
     }
 }

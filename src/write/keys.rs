@@ -116,6 +116,9 @@ pub struct Keys<'a> {
     pub site_inputs: String,
     /// The fingerprint of every plan file, by path.
     pub plans: BTreeMap<PathBuf, String>,
+    /// The last commit of the plans folder's git history (empty outside git): a new commit
+    /// may change what the history says, so the build looks again.
+    pub history: String,
 }
 
 impl Keys<'_> {
@@ -127,7 +130,8 @@ impl Keys<'_> {
             .text(self.site_url)
             .text(&self.templates)
             .text(&self.site_inputs)
-            .text(if self.site { "site" } else { "no site" });
+            .text(if self.site { "site" } else { "no site" })
+            .text(&self.history);
         for (path, hash) in &self.plans {
             fp.text(&path.to_string_lossy()).text(hash);
         }
@@ -135,8 +139,9 @@ impl Keys<'_> {
     }
 
     /// What one release's files are made from: herald, the site URL, the templates, the two
-    /// registries, its own file and its own view of today.
-    pub fn release(&self, dir: &Path, file: &Path, today: &str) -> String {
+    /// registries, its own file, its own view of today and what the history says of it
+    /// (`ScheduleLog::release_key`).
+    pub fn release(&self, dir: &Path, file: &Path, today: &str, history: &str) -> String {
         let fingerprint_of = |path: &Path| self.plans.get(path).map_or("", String::as_str);
         let mut fp = Fingerprint::default();
         fp.text(HERALD_ID)
@@ -145,7 +150,8 @@ impl Keys<'_> {
             .text(fingerprint_of(&dir.join(crate::load::TEAMS_FILE)))
             .text(fingerprint_of(&dir.join(crate::load::TESTS_FILE)))
             .text(fingerprint_of(file))
-            .text(today);
+            .text(today)
+            .text(history);
         fp.hex()
     }
 

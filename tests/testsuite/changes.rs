@@ -10,6 +10,11 @@ use crate::harness::{Project, run};
 /// Runs git in `dir` with a fixed identity and dates and none of the user's configuration, so
 /// the same steps give the same commits.
 fn git(dir: &Path, args: &[&str]) -> String {
+    git_on(dir, "2026-11-20T10:00:00Z", args)
+}
+
+/// `git` as [`git`], its commits dated `date`.
+fn git_on(dir: &Path, date: &str, args: &[&str]) -> String {
     let out = Command::new("git")
         .args([
             "-c",
@@ -25,8 +30,8 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_AUTHOR_EMAIL", "hisar@example.com")
         .env("GIT_COMMITTER_NAME", "Hisar Balik")
         .env("GIT_COMMITTER_EMAIL", "hisar@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
         .output()
         .expect("git runs");
     assert!(
@@ -466,4 +471,359 @@ fn a_shallow_clone_says_to_fetch_more_history() {
         out.contains("  moved    RC2: Tue 1 Dec → Thu 3 Dec 2026 (+2 days)\n"),
         "{out}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// In `herald build`: the MagicBox, the calendars and the `schedule-change` draft follow the
+// history.
+
+/// `herald build releases --out OUT --no-site --today 2026-11-26` in the project.
+fn build_into(p: &Project, out: &str) -> (i32, String, String) {
+    run(
+        p.root(),
+        &[
+            "build",
+            "releases",
+            "--out",
+            out,
+            "--no-site",
+            "--today",
+            "2026-11-26",
+        ],
+    )
+}
+
+/// The lines of a feed's event with this UID (folded lines joined), from `UID:` to `END:VEVENT`.
+fn event(feed: &str, uid: &str) -> Vec<String> {
+    let unfolded = feed.replace("\r\n ", "");
+    let start = unfolded
+        .find(&format!("UID:{uid}\r\n"))
+        .unwrap_or_else(|| panic!("no event {uid} in\n{unfolded}"));
+    unfolded[start..]
+        .split("\r\n")
+        .take_while(|l| *l != "END:VEVENT")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The values of `property` in an event's lines.
+fn property<'a>(lines: &'a [String], property: &str) -> Vec<&'a str> {
+    lines
+        .iter()
+        .filter_map(|l| l.strip_prefix(&format!("{property}:")))
+        .collect()
+}
+
+#[test]
+fn the_calendar_raises_sequence_only_for_what_changed_and_cancels_what_was_removed() {
+    if !have_git() {
+        return;
+    }
+    let p = changed_repository();
+    let (code, out, err) = build_into(&p, "out");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let feed = crate::harness::read(p.path("out/wiki/releases/1.14.0/1.14.0.ics"));
+    let at = |slug: &str| event(&feed, &format!("1.14.0-{slug}@kyma.herald.invalid"));
+    let facts = |slug: &str| {
+        let e = at(slug);
+        (
+            property(&e, "SEQUENCE").join(""),
+            property(&e, "DTSTAMP").join(""),
+            property(&e, "LAST-MODIFIED").join(""),
+            property(&e, "STATUS").join(""),
+        )
+    };
+    let changed = |seq: &str| {
+        (
+            seq.to_owned(),
+            "20261120T100000Z".to_owned(),
+            "20261120T100000Z".to_owned(),
+            "CONFIRMED".to_owned(),
+        )
+    };
+    assert_eq!(facts("rc2"), changed("1"));
+    assert_eq!(facts("cherry-pick-rc2"), changed("1"));
+    assert_eq!(facts("event-notes"), changed("1"));
+    // Unchanged: as without history, DTSTAMP the event's start.
+    assert_eq!(
+        facts("rc1"),
+        (
+            "0".to_owned(),
+            "20261117T230000Z".to_owned(),
+            String::new(),
+            "CONFIRMED".to_owned()
+        )
+    );
+    // Removed: still in the feed, cancelled, SEQUENCE raised.
+    let gone = at("event-upgrade-test-window");
+    assert_eq!(
+        facts("event-upgrade-test-window"),
+        (
+            "1".to_owned(),
+            "20261120T100000Z".to_owned(),
+            "20261120T100000Z".to_owned(),
+            "CANCELLED".to_owned()
+        )
+    );
+    assert_eq!(
+        property(&gone, "DTSTART;VALUE=DATE"),
+        ["20261202"],
+        "{gone:?}"
+    );
+    assert_eq!(
+        property(&gone, "SUMMARY"),
+        ["Kyma 1.14.0: Upgrade test window"]
+    );
+    // Another release's feed did not change at all.
+    let other = crate::harness::read(p.path("out/wiki/releases/1.15.0/1.15.0.ics"));
+    assert!(!other.contains("SEQUENCE:1") && !other.contains("LAST-MODIFIED"));
+    // The shared feed carries the same events.
+    let all = crate::harness::read(p.path("out/wiki/calendar.ics"));
+    assert_eq!(
+        event(&all, "1.14.0-event-upgrade-test-window@kyma.herald.invalid"),
+        gone
+    );
+    // The same history gives the same bytes.
+    let (code, _, _) = build_into(&p, "again");
+    assert_eq!(code, 0);
+    let first = crate::harness::snapshot(&p.path("out/wiki"));
+    let second = crate::harness::snapshot(&p.path("again/wiki"));
+    assert!(first == second, "two builds of one history differ");
+}
+
+#[test]
+fn a_change_moved_again_counts_twice_and_a_new_commit_renders_its_release_again() {
+    if !have_git() {
+        return;
+    }
+    let p = changed_repository();
+    let (code, out, _) = build_into(&p, "out");
+    assert_eq!(code, 0, "{out}");
+    let (_, out, _) = build_into(&p, "out");
+    assert!(out.starts_with("up to date: 4 releases"), "{out}");
+    p.edit(
+        "releases/1.14.yaml",
+        "      date: 2026-12-03",
+        "      date: 2026-12-04",
+    );
+    git_on(p.root(), "2026-11-24T08:30:00+01:00", &["add", "-A"]);
+    git_on(
+        p.root(),
+        "2026-11-24T08:30:00+01:00",
+        &["commit", "-q", "-m", "RC2 a day later again"],
+    );
+    let (_, out, _) = build_into(&p, "out");
+    assert!(
+        out.starts_with("built 4 releases (1 rendered, 3 unchanged)"),
+        "{out}"
+    );
+    let feed = crate::harness::read(p.path("out/wiki/releases/1.14.0/1.14.0.ics"));
+    let rc2 = event(&feed, "1.14.0-rc2@kyma.herald.invalid");
+    assert_eq!(property(&rc2, "SEQUENCE"), ["2"]);
+    assert_eq!(property(&rc2, "LAST-MODIFIED"), ["20261124T073000Z"]);
+    assert_eq!(property(&rc2, "DTSTAMP"), ["20261124T073000Z"]);
+    // A commit elsewhere in the repository changes nothing.
+    p.write("README.md", "Our release plans.\n");
+    commit(p.root(), "A readme");
+    let (_, out, _) = build_into(&p, "out");
+    assert!(out.starts_with("up to date: 4 releases"), "{out}");
+}
+
+#[test]
+fn the_magicbox_lists_each_change_newest_first() {
+    if !have_git() {
+        return;
+    }
+    let p = changed_repository();
+    p.edit(
+        "releases/1.14.yaml",
+        "cherry_pick_deadline: 2026-11-27T12:00",
+        "cherry_pick_deadline: 2026-11-26T12:00",
+    );
+    git_on(p.root(), "2026-11-21T09:00:00Z", &["add", "-A"]);
+    git_on(
+        p.root(),
+        "2026-11-21T09:00:00Z",
+        &["commit", "-q", "-m", "Pull in the deadline once more"],
+    );
+    let (code, out, _) = build_into(&p, "out");
+    assert_eq!(code, 0, "{out}");
+    let page = crate::harness::read(p.path("out/wiki/releases/1.14.0/magicbox.md"));
+    let start = page.find("## Schedule changes").expect("the section");
+    let end = page.find("## People and channels").unwrap();
+    assert_eq!(
+        &page[start..end],
+        "## Schedule changes
+
+What moved in the plans' git history, newest first, dated by the commit that changed it.
+
+| Committed | Milestone | Change | Before | Now | Moved by |
+| --- | --- | --- | --- | --- | --- |
+| Sat 21 Nov 2026 | Cherry-pick deadline for RC2 | moved | Fri 27 Nov 2026, 12:00 CET | Thu 26 Nov 2026, 12:00 CET | -1 day |
+| Fri 20 Nov 2026 | Release notes ready | renamed | Release notes due | Release notes ready |  |
+| Fri 20 Nov 2026 | RC2 | moved | Tue 1 Dec 2026 | Thu 3 Dec 2026 | +2 days |
+| Fri 20 Nov 2026 | Upgrade test window | removed | Wed 2 Dec 2026 | cancelled |  |
+| Fri 20 Nov 2026 | Cherry-pick deadline for RC2 | moved | Mon 30 Nov 2026, 16:00 CET | Fri 27 Nov 2026, 12:00 CET | -3 days 4 hours |
+
+"
+    );
+    // A release the history did not change has no such section.
+    let other = crate::harness::read(p.path("out/wiki/releases/1.15.0/magicbox.md"));
+    assert!(!other.contains("## Schedule changes"));
+}
+
+#[test]
+fn the_schedule_change_draft_is_due_until_sent_and_again_after_the_next_change() {
+    if !have_git() {
+        return;
+    }
+    let p = changed_repository();
+    let due = |today: &str| {
+        let (code, out, err) = run(p.root(), &["due", "releases", "--today", today]);
+        assert_eq!((code, err.as_str()), (0, ""));
+        out.lines()
+            .filter(|l| l.contains(" schedule-change "))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        due("2026-11-26"),
+        [
+            "Fri 20 Nov 2026 overdue 6 days 1.14.0 schedule-change #kyma-team herald sent 1.14.0 schedule-change --on 2026-11-26"
+        ]
+    );
+    let (code, out, _) = run(
+        p.root(),
+        &["draft", "1.14", "schedule-change", "--today", "2026-11-26"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "*Kyma 1.14.0: the schedule changed*
+
+*Earlier deadlines: act sooner*
+• *Cherry-pick deadline for RC2* is now *Fri 27 Nov 2026, 12:00 CET (11:00 UTC)*, 3 days 4 hours earlier (was Mon 30 Nov 2026, 16:00 CET). Merge your cherry-picks for RC2 before then.
+
+*Moved*
+• *RC2*: Tue 1 Dec → Thu 3 Dec 2026 (+2 days)
+
+*Cancelled*
+• ~Upgrade test window~ (was Wed 2 Dec 2026)
+
+*Renamed*
+• *Release notes ready* (was Release notes due)
+"
+    );
+    let (code, out, _) = run(
+        p.root(),
+        &[
+            "sent",
+            "1.14",
+            "schedule-change",
+            "--on",
+            "2026-11-26",
+            "--dir",
+            "releases",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let text = crate::harness::read(p.path("releases/1.14.yaml"));
+    assert!(text.contains("schedule-change@2026-11-26"), "{text}");
+    commit(p.root(), "Announced");
+    assert!(due("2026-11-26").is_empty());
+    // The next move makes it due again, about that move alone.
+    p.edit(
+        "releases/1.14.yaml",
+        "      date: 2026-12-08",
+        "      date: 2026-12-09",
+    );
+    git_on(p.root(), "2026-11-27T10:00:00Z", &["add", "-A"]);
+    git_on(
+        p.root(),
+        "2026-11-27T10:00:00Z",
+        &["commit", "-q", "-m", "RC3 a day later"],
+    );
+    assert_eq!(
+        due("2026-11-27"),
+        [
+            "Fri 27 Nov 2026 today 1.14.0 schedule-change #kyma-team herald sent 1.14.0 schedule-change --on 2026-11-27"
+        ]
+    );
+    let (_, out, _) = run(
+        p.root(),
+        &["draft", "1.14", "schedule-change", "--today", "2026-11-27"],
+    );
+    assert_eq!(
+        out,
+        "*Kyma 1.14.0: the schedule changed*
+
+*Moved*
+• *RC3*: Tue 8 Dec → Wed 9 Dec 2026 (+1 day)
+"
+    );
+}
+
+#[test]
+fn outside_git_and_in_a_shallow_clone_the_build_says_what_it_could_not_do() {
+    if !have_git() {
+        return;
+    }
+    // Outside git: the build works as always, and says so.
+    let plain = Project::new();
+    let (code, out, err) = build_into(&plain, "out");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        err,
+        "note: releases is not in a git repository: the MagicBox shows no schedule changes, calendar events keep SEQUENCE 0 and no schedule-change draft is made\n"
+    );
+    let feed = crate::harness::read(plain.path("out/wiki/releases/1.14.0/1.14.0.ics"));
+    assert!(!feed.contains("SEQUENCE:1") && !feed.contains("LAST-MODIFIED"));
+    assert!(
+        !plain
+            .path("out/wiki/releases/1.14.0/slack/schedule-change.md")
+            .exists()
+    );
+    // A shallow clone of a history with changes: a note, and the build of what it has.
+    let p = changed_repository();
+    let url = format!("file://{}", p.root().display());
+    git(p.root(), &["clone", "-q", "--depth", "1", &url, "clone"]);
+    let (code, out, err) = run(
+        &p.path("clone"),
+        &[
+            "build",
+            "releases",
+            "--out",
+            "../shallow-out",
+            "--no-site",
+            "--today",
+            "2026-11-26",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        err.starts_with("note: ")
+            && err.contains(" is a shallow clone without the history before ")
+            && err.ends_with(": schedule changes, calendar SEQUENCE and the schedule-change draft count only the changes after it; fetch the history (`git fetch --unshallow`; in GitHub Actions: `fetch-depth: 0` in actions/checkout)\n"),
+        "{err}"
+    );
+    let feed = crate::harness::read(p.path("shallow-out/wiki/releases/1.14.0/1.14.0.ics"));
+    assert!(!feed.contains("SEQUENCE:1"), "{feed}");
+    // With the history fetched, the same clone counts the changes.
+    git(&p.path("clone"), &["fetch", "-q", "--unshallow"]);
+    let (_, _, err) = run(
+        &p.path("clone"),
+        &[
+            "build",
+            "releases",
+            "--out",
+            "../shallow-out",
+            "--no-site",
+            "--today",
+            "2026-11-26",
+        ],
+    );
+    assert_eq!(err, "");
+    let feed = crate::harness::read(p.path("shallow-out/wiki/releases/1.14.0/1.14.0.ics"));
+    let rc2 = event(&feed, "1.14.0-rc2@kyma.herald.invalid");
+    assert_eq!(property(&rc2, "SEQUENCE"), ["1"]);
 }
