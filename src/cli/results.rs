@@ -36,10 +36,10 @@ struct SetArgs {
     /// not-run, passed, failed, blocked or skipped
     status: String,
     /// Who ran the test (the result is recorded whole: without it, a tester written before goes)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tester: Option<String>,
     /// What the tester saw (without it, a note written before goes)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     note: Option<String>,
     #[command(flatten)]
     plans: PlansDirOption,

@@ -48,8 +48,9 @@ pub fn merge(plans: &Plans, copies: &[Copy], force: bool) -> Import {
     let tests: HashMap<&TestId, usize> = plans
         .tests
         .iter()
-        .filter(|t| !release.skip.contains(&t.id))
+        // The index is the test's place in the catalogue (`plans.tests`), skipped ones counted.
         .enumerate()
+        .filter(|(_, t)| !release.skip.contains(&t.id))
         .map(|(i, t)| (&t.id, i))
         .collect();
 
@@ -401,7 +402,9 @@ fn read_copy<'c>(
         });
     }
 
-    let ids: Vec<&str> = tests.keys().map(|t| t.0.as_str()).collect();
+    // Sorted, so that "did you mean" picks the same id on every run.
+    let mut ids: Vec<&str> = tests.keys().map(|t| t.0.as_str()).collect();
+    ids.sort_unstable();
     for row in header_row + 1..grid.cells.len() {
         let id = grid.text(row, id_col).trim();
         if id.is_empty() {

@@ -79,6 +79,8 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<Written> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".to_owned());
     let tmp = target.with_file_name(format!(".{name}.herald-{}.tmp", std::process::id()));
+    // The file replaced keeps its permissions (a plan kept private stays private).
+    let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -86,6 +88,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<Written> {
         .and_then(|mut f| {
             use std::io::Write;
             f.write_all(bytes)?;
+            if let Some(permissions) = permissions {
+                f.set_permissions(permissions)?;
+            }
             f.sync_all()
         })
         .and_then(|()| std::fs::rename(&tmp, &target));
@@ -169,6 +174,20 @@ pub fn list_files(root: &Path) -> io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("1.15.yaml");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(write_file(&path, b"new").unwrap(), Written::Replaced);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 
     #[test]
     fn special_files_are_written_through_and_links_keep_pointing() {

@@ -792,3 +792,16 @@ fn an_import_edits_the_plan_in_place_and_reaches_the_magicbox_and_the_draft() {
     );
     assert!(draft.contains("Done, thank you: Alpha."), "{draft}");
 }
+
+/// A skipped test before others in the catalogue must not shift whose team a change counts
+/// for: the summary names the team of the test that changed.
+#[test]
+fn a_skipped_test_earlier_in_the_catalogue_does_not_shift_the_teams_of_the_summary() {
+    let place = Place::new();
+    place.edit_plan("skip: [b-skipped]", "skip: [a-login, b-skipped]");
+    let mut book = Book::open(&place.export());
+    book.set("b-api", "RC2 Status", "failed");
+    let file = place.put("beta.xlsx", &book.save());
+    let import = place.import(&[file], false);
+    assert_eq!(summary(&import), ["beta rc2: 1 failed"]);
+}
