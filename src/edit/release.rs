@@ -534,10 +534,16 @@ fn verify(
     change(&mut expected);
     let reads = yaml::parse(path, edited).map(|n| Value::of(&n));
     if reads.as_ref().ok() != Some(&expected) {
+        // Point at where the edit began: the first byte it changed.
+        let at = original
+            .bytes()
+            .zip(edited.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
         return Err(refuse(
             path,
             original,
-            0,
+            at,
             "the edited file would not read as asked, so nothing was written".to_owned(),
         ));
     }
