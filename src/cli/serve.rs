@@ -313,14 +313,45 @@ fn respond(root: &Path, target: &str, error: Option<&str>) -> Response {
         path.push("index.html");
     }
     match std::fs::read(&path) {
-        Ok(body) if path.is_file() => Response {
-            status: "200 OK",
-            kind: content_type(&path),
-            body,
-            location: None,
-        },
+        Ok(body) if path.is_file() => {
+            let kind = content_type(&path);
+            let body = match error {
+                Some(e) if kind.starts_with("text/html") => with_banner(body, e),
+                _ => body,
+            };
+            Response {
+                status: "200 OK",
+                kind,
+                body,
+                location: None,
+            }
+        }
         _ => not_found(),
     }
+}
+
+/// An HTML page with why the last build failed at the top of its body, so a reload after a
+/// broken edit does not look like the edit was ignored.
+fn with_banner(body: Vec<u8>, error: &str) -> Vec<u8> {
+    let text = match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => return e.into_bytes(),
+    };
+    let Some(at) = text
+        .find("<body")
+        .and_then(|start| text[start..].find('>').map(|end| start + end + 1))
+    else {
+        return text.into_bytes();
+    };
+    let banner = format!(
+        "\n<div style=\"position:relative;z-index:1000;background:#fdd;color:#000;border-bottom:2px solid #c00;padding:0.5em 1em\"><strong>herald serve: the last build failed; this page is from the build before.</strong><pre style=\"white-space:pre-wrap\">{}</pre></div>\n",
+        escape_html(error)
+    );
+    let mut out = String::with_capacity(text.len() + banner.len());
+    out.push_str(&text[..at]);
+    out.push_str(&banner);
+    out.push_str(&text[at..]);
+    out.into_bytes()
 }
 
 /// The relative path a request names: percent-decoded, `.` and empty parts dropped; `None`
@@ -417,6 +448,17 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_page_says_the_last_build_failed() {
+        let page = b"<html><head></head><body class=\"x\"><p>old</p></body></html>".to_vec();
+        assert_eq!(
+            String::from_utf8(with_banner(page, "1.14.yaml:4:11: error: <bad>")).unwrap(),
+            "<html><head></head><body class=\"x\">\n<div style=\"position:relative;z-index:1000;background:#fdd;color:#000;border-bottom:2px solid #c00;padding:0.5em 1em\"><strong>herald serve: the last build failed; this page is from the build before.</strong><pre style=\"white-space:pre-wrap\">1.14.yaml:4:11: error: &lt;bad&gt;</pre></div>\n<p>old</p></body></html>"
+        );
+        assert_eq!(with_banner(b"no body".to_vec(), "e"), b"no body");
+        assert_eq!(with_banner(vec![0xff, b'<'], "e"), [0xff, b'<']);
     }
 
     #[test]

@@ -152,6 +152,14 @@ fn serves_the_site_and_shows_a_changed_plan_on_the_next_request() {
     let (status, body) = get(server.port, "/releases/1.14.0/magicbox.html");
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(body.contains("Release 1.14.0 “Zeppelin”"), "{body}");
+    assert!(
+        body.contains("<strong>herald serve: the last build failed; this page is from the build before.</strong>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("releases/1.14.yaml:5:9: error: invalid YAML: "),
+        "{body}"
+    );
     let (status, body) = get(server.port, "/no-such-page.html");
     assert_eq!(status, "HTTP/1.1 404 Not Found");
     assert!(body.contains("The last build failed:"), "{body}");
@@ -159,6 +167,17 @@ fn serves_the_site_and_shows_a_changed_plan_on_the_next_request() {
         body.contains("the site still shows the last build that worked"),
         "{body}"
     );
+
+    // Fixed again: the banner goes, and the console says so.
+    edit(
+        &tmp.path().join("releases/1.14.yaml"),
+        "codename: [Zeppelin",
+        "codename: Zeppelin",
+    );
+    let (status, body) = get(server.port, "/releases/1.14.0/magicbox.html");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.contains("Release 1.14.0 “Zeppelin”"), "{body}");
+    assert!(!body.contains("the last build failed"), "{body}");
     drop(server);
     let stderr = read(tmp.path().join("stderr.txt"));
     assert!(
@@ -173,6 +192,10 @@ fn serves_the_site_and_shows_a_changed_plan_on_the_next_request() {
             .count(),
         1,
         "the error is printed once: {stderr}"
+    );
+    assert!(
+        stderr.ends_with("herald: the plans build again; serving the new site\n"),
+        "{stderr}"
     );
 }
 
