@@ -23,6 +23,8 @@ enum Command {
     Check(cli::check::Args),
     /// Render the wiki (MagicBox pages, workbooks, calendars, Slack drafts) and the HTML site
     Build(cli::build::Args),
+    /// Build, serve the site on localhost, and build again when a plan or template changes
+    Serve(cli::serve::Args),
     /// Print a JSON Schema for the plan files, for editor completion and validation
     Schema(cli::schema::Args),
     /// Scaffold a plans folder with commented examples that pass `check`
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(args) => cli::check::run(args),
         Command::Build(args) => cli::build::run(args),
+        Command::Serve(args) => cli::serve::run(args),
         Command::Schema(args) => cli::schema::run(args),
         Command::Init(args) => cli::init::run(args),
         Command::Workbook(args) => cli::workbook::run(args),

@@ -11,6 +11,7 @@ pub mod results;
 pub mod results_import;
 pub mod schema;
 pub mod sent;
+pub mod serve;
 pub mod synth;
 pub mod workbook;
 

@@ -11,6 +11,7 @@ mod harness;
 mod incremental;
 mod output;
 mod results;
+mod serve;
 mod site;
 mod slack;
 mod workbook;
