@@ -3,7 +3,8 @@
 # `herald init --ci github`, commit, `herald check`, `herald build`, then the workflow linter
 # on the workflow init wrote (and check-jsonschema's GitLab CI schema on what
 # `herald init --ci gitlab` writes). Uses HERALD (a herald binary) if set, else builds
-# target/debug/herald (the profile `cargo test` has built already). Skips cleanly when git or cargo is missing.
+# target/debug/herald (the profile `cargo test` has built already). Skips cleanly when git
+# or cargo is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$PWD

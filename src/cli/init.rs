@@ -77,6 +77,12 @@ fn repository(dir: PathBuf, ci: Ci) -> ExitCode {
                     path.display()
                 ));
             }
+            if done.skipped.iter().any(|p| p.starts_with(&dir)) {
+                report.push_str(&format!(
+                    "{} has plans already: none of the example plans was written beside them\n",
+                    dir.display()
+                ));
+            }
             report.push_str(&format!(
                 "next: edit the examples, run `herald check {0}` and `herald build {0}`, then commit\n",
                 dir.display()
