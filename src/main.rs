@@ -27,7 +27,7 @@ enum Command {
     Serve(cli::serve::Args),
     /// Print a JSON Schema for the plan files, for editor completion and validation
     Schema(cli::schema::Args),
-    /// Scaffold a plans folder with commented examples that pass `check`
+    /// Scaffold a plans folder with commented examples that pass `check` (with --ci, a whole plans repository)
     Init(cli::init::Args),
     /// Write the manual-test workbook (.xlsx) of one release
     Workbook(cli::workbook::Args),

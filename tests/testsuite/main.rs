@@ -9,6 +9,7 @@ mod cli;
 mod fuzz;
 mod harness;
 mod incremental;
+mod init;
 mod output;
 mod results;
 mod serve;
