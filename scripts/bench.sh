@@ -14,7 +14,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(small medium large)
 
 cargo build --release --locked --quiet
-bin=$PWD/target/release/herald
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/herald
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 have_time=false

@@ -20,7 +20,7 @@ if [[ -z "${HERALD:-}" ]]; then
         exit 0
     fi
     cargo build --locked --quiet
-    HERALD="$here/target/debug/herald"
+    HERALD="${CARGO_TARGET_DIR:-$here/target}/debug/herald"
 fi
 
 tmp=$(mktemp -d)
