@@ -328,6 +328,15 @@ impl Drop for TempFolder {
 /// the state just before the first of them. Never an error: outside git, without git, or in a
 /// shallow clone that lacks the history, the log is empty (or holds what was fetched) and its
 /// `note` says what could not be read. A commit whose plans fail `check` is passed over.
+/// Every milestone of every release of `project`, as of its `today`, with what the plans' git
+/// history says (schedule changes, the `schedule-change` draft); without history, as
+/// [`Project::plan`].
+pub fn plan_with_history(project: &Project) -> Timeline<'_> {
+    let timeline = project.plan();
+    let log = milestone_log(project.dir(), &timeline, project.today());
+    timeline.with_history(log)
+}
+
 pub fn milestone_log(dir: &Path, timeline: &Timeline, today: Date) -> ScheduleLog {
     let mut log = ScheduleLog::default();
     let lost = "the MagicBox shows no schedule changes, calendar events keep SEQUENCE 0 and no schedule-change draft is made";

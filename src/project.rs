@@ -89,14 +89,6 @@ impl Project {
         crate::plan::plan(&self.checked.plans, self.today)
     }
 
-    /// Every milestone of every release, as of `today`, with what the plans' git history says
-    /// (schedule changes, the `schedule-change` draft); without history, as [`Project::plan`].
-    pub fn plan_with_history(&self) -> Timeline<'_> {
-        let timeline = self.plan();
-        let log = crate::history::milestone_log(&self.dir, &timeline, self.today);
-        timeline.with_history(log)
-    }
-
     /// The embedded templates, overridden by `templates/` beside the plans folder, as `build`
     /// uses them.
     pub fn templates(&self) -> Result<&Templates, TemplateError> {

@@ -34,7 +34,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let timeline = project.plan_with_history();
+    let timeline = herald::history::plan_with_history(&project);
     let ctx = match context(&project, &timeline, args.site.site_url) {
         Ok(c) => c,
         Err(code) => return code,

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let timeline = project.plan_with_history();
+    let timeline = herald::history::plan_with_history(&project);
     let ctx = match context(&project, &timeline, args.site.site_url) {
         Ok(c) => c,
         Err(code) => return code,

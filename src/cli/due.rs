@@ -36,7 +36,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let timeline = project.plan_with_history();
+    let timeline = herald::history::plan_with_history(&project);
     emit(&render(
         &timeline.agenda(until),
         today,

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use super::blockkit::Payload;
 use super::markdown::{escape_markdown, escape_slack, slack_link};
-use super::slack::Payload;
 use crate::diag::escape_text;
 use crate::plan::MilestoneKind;
 use crate::plan::changes::{

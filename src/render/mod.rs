@@ -1,6 +1,7 @@
 //! One module per artifact; each is a pure function of the Timeline, the plans and the
 //! templates, returning the files it makes (paths relative to `OUT/wiki/`).
 
+pub mod blockkit;
 pub mod calendar;
 pub mod changes;
 pub mod markdown;
