@@ -37,6 +37,10 @@ pub enum HistoryError {
     )]
     UnknownRevision { revision: String, top: String },
     #[error(
+        "`{revision}` names a {kind}, not a commit; give a commit, a branch or a tag (`HEAD~1`, `origin/main`, `v1.14-plan`)"
+    )]
+    NotACommit { revision: String, kind: String },
+    #[error(
         "git knows no commit `{revision}`: {top} is a shallow clone, and the commit is not in the history it fetched; fetch it or more history (a branch: `git fetch --depth=1 origin main`; an older commit: `git fetch --deepen=50` or `git fetch --unshallow`; in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
     )]
     Shallow { revision: String, top: String },
@@ -87,13 +91,29 @@ pub fn plans_at(dir: &Path, revision: &str, today: Date) -> Result<Snapshot, His
         Err(e) => return Err(e),
     };
     let prefix = git.run(&["rev-parse", "--show-prefix"])?;
-    let commit = match git.run(&[
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        &format!("{revision}^{{commit}}"),
-    ]) {
+    // The object first, then its commit: `:/message` and `HEAD@{1}` name commits too, and a
+    // tree or blob is told apart from a name git does not know.
+    let commit = match git
+        .run(&["rev-parse", "--verify", "--quiet", revision])
+        .and_then(|object| {
+            git.run(&[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{object}^{{commit}}"),
+            ])
+            .map_err(|_| {
+                let kind = git
+                    .run(&["cat-file", "-t", &object])
+                    .unwrap_or_else(|_| "object".to_owned());
+                HistoryError::NotACommit {
+                    revision: revision.to_owned(),
+                    kind,
+                }
+            })
+        }) {
         Ok(commit) => commit,
+        Err(e @ HistoryError::NotACommit { .. }) => return Err(e),
         Err(HistoryError::Git { .. }) => {
             let shallow = git.run(&["rev-parse", "--is-shallow-repository"])?;
             let (revision, top) = (revision.to_owned(), top.clone());

@@ -426,6 +426,15 @@ fn git_errors_are_clear_and_exit_2() {
             ),
         "{err}"
     );
+    // A revision by commit message names the commit; a tree is not a commit.
+    let (code, out, err) = run(p.root(), &["changes", "releases", "--since", ":/Plans"]);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let (code, _, err) = run(p.root(), &["changes", "releases", "--since", "HEAD^{tree}"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "herald: `HEAD^{tree}` names a tree, not a commit; give a commit, a branch or a tag (`HEAD~1`, `origin/main`, `v1.14-plan`)\n"
+    );
     // Something that would be an option of git.
     let (code, _, err) = run(p.root(), &["changes", "releases", "--since=--output=x"]);
     assert_eq!(code, 2);
