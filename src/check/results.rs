@@ -74,7 +74,7 @@ pub fn missing(plans: &Plans, release: &Release, today: Date) -> Vec<Diagnostic>
                 ),
             )
             .with_help(format!(
-                "record each result under `manual_tests.results.<test>.{}`, or skip the test",
+                "import the teams' workbooks (`herald results import`) or record each result under `manual_tests.results.<test>.{}`, or skip the test",
                 c.name.value
             )),
         );
