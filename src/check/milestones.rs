@@ -12,6 +12,25 @@ pub fn is_reserved(name: &str) -> bool {
     MilestoneId::is_reserved(name)
 }
 
+/// `` `release`, `freeze`, … are other milestones, and ids that start with `event-`, … ``:
+/// the names [`MilestoneId::is_reserved`] refuses, in words.
+fn reserved_help() -> String {
+    let quoted = |names: &[&str]| -> String {
+        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    let (fixed, prefixes) = (MilestoneId::FIXED_SLUGS, MilestoneId::DERIVED_PREFIXES);
+    format!(
+        "{} are other milestones, and ids that start with {} are derived from them; name candidates rc1, rc2, …",
+        quoted(&fixed),
+        quoted(&prefixes).replacen(" and ", " or ", 1)
+    )
+}
+
 pub fn reserved_candidate_names(file: &Path, names: &[Located<String>]) -> Vec<Diagnostic> {
     names
         .iter()
@@ -25,11 +44,7 @@ pub fn reserved_candidate_names(file: &Path, names: &[Located<String>]) -> Vec<D
                     name.value
                 ),
             )
-            .with_help(
-                "`release`, `freeze` and `deadlines-announcement` are other milestones, and ids that \
-                 start with `event-`, `cherry-pick-` or `manual-tests-` are derived from them; name \
-                 candidates rc1, rc2, …",
-            )
+            .with_help(reserved_help())
         })
         .collect()
 }

@@ -25,7 +25,7 @@ impl Meeting {
     /// The slug of the series: the MagicBox's section anchor and, with the version, the
     /// calendar's one recurring event. It names the series, not a meeting: a UID per meeting
     /// would duplicate the events in calendars already subscribed.
-    pub const SERIES_SLUG: &str = "scrum-of-scrums";
+    pub const SERIES_SLUG: &str = MilestoneId::SCRUM_OF_SCRUMS;
     /// Before a meeting's day in its id.
     const SLUG_PREFIX: &str = "sos-";
 

@@ -20,6 +20,8 @@ impl MilestoneId {
     pub const DEADLINES_ANNOUNCEMENT: &str = "deadlines-announcement";
     pub const FREEZE: &str = "freeze";
     pub const RELEASE: &str = "release";
+    /// The Scrum of Scrums series (its calendar UID and MagicBox anchor).
+    pub const SCRUM_OF_SCRUMS: &str = "scrum-of-scrums";
     /// A cherry-pick deadline's slug is this and its candidate's name.
     pub const CHERRY_PICK_PREFIX: &str = "cherry-pick-";
     /// An event's slug is this and its id, or its title made a slug.
@@ -28,10 +30,11 @@ impl MilestoneId {
     /// named with it.
     pub const MANUAL_TESTS_PREFIX: &str = "manual-tests-";
     /// The slugs of the milestones that are not candidates.
-    pub const FIXED_SLUGS: [&str; 3] = [
+    pub const FIXED_SLUGS: [&str; 4] = [
         MilestoneId::RELEASE,
         MilestoneId::FREEZE,
         MilestoneId::DEADLINES_ANNOUNCEMENT,
+        MilestoneId::SCRUM_OF_SCRUMS,
     ];
     /// Prefixes of the slugs derived from other milestones, and of other names derived
     /// from candidates.
@@ -371,6 +374,7 @@ mod tests {
             "release",
             "freeze",
             "deadlines-announcement",
+            "scrum-of-scrums",
             "event-x",
             "cherry-pick-rc1",
             "manual-tests-rc1",
@@ -382,7 +386,7 @@ mod tests {
         }
         assert_eq!(
             MilestoneId::reserved_pattern(),
-            "^(release|freeze|deadlines-announcement|(event|cherry-pick|manual-tests)-.*)$"
+            "^(release|freeze|deadlines-announcement|scrum-of-scrums|(event|cherry-pick|manual-tests)-.*)$"
         );
         let id = MilestoneId::new("1.14.0", "cherry-pick-rc2");
         assert_eq!(
