@@ -15,19 +15,19 @@ pub fn is_reserved(name: &str) -> bool {
 /// `` `release`, `freeze`, … are other milestones, and ids that start with `event-`, … ``:
 /// the names [`MilestoneId::is_reserved`] refuses, in words.
 fn reserved_help() -> String {
-    let quoted = |names: &[&str]| -> String {
+    let quoted = |names: &[&str], last_word: &str| -> String {
         let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         match names.split_last() {
             Some((last, [])) => last.clone(),
-            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            Some((last, rest)) => format!("{} {last_word} {last}", rest.join(", ")),
             None => String::new(),
         }
     };
     let (fixed, prefixes) = (MilestoneId::FIXED_SLUGS, MilestoneId::DERIVED_PREFIXES);
     format!(
         "{} are other milestones, and ids that start with {} are derived from them; name candidates rc1, rc2, …",
-        quoted(&fixed),
-        quoted(&prefixes).replacen(" and ", " or ", 1)
+        quoted(&fixed, "and"),
+        quoted(&prefixes, "or")
     )
 }
 
