@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A new user's first minutes, end to end: in a new git repository outside this tree,
-# `herald init --ci github`, commit, `herald check`, `herald build`, then the workflow linter
-# on the workflow init wrote (and check-jsonschema's GitLab CI schema on what
-# `herald init --ci gitlab` writes). Uses HERALD (a herald binary) if set, else builds
+# `herald init --ci github`, commit, `herald check`, `herald build`, `herald serve` (a plan edit
+# shows on the next request), then the workflow linters on the workflow init wrote (and
+# check-jsonschema's GitLab CI schema on what `herald init --ci gitlab` writes). Uses HERALD (a herald binary) if set, else builds
 # target/debug/herald (the profile `cargo test` has built already). Skips cleanly when git
 # or cargo is missing.
 set -euo pipefail
@@ -36,6 +36,33 @@ git -c user.name="Release Master" -c user.email=rm@example.com commit --quiet -m
 "$HERALD" build
 test -f public/site/index.html || { echo "init-e2e: no public/site/index.html after the build" >&2; exit 1; }
 "$here/scripts/lint-workflows.sh" "$repo/.github/workflows/herald.yml"
+
+# herald serve: the site on a free port, and a plan edit showing on the next request.
+if have curl; then
+    "$HERALD" serve --port 0 >"$tmp/serve.log" 2>&1 &
+    serve_pid=$!
+    trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+    url=""
+    for _ in $(seq 100); do
+        url=$(sed -n 's|.* on \(http://127.0.0.1:[0-9]*/\)$|\1|p' "$tmp/serve.log" | head -n 1)
+        [[ -n $url ]] && break
+        sleep 0.1
+    done
+    [[ -n $url ]] || { echo "init-e2e: herald serve printed no address:" >&2; cat "$tmp/serve.log" >&2; exit 1; }
+    page=$(curl -fsS "$url")
+    grep -q "First light" <<<"$page" ||
+        { echo "init-e2e: $url does not show the example release" >&2; exit 1; }
+    sed -i 's/^codename: First light /codename: Second light/' releases/1.0.yaml
+    page=$(curl -fsS "$url")
+    grep -q "Second light" <<<"$page" ||
+        { echo "init-e2e: $url did not show the edited plan on the next request" >&2; exit 1; }
+    kill "$serve_pid"
+    wait "$serve_pid" 2>/dev/null || true
+    git checkout --quiet releases/1.0.yaml
+    echo "init-e2e: ok: herald serve served the site and rebuilt it after a plan edit"
+else
+    echo "init-e2e: skipped herald serve: curl is not installed"
+fi
 
 gitlab="$tmp/gitlab"
 mkdir "$gitlab"
