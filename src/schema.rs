@@ -1,7 +1,9 @@
 //! JSON Schemas (draft-07, the draft yaml-language-server supports best) of the three kinds of
 //! plan files, so editors complete field names and flag mistakes while the Release Master types.
-//! `herald check` stays the authority: a schema cannot see dates that do not exist or teams
-//! that are not in the registry.
+//! The schema is as strict as `herald check` where JSON Schema can say it: days that exist
+//! (month lengths, 29 February in leap years), times of day, time zones as the list of names
+//! herald knows. `herald check` stays the authority for the rest: teams that are not in the
+//! registry, dates out of order, times a daylight-saving change skips.
 
 use serde_json::{Value, json};
 
@@ -60,11 +62,34 @@ impl FileKind {
 }
 
 const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
-const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
-const TIME_PATTERN: &str =
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
-const MOMENT_PATTERN: &str =
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?$";
+/// A day that exists: each month's length, and 29 February only in leap years (divisible by 4
+/// and not by 100, or by 400), so the editor flags `2026-02-30` and `2026-13-45` as
+/// `herald check` does.
+const DATE_BODY: &str = concat!(
+    "(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])",
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)",
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))",
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)",
+);
+/// A time of day as the loader reads it: hours 00–23, seconds optional (60 is a leap second),
+/// a fraction of a second optional; then optionally an offset (`Z`, `+02`, `+0200`, `+02:00`).
+const TIME_BODY: &str = concat!(
+    "T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::(?:[0-5][0-9]|60)(?:[.,][0-9]{1,9})?)?",
+    "(?:[Zz]|[+-](?:[01][0-9]|2[0-5])(?::?[0-5][0-9](?::?[0-5][0-9])?)?)?",
+);
+
+fn date_pattern() -> String {
+    format!("^{DATE_BODY}$")
+}
+
+fn time_pattern() -> String {
+    format!("^{DATE_BODY}{TIME_BODY}$")
+}
+
+fn moment_pattern() -> String {
+    format!("^{DATE_BODY}(?:{TIME_BODY})?$")
+}
+
 const ONE_LINE_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$";
 const URL_PATTERN: &str = "^https?://[^\\s]+$";
 const VERSION_PATTERN: &str =
@@ -115,7 +140,16 @@ fn value(kind: &shape::Value, description: &str) -> Value {
     let text =
         |description: &str| json!({ "description": description, "type": "string", "minLength": 1 });
     match kind {
-        V::Text | V::Zone => text(description),
+        V::Text => text(description),
+        V::Zone => {
+            // The names the loader accepts, as the zone database spells them (the loader also
+            // takes other cases, with a warning).
+            let zones: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|name| name.to_string())
+                .collect();
+            json!({ "description": description, "type": "string", "enum": zones })
+        }
         V::Line => {
             json!({ "description": description, "type": "string", "minLength": 1, "pattern": ONE_LINE_PATTERN })
         }
@@ -129,14 +163,17 @@ fn value(kind: &shape::Value, description: &str) -> Value {
             name["not"] = json!({ "pattern": MilestoneId::reserved_pattern() });
             name
         }
-        V::Date => pattern(&format!("{description}: a date YYYY-MM-DD"), DATE_PATTERN),
+        V::Date => pattern(
+            &format!("{description}: a date YYYY-MM-DD"),
+            &date_pattern(),
+        ),
         V::Moment => pattern(
             &format!(
                 "{description}: a date YYYY-MM-DD, or a time YYYY-MM-DDTHH:MM in the release's zone or with an offset (Z, +02:00)"
             ),
-            MOMENT_PATTERN,
+            &moment_pattern(),
         ),
-        V::Time => pattern(description, TIME_PATTERN),
+        V::Time => pattern(description, &time_pattern()),
         V::Url => pattern(&format!("{description}: an http(s) URL"), URL_PATTERN),
         V::Version => pattern(description, VERSION_PATTERN),
         V::GitHubLogin => pattern(description, GITHUB_PATTERN),
@@ -145,11 +182,7 @@ fn value(kind: &shape::Value, description: &str) -> Value {
         V::SlackChannel => pattern(description, SLACK_CHANNEL_PATTERN),
         V::SentDraft => pattern(
             description,
-            &format!(
-                "^{}(@{})?$",
-                DraftKind::ID_PATTERN,
-                &DATE_PATTERN[1..DATE_PATTERN.len() - 1]
-            ),
+            &format!("^{}(@{DATE_BODY})?$", DraftKind::ID_PATTERN,),
         ),
         V::Bool => json!({ "description": description, "type": "boolean" }),
         V::Count { min, max } => {

@@ -354,7 +354,17 @@ pub(super) fn warn_clock_change(
 pub(super) fn timezone(r: &mut Reader, node: &Node) -> Option<(TimeZone, String)> {
     let t = r.nonempty(node, "a time zone")?;
     match TimeZone::get(&t.value) {
-        Ok(tz) => Some((tz, t.value)),
+        Ok(tz) => {
+            // The database's lookup ignores case; calendars and the schema do not.
+            if let Some(name) = tz.iana_name().filter(|name| *name != t.value) {
+                r.warning(
+                    t.loc,
+                    format!("time zone `{}` is spelled `{name}`", t.value),
+                )
+                .help = Some(format!("write `{name}`, as calendars and editors expect"));
+            }
+            Some((tz, t.value))
+        }
         Err(_) => {
             let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -25,8 +25,17 @@
 //!   a reminder a day before; a deadline given as a date is an all-day event reminded at 09:00
 //!   the day before. Candidates, the release and plan events are all-day (`DTEND` the next day).
 //! - The Scrum of Scrums is one weekly recurring event whose `DTSTART` carries the release's
-//!   `TZID`, with a `VTIMEZONE` built from the zone's transitions over the years the feed spans,
-//!   so a 10:00 meeting stays at 10:00 local time across daylight-saving changes.
+//!   `TZID`, so a 10:00 meeting stays at 10:00 local time across daylight-saving changes.
+//! - A zone's `VTIMEZONE` comes from the zone data alone: every transition since
+//!   [`ZONE_HISTORY_FROM`], then the zone's yearly rule as `RRULE` observances. Every feed of
+//!   every build holds the same one for a zone, so clients that cache zones by `TZID` across
+//!   feeds (vobject, Radicale) give every feed the right times.
+//! - No `METHOD`: a feed is a snapshot to subscribe to or import (RFC 5545 §3.7.2), not an
+//!   iTIP message. `METHOD:PUBLISH` requires an `ORGANIZER` (RFC 5546; libical, the engine of
+//!   Evolution and KDE, rejects the feed without one), and the plans know no address for the
+//!   Release Master; an organizer would also make Outlook and Evolution show milestones as
+//!   meetings to answer. Subscriptions never read `METHOD`, and Outlook imports a file without
+//!   one as `PUBLISH` ([MS-STANOICAL] V0078), as Google Calendar and Apple Calendar import it.
 
 pub mod ics;
 
@@ -261,21 +270,14 @@ pub fn events(ctx: &Context, release: &ReleaseTimeline) -> Vec<CalendarEvent> {
 pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     let per_release: Vec<Vec<CalendarEvent>> = releases.iter().map(|r| events(ctx, r)).collect();
 
-    // Zone name → (zone, first year, last year) over every timed event written with its TZID.
-    let mut zones: BTreeMap<String, (TimeZone, i16, i16)> = BTreeMap::new();
+    // Every zone a timed event is written in with its TZID; its VTIMEZONE does not depend on
+    // the events, so every feed holds the same one.
+    let mut zones: BTreeMap<&str, &TimeZone> = BTreeMap::new();
     for event in per_release.iter().flatten() {
-        let EventTime::Timed { start, .. } = &event.when else {
-            continue;
-        };
-        if let Some(name) = tzid(start.time_zone()) {
-            let last = event.repeat.as_ref().map_or(start, |r| &r.last);
-            let entry = zones.entry(name.to_owned()).or_insert((
-                start.time_zone().clone(),
-                start.year(),
-                last.year(),
-            ));
-            entry.1 = entry.1.min(start.year());
-            entry.2 = entry.2.max(last.year());
+        if let EventTime::Timed { start, .. } = &event.when
+            && let Some(name) = tzid(start.time_zone())
+        {
+            zones.entry(name).or_insert(start.time_zone());
         }
     }
 
@@ -284,7 +286,8 @@ pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     w.line("VERSION", &[], "2.0");
     w.line("PRODID", &[], PRODID);
     w.line("CALSCALE", &[], "GREGORIAN");
-    w.line("METHOD", &[], "PUBLISH");
+    // No METHOD: a feed is a snapshot to subscribe to or import, not an iTIP message, and
+    // METHOD:PUBLISH would require an ORGANIZER (RFC 5546) that the plans do not have.
     let products: std::collections::BTreeSet<Option<&str>> = releases
         .iter()
         .map(|r| r.release.product.as_deref())
@@ -314,8 +317,8 @@ pub fn feed(ctx: &Context, releases: &[&ReleaseTimeline]) -> String {
     }
     w.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], REFRESH);
     w.line("X-PUBLISHED-TTL", &[], REFRESH);
-    for (name, (tz, from, to)) in &zones {
-        write_vtimezone(&mut w, name, tz, *from, *to);
+    for (name, tz) in &zones {
+        write_vtimezone(&mut w, name, tz);
     }
     for event in per_release.iter().flatten() {
         write_event(&mut w, event);
@@ -485,40 +488,18 @@ fn write_event(w: &mut ics::Writer, event: &CalendarEvent) {
     w.end("VEVENT");
 }
 
-/// A `VTIMEZONE` listing every transition of `tz` from the one in effect on 1 January of
-/// `from_year` to the end of `to_year`: exact for the feed's events, and reproducible since
-/// it depends only on the zone data herald is built with.
-fn write_vtimezone(w: &mut ics::Writer, name: &str, tz: &TimeZone, from_year: i16, to_year: i16) {
-    let at_midnight = |year: i16| {
-        Date::new(year, 1, 1)
-            .ok()
-            .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
-            .map(|z| z.timestamp())
-    };
-    let start = at_midnight(from_year).unwrap_or(Timestamp::MIN);
-    let end = to_year
-        .checked_add(1)
-        .and_then(at_midnight)
-        .unwrap_or(Timestamp::MAX);
-
+/// A `VTIMEZONE` for `tz` that depends on the zone data alone, never on the plans: the
+/// observance in effect on 1 January [`ZONE_HISTORY_FROM`], every transition since then, and
+/// from the year the zone's changes follow a yearly rule one `RRULE` observance per change. Every
+/// feed writes the same component for a zone, so clients that cache zones by `TZID` across feeds
+/// (vobject, Radicale) stay right for every year, and incremental builds need not know which
+/// years other releases use.
+fn write_vtimezone(w: &mut ics::Writer, name: &str, tz: &TimeZone) {
     w.begin("VTIMEZONE");
     w.line("TZID", &[], name);
-    let mut transitions: Vec<(Timestamp, Offset, String, bool)> = tz
-        .preceding(start)
-        .take(1)
-        .chain(tz.following(start).take_while(|t| t.timestamp() < end))
-        .map(|t| {
-            (
-                t.timestamp(),
-                t.offset(),
-                t.abbreviation().to_owned(),
-                t.dst().is_dst(),
-            )
-        })
-        .collect();
-    transitions.sort_by_key(|t| t.0);
+    let transitions = zone_transitions(tz);
     if transitions.is_empty() {
-        let info = tz.to_offset_info(start);
+        let info = tz.to_offset_info(Timestamp::UNIX_EPOCH);
         write_observance(
             w,
             false,
@@ -526,16 +507,208 @@ fn write_vtimezone(w: &mut ics::Writer, name: &str, tz: &TimeZone, from_year: i1
             info.offset(),
             info.offset(),
             info.abbreviation(),
+            None,
         );
     }
-    for (at, to, abbreviation, dst) in &transitions {
-        let from = at
-            .checked_sub(Span::new().seconds(1))
-            .map_or(*to, |before| tz.to_offset(before));
-        let local = at.to_zoned(TimeZone::fixed(from)).datetime();
-        write_observance(w, *dst, local, from, *to, abbreviation);
+    let rules = yearly_rules(&transitions);
+    for t in &transitions {
+        let year = t.local.year();
+        let rrule = match &rules {
+            Some(rules) if year > rules.from => break,
+            Some(rules) if year == rules.from => rules.rrule(t),
+            _ => None,
+        };
+        write_observance(
+            w,
+            t.dst,
+            t.local,
+            t.from,
+            t.to,
+            &t.abbreviation,
+            rrule.as_deref(),
+        );
     }
     w.end("VTIMEZONE");
+}
+
+/// The first year a `VTIMEZONE` describes exactly; earlier times take its first observance.
+pub const ZONE_HISTORY_FROM: i16 = 2000;
+/// How far a zone's transitions are compared with the yearly rules that end its listing.
+const ZONE_RULE_CHECKED_UNTIL: i16 = 2100;
+/// The fewest years a yearly rule must hold to be written as one: a full cycle of the
+/// calendar's weekdays and leap years, so each change has met every day it can fall on.
+const ZONE_RULE_MIN_YEARS: i16 = 28;
+
+/// A change of a zone's offset, with the wall-clock time it happens at (in the old offset).
+#[derive(Debug, Clone)]
+struct Transition {
+    local: jiff::civil::DateTime,
+    from: Offset,
+    to: Offset,
+    abbreviation: String,
+    dst: bool,
+}
+
+impl Transition {
+    /// What repeats when the change is yearly: all but the day of the month.
+    fn yearly_change(&self) -> YearlyChange {
+        YearlyChange {
+            month: self.local.month(),
+            weekday: self.local.weekday(),
+            time: self.local.time(),
+            from: self.from,
+            to: self.to,
+            abbreviation: self.abbreviation.clone(),
+            dst: self.dst,
+        }
+    }
+}
+
+/// The transition in effect on 1 January [`ZONE_HISTORY_FROM`] and every one after it until
+/// [`ZONE_RULE_CHECKED_UNTIL`], in order.
+fn zone_transitions(tz: &TimeZone) -> Vec<Transition> {
+    let at_midnight = |year: i16| {
+        Date::new(year, 1, 1)
+            .ok()
+            .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+    };
+    let start = at_midnight(ZONE_HISTORY_FROM).unwrap_or(Timestamp::MIN);
+    let end = at_midnight(ZONE_RULE_CHECKED_UNTIL).unwrap_or(Timestamp::MAX);
+    let mut out: Vec<(Timestamp, Transition)> = tz
+        .preceding(start)
+        .take(1)
+        .chain(tz.following(start).take_while(|t| t.timestamp() < end))
+        .map(|t| {
+            let at = t.timestamp();
+            let from = at
+                .checked_sub(Span::new().seconds(1))
+                .map_or(t.offset(), |before| tz.to_offset(before));
+            let transition = Transition {
+                local: at.to_zoned(TimeZone::fixed(from)).datetime(),
+                from,
+                to: t.offset(),
+                abbreviation: t.abbreviation().to_owned(),
+                dst: t.dst().is_dst(),
+            };
+            (at, transition)
+        })
+        .collect();
+    out.sort_by_key(|(at, _)| *at);
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+/// A change that happens every year in the same month, on the same weekday, at the same time,
+/// on one of seven consecutive days of the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct YearlyChange {
+    month: i8,
+    weekday: jiff::civil::Weekday,
+    time: jiff::civil::Time,
+    from: Offset,
+    to: Offset,
+    abbreviation: String,
+    dst: bool,
+}
+
+/// The changes every year has from `from` to [`ZONE_RULE_CHECKED_UNTIL`], each with the first
+/// of the seven days of the month it falls on.
+#[derive(Debug)]
+struct YearlyRules {
+    from: i16,
+    changes: Vec<(YearlyChange, i8)>,
+}
+
+impl YearlyRules {
+    /// The `RRULE` of the change `t` is the first of: `BYDAY=2SU` (the second Sunday),
+    /// `BYDAY=-1SU` (the last), or `BYDAY=SA;BYMONTHDAY=24,…,30` (the Saturday on or after
+    /// the 24th), the form fewer clients read.
+    fn rrule(&self, t: &Transition) -> Option<String> {
+        use jiff::civil::Weekday as W;
+        let change = t.yearly_change();
+        let first_day = self
+            .changes
+            .iter()
+            .find(|(c, _)| *c == change)
+            .map(|(_, day)| *day)?;
+        let weekday = match change.weekday {
+            W::Monday => "MO",
+            W::Tuesday => "TU",
+            W::Wednesday => "WE",
+            W::Thursday => "TH",
+            W::Friday => "FR",
+            W::Saturday => "SA",
+            W::Sunday => "SU",
+        };
+        // The month's length when it does not depend on the year.
+        let days = match change.month {
+            2 => None,
+            month => Date::new(2001, month, 1).ok().map(|d| d.days_in_month()),
+        };
+        let by_day = if first_day % 7 == 1 && first_day <= 22 {
+            format!("BYDAY={}{weekday}", first_day / 7 + 1)
+        } else if days == Some(first_day + 6) {
+            format!("BYDAY=-1{weekday}")
+        } else if first_day + 6 <= days.unwrap_or(28) {
+            let month_days: Vec<String> =
+                (first_day..first_day + 7).map(|d| d.to_string()).collect();
+            format!("BYDAY={weekday};BYMONTHDAY={}", month_days.join(","))
+        } else {
+            return None;
+        };
+        Some(format!("FREQ=YEARLY;BYMONTH={};{by_day}", change.month))
+    }
+}
+
+/// The yearly rules the zone's changes follow from some year on, checked year by year up to
+/// [`ZONE_RULE_CHECKED_UNTIL`]; `None` when its changes end before then or follow no such rule
+/// for [`ZONE_RULE_MIN_YEARS`] (the listing then holds every transition).
+fn yearly_rules(transitions: &[Transition]) -> Option<YearlyRules> {
+    let mut by_year: BTreeMap<i16, Vec<(YearlyChange, i8)>> = BTreeMap::new();
+    for t in transitions {
+        by_year
+            .entry(t.local.year())
+            .or_default()
+            .push((t.yearly_change(), t.local.day()));
+    }
+    let mut from = ZONE_RULE_CHECKED_UNTIL - 1;
+    let last = by_year.get(&from)?;
+    let changes: Vec<&YearlyChange> = last.iter().map(|(c, _)| c).collect();
+    let mut days: Vec<(i8, i8)> = last.iter().map(|(_, d)| (*d, *d)).collect();
+    while let Some(year) = by_year.get(&(from - 1)) {
+        let same = year.len() == changes.len()
+            && year.iter().zip(&changes).all(|((c, _), want)| c == *want);
+        let widened: Vec<(i8, i8)> = year
+            .iter()
+            .zip(&days)
+            .map(|((_, d), (lo, hi))| ((*lo).min(*d), (*hi).max(*d)))
+            .collect();
+        if !same || widened.iter().any(|(lo, hi)| hi - lo > 6) {
+            break;
+        }
+        days = widened;
+        from -= 1;
+    }
+    if ZONE_RULE_CHECKED_UNTIL - from < ZONE_RULE_MIN_YEARS {
+        return None;
+    }
+    let rules = YearlyRules {
+        from,
+        changes: changes
+            .into_iter()
+            .cloned()
+            .zip(days.into_iter().map(|(lo, _)| lo))
+            .collect(),
+    };
+    // Every change must have a rule a client can read, or none is written.
+    let first_year: Vec<&Transition> = transitions
+        .iter()
+        .filter(|t| t.local.year() == from)
+        .collect();
+    first_year
+        .iter()
+        .all(|t| rules.rrule(t).is_some())
+        .then_some(rules)
 }
 
 fn write_observance(
@@ -545,10 +718,14 @@ fn write_observance(
     from: Offset,
     to: Offset,
     abbreviation: &str,
+    rrule: Option<&str>,
 ) {
     let kind = if daylight { "DAYLIGHT" } else { "STANDARD" };
     w.begin(kind);
     w.line("DTSTART", &[], &ics::local_date_time(local_start));
+    if let Some(rrule) = rrule {
+        w.line("RRULE", &[], rrule);
+    }
     w.line("TZOFFSETFROM", &[], &ics::utc_offset(from));
     w.line("TZOFFSETTO", &[], &ics::utc_offset(to));
     w.text("TZNAME", abbreviation);
@@ -620,29 +797,34 @@ mod tests {
         assert_eq!(tzid(&TimeZone::fixed(Offset::constant(2))), None);
     }
 
-    #[test]
-    fn berlin_2026_has_both_changes_and_the_one_before() {
+    fn vtimezone(name: &str) -> String {
         let mut w = ics::Writer::new();
-        let tz = TimeZone::get("Europe/Berlin").unwrap();
-        write_vtimezone(&mut w, "Europe/Berlin", &tz, 2026, 2026);
-        let out = w.finish();
+        let tz = TimeZone::get(name).unwrap();
+        write_vtimezone(&mut w, name, &tz);
+        w.finish()
+    }
+
+    #[test]
+    fn berlin_is_the_change_before_2000_then_its_yearly_rule() {
         let expected = [
             "BEGIN:VTIMEZONE",
             "TZID:Europe/Berlin",
             "BEGIN:STANDARD",
-            "DTSTART:20251026T030000",
+            "DTSTART:19991031T030000",
             "TZOFFSETFROM:+0200",
             "TZOFFSETTO:+0100",
             "TZNAME:CET",
             "END:STANDARD",
             "BEGIN:DAYLIGHT",
-            "DTSTART:20260329T020000",
+            "DTSTART:20000326T020000",
+            "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
             "TZOFFSETFROM:+0100",
             "TZOFFSETTO:+0200",
             "TZNAME:CEST",
             "END:DAYLIGHT",
             "BEGIN:STANDARD",
-            "DTSTART:20261025T030000",
+            "DTSTART:20001029T030000",
+            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
             "TZOFFSETFROM:+0200",
             "TZOFFSETTO:+0100",
             "TZNAME:CET",
@@ -651,14 +833,111 @@ mod tests {
         ]
         .join("\r\n")
             + "\r\n";
-        assert_eq!(out, expected);
+        assert_eq!(vtimezone("Europe/Berlin"), expected);
+    }
+
+    #[test]
+    fn new_york_lists_its_changes_until_the_2007_rule() {
+        let out = vtimezone("America/New_York");
+        let starts: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("DTSTART:"))
+            .collect();
+        assert_eq!(starts.len(), 1 + 7 * 2 + 2, "{out}");
+        assert_eq!(starts[0], "19991031T020000");
+        assert_eq!(starts[1], "20000402T020000");
+        assert_eq!(starts[14], "20061029T020000");
+        assert_eq!(&starts[15..], ["20070311T020000", "20071104T020000"]);
+        let rules: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("RRULE:"))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+                "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU"
+            ]
+        );
+    }
+
+    #[test]
+    fn zones_without_changes_since_2000_keep_the_last_one() {
+        let out = vtimezone("Asia/Tokyo");
+        assert_eq!(out.matches("BEGIN:STANDARD").count(), 1, "{out}");
+        assert!(!out.contains("RRULE"));
+        assert!(out.contains("TZOFFSETTO:+0900"));
+    }
+
+    /// The day an `RRULE` of [`YearlyRules::rrule`] gives in `year`, computed here from its text.
+    fn rule_day(rrule: &str, year: i16) -> Date {
+        let parts: BTreeMap<&str, &str> = rrule
+            .split(';')
+            .map(|kv| kv.split_once('=').unwrap())
+            .collect();
+        let month: i8 = parts["BYMONTH"].parse().unwrap();
+        let by_day = parts["BYDAY"];
+        let (week, weekday) = by_day.split_at(by_day.len() - 2);
+        let days: Vec<i8> = match (parts.get("BYMONTHDAY"), week) {
+            (Some(list), "") => list.split(',').map(|d| d.parse().unwrap()).collect(),
+            (None, "-1") => {
+                let last = Date::new(year, month, 1).unwrap().days_in_month();
+                (last - 6..=last).collect()
+            }
+            (None, n) => {
+                let n: i8 = n.parse().unwrap();
+                (7 * (n - 1) + 1..=7 * n).collect()
+            }
+            other => panic!("{other:?}"),
+        };
+        let names = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+        let matching: Vec<Date> = days
+            .iter()
+            .map(|&d| Date::new(year, month, d).unwrap())
+            .filter(|d| names[d.weekday().to_monday_zero_offset() as usize] == weekday)
+            .collect();
+        assert_eq!(matching.len(), 1, "{rrule} in {year}");
+        matching[0]
+    }
+
+    /// Every zone herald knows: the yearly rules give exactly the zone's own transitions up to
+    /// [`ZONE_RULE_CHECKED_UNTIL`], and the listing before them stays small.
+    #[test]
+    fn every_known_zone_is_exact_and_small() {
+        let mut with_rules = 0;
+        for name in jiff::tz::db().available() {
+            let tz = TimeZone::get(name.as_str()).unwrap();
+            let transitions = zone_transitions(&tz);
+            let rules = yearly_rules(&transitions);
+            if let Some(rules) = &rules {
+                with_rules += 1;
+                let first: Vec<(&Transition, String)> = transitions
+                    .iter()
+                    .filter(|t| t.local.year() == rules.from)
+                    .map(|t| (t, rules.rrule(t).unwrap()))
+                    .collect();
+                for t in transitions.iter().filter(|t| t.local.year() >= rules.from) {
+                    let (_, rrule) = first
+                        .iter()
+                        .find(|(f, _)| f.yearly_change() == t.yearly_change())
+                        .unwrap_or_else(|| panic!("{name}: no rule for {t:?}"));
+                    assert_eq!(rule_day(rrule, t.local.year()), t.local.date(), "{name}");
+                }
+            }
+            let listed = transitions
+                .iter()
+                .filter(|t| rules.as_ref().is_none_or(|r| t.local.year() <= r.from))
+                .count();
+            assert!(listed <= 300, "{name}: {listed} observances");
+        }
+        assert!(with_rules > 100, "{with_rules} zones with yearly rules");
     }
 
     #[test]
     fn a_zone_without_changes_gets_one_standard_observance() {
         let mut w = ics::Writer::new();
         let tz = TimeZone::fixed(Offset::constant(5));
-        write_vtimezone(&mut w, "Fixed", &tz, 2026, 2026);
+        write_vtimezone(&mut w, "Fixed", &tz);
         let out = w.finish();
         assert!(out.contains("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0500\r\nTZOFFSETTO:+0500\r\n"));
     }

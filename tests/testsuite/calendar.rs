@@ -490,7 +490,8 @@ fn feed_headers_say_what_the_feed_is() {
         shared.prop("PRODID").as_deref(),
         Some("-//herald//release calendar//EN")
     );
-    assert_eq!(shared.prop("METHOD").as_deref(), Some("PUBLISH"));
+    // A snapshot to subscribe to, not an iTIP message: no METHOD, so no ORGANIZER is owed.
+    assert_eq!(shared.prop("METHOD"), None);
     assert_eq!(
         shared.prop("X-WR-CALNAME").as_deref(),
         Some("Kyma release calendar")
@@ -536,26 +537,10 @@ fn feed_headers_say_what_the_feed_is() {
 }
 
 /// The offset the feed's own VTIMEZONE gives for a local time, resolved here without jiff's
-/// zone data: the latest observance that started before the instant wins.
+/// zone data: the latest onset before the instant wins; an observance with a yearly `RRULE`
+/// (`BYMONTH`, and `BYDAY` with an ordinal or with `BYMONTHDAY`) has an onset every year.
 fn offset_from_vtimezone(vtz: &Component, local: DateTime) -> i32 {
-    let parse_offset = |s: &str| -> i32 {
-        let sign = if s.starts_with('-') { -1 } else { 1 };
-        let h: i32 = s[1..3].parse().unwrap();
-        let m: i32 = s[3..5].parse().unwrap();
-        sign * (h * 3600 + m * 60)
-    };
-    let mut onsets: Vec<(Timestamp, i32)> = vtz
-        .components
-        .iter()
-        .map(|obs| {
-            let start: DateTime = parse_local(&prop(obs, "DTSTART").unwrap());
-            let from = parse_offset(&prop(obs, "TZOFFSETFROM").unwrap());
-            let to = parse_offset(&prop(obs, "TZOFFSETTO").unwrap());
-            (utc_of(start, from), to)
-        })
-        .collect();
-    onsets.sort();
-    // Try the offset in force before and after each onset: the right one maps back to itself.
+    let onsets = vtimezone_onsets(vtz, local.year() + 1);
     let mut offset = onsets.first().map(|o| o.1).unwrap();
     for (onset, to) in &onsets {
         if utc_of(local, *to) >= *onset {
@@ -563,6 +548,79 @@ fn offset_from_vtimezone(vtz: &Component, local: DateTime) -> i32 {
         }
     }
     offset
+}
+
+/// The offset the feed's own VTIMEZONE gives at an instant.
+fn offset_at_instant(vtz: &Component, at: Timestamp) -> i32 {
+    let year = at.to_zoned(jiff::tz::TimeZone::UTC).year();
+    let onsets = vtimezone_onsets(vtz, year + 1);
+    let mut offset = onsets.first().map(|o| o.1).unwrap();
+    for (onset, to) in &onsets {
+        if at >= *onset {
+            offset = *to;
+        }
+    }
+    offset
+}
+
+/// Every onset of a VTIMEZONE's observances up to the end of `until_year`, in order, with the
+/// offset it starts.
+fn vtimezone_onsets(vtz: &Component, until_year: i16) -> Vec<(Timestamp, i32)> {
+    let parse_offset = |s: &str| -> i32 {
+        let sign = if s.starts_with('-') { -1 } else { 1 };
+        let h: i32 = s[1..3].parse().unwrap();
+        let m: i32 = s[3..5].parse().unwrap();
+        sign * (h * 3600 + m * 60)
+    };
+    let mut onsets: Vec<(Timestamp, i32)> = Vec::new();
+    for obs in &vtz.components {
+        let start: DateTime = parse_local(&prop(obs, "DTSTART").unwrap());
+        let from = parse_offset(&prop(obs, "TZOFFSETFROM").unwrap());
+        let to = parse_offset(&prop(obs, "TZOFFSETTO").unwrap());
+        onsets.push((utc_of(start, from), to));
+        let Some(rule) = prop(obs, "RRULE") else {
+            continue;
+        };
+        for year in start.year() + 1..=until_year {
+            let day = yearly_rule_day(&rule, year);
+            onsets.push((utc_of(day.to_datetime(start.time()), from), to));
+        }
+    }
+    onsets.sort();
+    onsets
+}
+
+/// The day a VTIMEZONE observance's yearly `RRULE` gives in `year`.
+fn yearly_rule_day(rule: &str, year: i16) -> Date {
+    let parts: std::collections::BTreeMap<&str, &str> = rule
+        .split(';')
+        .map(|kv| kv.split_once('=').unwrap())
+        .collect();
+    assert_eq!(parts["FREQ"], "YEARLY", "{rule}");
+    let month: i8 = parts["BYMONTH"].parse().unwrap();
+    let by_day = parts["BYDAY"];
+    let (ordinal, weekday) = by_day.split_at(by_day.len() - 2);
+    let weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+        .iter()
+        .position(|d| *d == weekday)
+        .unwrap_or_else(|| panic!("{rule}"));
+    let in_month = Date::new(year, month, 1).unwrap().days_in_month();
+    let days: Vec<i8> = match (parts.get("BYMONTHDAY"), ordinal) {
+        (Some(list), "") => list.split(',').map(|d| d.parse().unwrap()).collect(),
+        (None, "-1") => (in_month - 6..=in_month).collect(),
+        (None, n) => {
+            let n: i8 = n.parse().unwrap();
+            (7 * (n - 1) + 1..=7 * n).collect()
+        }
+        _ => panic!("unexpected rule {rule}"),
+    };
+    let found: Vec<Date> = days
+        .into_iter()
+        .filter_map(|d| Date::new(year, month, d).ok())
+        .filter(|d| d.weekday().to_monday_zero_offset() as usize == weekday)
+        .collect();
+    assert_eq!(found.len(), 1, "{rule} in {year}");
+    found[0]
 }
 
 fn parse_local(s: &str) -> DateTime {
@@ -710,58 +768,125 @@ fn the_recurrence_matches_the_timeline_meeting_by_meeting() {
 }
 
 #[test]
-fn vtimezone_covers_the_years_of_the_release() {
+fn every_feed_holds_the_same_full_vtimezone_per_zone() {
     let all = feeds(&example(), TODAY, None);
-    let shared = parse(feed(&all, paths::CALENDAR_ICS));
-    let berlin = shared
-        .timezones()
-        .into_iter()
-        .find(|z| prop(z, "TZID").as_deref() == Some("Europe/Berlin"))
-        .unwrap();
-    let onsets: Vec<(String, String, String, String)> = berlin
-        .components
-        .iter()
-        .map(|o| {
-            (
-                o.name.as_str().to_owned(),
-                prop(o, "DTSTART").unwrap(),
-                prop(o, "TZOFFSETTO").unwrap(),
-                prop(o, "TZNAME").unwrap(),
-            )
-        })
-        .collect();
-    let want = [
-        ("STANDARD", "20251026T030000", "+0100", "CET"),
-        ("DAYLIGHT", "20260329T020000", "+0200", "CEST"),
-        ("STANDARD", "20261025T030000", "+0100", "CET"),
-    ];
-    let want: Vec<(String, String, String, String)> = want
-        .iter()
-        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
-        .collect();
-    assert_eq!(onsets, want);
-
-    // 1.15.0 runs from December 2026 into 2027: New York's changes of both years.
-    let new_york = shared
-        .timezones()
-        .into_iter()
-        .find(|z| prop(z, "TZID").as_deref() == Some("America/New_York"))
-        .unwrap();
-    let starts: Vec<String> = new_york
-        .components
-        .iter()
-        .map(|o| prop(o, "DTSTART").unwrap())
-        .collect();
+    // Zone → the VTIMEZONE's lines, from every feed that has it.
+    let mut seen: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+    for (path, text) in &all {
+        let unfolded = unfold(text);
+        let mut lines = unfolded.split("\r\n");
+        while let Some(line) = lines.next() {
+            if line != "BEGIN:VTIMEZONE" {
+                continue;
+            }
+            let body: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| *l != "END:VTIMEZONE")
+                .collect();
+            let tzid = body[0].strip_prefix("TZID:").unwrap().to_owned();
+            seen.entry(tzid)
+                .or_default()
+                .push((path.clone(), body.join("\n")));
+        }
+    }
     assert_eq!(
-        starts,
-        [
-            "20251102T020000",
-            "20260308T020000",
-            "20261101T020000",
-            "20270314T020000",
-            "20271107T020000",
-        ]
+        seen.keys().collect::<Vec<_>>(),
+        ["America/New_York", "Europe/Berlin"]
     );
+    // calendar.ics and 1.13.0, 1.14.0 (Berlin); calendar.ics and 1.15.0 (New York).
+    assert_eq!(seen["Europe/Berlin"].len(), 3);
+    assert_eq!(seen["America/New_York"].len(), 2);
+    for (zone, copies) in &seen {
+        for (path, body) in copies {
+            assert_eq!(
+                body, &copies[0].1,
+                "{zone} in {path} differs from {}",
+                copies[0].0
+            );
+        }
+    }
+
+    // The zone's yearly rules: Berlin since 1996, New York since 2007.
+    let shared = parse(feed(&all, paths::CALENDAR_ICS));
+    let zone = |name: &str| {
+        shared
+            .timezones()
+            .into_iter()
+            .find(|z| prop(z, "TZID").as_deref() == Some(name))
+            .unwrap()
+    };
+    let rules = |name: &str| -> Vec<(String, String, String)> {
+        zone(name)
+            .components
+            .iter()
+            .filter(|o| o.find_prop("RRULE").is_some())
+            .map(|o| {
+                (
+                    o.name.as_str().to_owned(),
+                    prop(o, "DTSTART").unwrap(),
+                    prop(o, "RRULE").unwrap(),
+                )
+            })
+            .collect()
+    };
+    let owned = |rows: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        rows.iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        rules("Europe/Berlin"),
+        owned(&[
+            (
+                "DAYLIGHT",
+                "20000326T020000",
+                "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"
+            ),
+            (
+                "STANDARD",
+                "20001029T030000",
+                "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"
+            ),
+        ])
+    );
+    assert_eq!(
+        rules("America/New_York"),
+        owned(&[
+            (
+                "DAYLIGHT",
+                "20070311T020000",
+                "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU"
+            ),
+            (
+                "STANDARD",
+                "20071104T020000",
+                "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU"
+            ),
+        ])
+    );
+
+    // Read with this test's own resolver, each VTIMEZONE gives the zone's offset an hour before
+    // and after every change from 2000 to 2060, and at noon on the 1st of every month.
+    for name in ["Europe/Berlin", "America/New_York"] {
+        let vtz = zone(name);
+        let tz = jiff::tz::TimeZone::get(name).unwrap();
+        let start: Timestamp = "2000-01-01T00:00:00Z".parse().unwrap();
+        let end: Timestamp = "2060-01-01T00:00:00Z".parse().unwrap();
+        let mut instants: Vec<Timestamp> = Vec::new();
+        for t in tz.following(start).take_while(|t| t.timestamp() < end) {
+            instants.push(t.timestamp() - Span::new().hours(1));
+            instants.push(t.timestamp() + Span::new().hours(1));
+        }
+        let mut day = jiff::civil::date(2000, 1, 1);
+        while day.year() < 2060 {
+            instants.push(tz.to_timestamp(day.at(12, 0, 0, 0)).unwrap());
+            day = day.checked_add(Span::new().months(1)).unwrap();
+        }
+        for at in instants {
+            let want = tz.to_offset(at).seconds();
+            assert_eq!(offset_at_instant(vtz, at), want, "{name} at {at}");
+        }
+    }
 }
 
 #[test]

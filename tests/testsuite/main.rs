@@ -12,6 +12,7 @@ mod incremental;
 mod init;
 mod output;
 mod results;
+mod schema;
 mod serve;
 mod site;
 mod slack;
