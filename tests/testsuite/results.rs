@@ -821,3 +821,61 @@ fn a_skipped_test_earlier_in_the_catalogue_does_not_shift_the_teams_of_the_summa
     let import = place.import(&[file], false);
     assert_eq!(summary(&import), ["beta rc2: 1 failed"]);
 }
+
+/// The header is found by its text below the title and instruction rows, so a copy whose
+/// team deleted the instruction, or added rows above the table, imports the same results.
+#[test]
+fn the_header_is_found_wherever_rows_above_the_table_were_added_or_removed() {
+    let place = Place::new();
+    let export = place.export();
+    let mut book = Book::open(&export);
+    assert_eq!(
+        book.header_row(),
+        2,
+        "title and instruction, groups, header"
+    );
+    assert!(book.tests()[0][0].starts_with("Manual tests of release 2.0.0"));
+
+    let mut without = filled(&export);
+    without.tests().remove(0);
+    let mut with_more = filled(&export);
+    let width = with_more.tests()[0].len();
+    for _ in 0..2 {
+        with_more
+            .tests()
+            .insert(0, vec!["our notes".to_owned(); width]);
+    }
+    for (name, copy, status_cell) in [
+        ("without.xlsx", &without, "Tests!G4"),
+        ("more.xlsx", &with_more, "Tests!G7"),
+    ] {
+        let file = place.put(name, &copy.save());
+        let import = place.import(&[file], false);
+        assert_eq!(place.findings(&import), Vec::<String>::new(), "{name}");
+        assert_eq!(edits(&import), FILLED_EDITS, "{name}");
+        assert_eq!(
+            import.changes[0].cell, status_cell,
+            "{name}: a-logs RC2 Status"
+        );
+    }
+
+    // The untouched export reads its results where the layout put them: RC1 right after the
+    // title, every candidate's status, tester and note side by side.
+    let header = &book.tests()[2];
+    assert_eq!(
+        header[..9],
+        [
+            "ID",
+            "Team",
+            "Title",
+            "RC1 Status",
+            "RC1 Tester",
+            "RC1 Note",
+            "RC2 Status",
+            "RC2 Tester",
+            "RC2 Note"
+        ]
+    );
+    let file = place.put("untouched.xlsx", &export);
+    assert!(place.import(&[file], false).edits.is_empty());
+}
