@@ -3,7 +3,11 @@
 # formula recalculated on load, and compares each sheet, exported as CSV, with the expected
 # values. A second copy has every cached formula result replaced by 999, so only a real
 # recalculation of the Summary and Teams formulas gives the expected counts.
-# Skips (exit 0) when LibreOffice or python3 is not installed.
+# Then prints the example release's workbook (releases/, 1.14.0) to PDF and checks the pages
+# with scripts/check-workbook-pdf.py: Tests at most two pages wide, every column printed,
+# text of a legible size, no two words overlapping (rows tall enough for their wrapped text).
+# Skips (exit 0) when LibreOffice or python3 is not installed; the PDF check skips when
+# pdftotext or openpyxl is missing. KEEP_PDF=DIR keeps the PDF there, to look at the pages.
 set -euo pipefail
 
 soffice=$(command -v soffice || command -v libreoffice || true)
@@ -70,3 +74,29 @@ if [ "$failed" -ne 0 ]; then
   exit 1
 fi
 echo "ok: LibreOffice opens the workbook and recalculates the expected values (3 sheets, fresh and stale copies)"
+
+if ! command -v pdftotext >/dev/null; then
+  echo "skipped: the printed pages (pdftotext, from poppler-utils, not installed)"
+  exit 0
+fi
+if ! python3 -c "import openpyxl" 2>/dev/null; then
+  echo "skipped: the printed pages (python3 openpyxl not installed)"
+  exit 0
+fi
+cargo run --quiet --manifest-path "$root/Cargo.toml" -- \
+  workbook 1.14.0 --dir "$root/releases" --today 2026-11-26 -o "$work/example.xlsx" >/dev/null
+timeout 180 "$soffice" -env:UserInstallation="file://$profile" --headless \
+  --convert-to pdf --outdir "$work/pdf" "$work/example.xlsx" >/dev/null 2>&1
+if [ ! -f "$work/pdf/example.pdf" ]; then
+  echo "FAIL: LibreOffice did not print the example workbook to PDF"
+  exit 1
+fi
+if [ -n "${KEEP_PDF:-}" ]; then
+  mkdir -p "$KEEP_PDF" && cp "$work/pdf/example.pdf" "$work/example.xlsx" "$KEEP_PDF/"
+fi
+if ! report=$(python3 "$root/scripts/check-workbook-pdf.py" "$work/example.xlsx" "$work/pdf/example.pdf"); then
+  echo "$report"
+  echo "FAIL: the example workbook does not print well"
+  exit 1
+fi
+echo "ok: LibreOffice prints the example workbook legibly: $report"

@@ -138,6 +138,16 @@ impl<'p> ReleaseTimeline<'p> {
         )
     }
 
+    /// Index of the candidate under test on `today`: the last one out by then, or the first
+    /// before any is (the workbook highlights its columns).
+    pub fn tested_candidate(&self) -> usize {
+        let candidates = &self.release.schedule.candidates;
+        candidates
+            .iter()
+            .rposition(|c| c.date.value <= self.today)
+            .unwrap_or(0)
+    }
+
     /// The candidate the test environment serves first: the first one on or after its ready
     /// day (the last candidate when it is ready later than all).
     pub fn environment_candidate(&self) -> Option<&'p Candidate> {

@@ -52,13 +52,14 @@ impl Status {
         }
     }
 
-    /// The fill and font colour of a cell holding it, when it stands out (workbook).
-    pub fn cell_colours(self) -> Option<(&'static str, &'static str)> {
+    /// The fill and font colour of a cell holding it (workbook): every status has its own.
+    pub fn cell_colours(self) -> (&'static str, &'static str) {
         match self {
-            Status::Passed => Some(("C6EFCE", "006100")),
-            Status::Failed => Some(("FFC7CE", "9C0006")),
-            Status::Blocked => Some(("FFEB9C", "9C5700")),
-            Status::NotRun | Status::Skipped => None,
+            Status::Passed => ("C6EFCE", "006100"),
+            Status::Failed => ("FFC7CE", "9C0006"),
+            Status::Blocked => ("FFEB9C", "9C5700"),
+            Status::Skipped => ("D9D2E9", "3F3151"),
+            Status::NotRun => ("EDEDED", "595959"),
         }
     }
 }

@@ -1,6 +1,12 @@
 //! The manual-test workbook of a release (.xlsx): the sheet "Tests" that teams fill in, a
 //! "Summary" whose counts are live formulas, and "Teams". Text from the plan is always written
 //! as text with a quote prefix, so it stays text even after a user edits the cell.
+//!
+//! Tests reads left to right as a tester works: which test (ID, team, title), then each
+//! candidate's status, tester and note, the candidate under test highlighted, then how to
+//! test it. Wrapped rows get heights that fit their text ([`fit`]); every sheet prints
+//! landscape, fitted to the page width. Formulas use A1 ranges (`Tests!$B$4:$B$12`), which
+//! every spreadsheet parses, with the Timeline's counts as cached values.
 
 use rust_xlsxwriter::{
     ColNum, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation,
@@ -9,6 +15,7 @@ use rust_xlsxwriter::{
     XlsxError, column_number_to_name,
 };
 
+pub mod fit;
 pub mod record;
 
 use super::markdown::{is_safe_url, to_plain};
@@ -26,26 +33,28 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 /// Ends a cell that was cut to Excel's limit.
 pub const TRUNCATION_MARKER: &str = "… [truncated]";
 
-/// The columns of "Tests" before the candidate groups: header and width.
-pub const TEST_COLUMNS: [(&str, f64); 9] = [
-    ("ID", 26.0),
-    ("Team", 12.0),
-    ("Team name", 20.0),
-    ("Area", 18.0),
-    ("Title", 40.0),
-    ("Steps", 60.0),
-    ("Expected result", 40.0),
-    ("Blocking", 10.0),
-    ("Issue", 40.0),
-];
+/// The columns of "Tests" before the candidate groups, which say what test a row is: header
+/// and width.
+pub const LEAD_COLUMNS: [(&str, f64); 3] = [("ID", 22.0), ("Team", 12.0), ("Title", 30.0)];
 /// The columns of each candidate's group in "Tests": header suffix and width.
 pub const CANDIDATE_COLUMNS: [(&str, f64); 3] =
-    [("Status", 12.0), ("Tester", 16.0), ("Note", 36.0)];
+    [("Status", 12.0), ("Tester", 14.0), ("Note", 24.0)];
+/// The columns of "Tests" after the candidate groups: how to test, and the rest.
+pub const DETAIL_COLUMNS: [(&str, f64); 6] = [
+    ("Steps", 44.0),
+    ("Expected result", 30.0),
+    ("Blocking", 10.0),
+    ("Area", 12.0),
+    ("Team name", 14.0),
+    ("Issue", 24.0),
+];
+/// The header of the test id column, by which rows are read back.
+pub const ID_HEADER: &str = LEAD_COLUMNS[0].0;
 /// The header of the results table in "Summary".
 pub const SUMMARY_COLUMNS: [&str; 10] = [
+    "Candidate",
     "Team",
     "Team name",
-    "Candidate",
     "Total",
     "Passed",
     "Failed",
@@ -54,6 +63,9 @@ pub const SUMMARY_COLUMNS: [&str; 10] = [
     "Skipped",
     "Done %",
 ];
+const SUMMARY_WIDTHS: [f64; 10] = [16.0, 24.0, 22.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0];
+/// Row of the header of the Summary's counts, below the title.
+const SUMMARY_HEADER_ROW: RowNum = 2;
 pub const TEAMS_COLUMNS: [(&str, f64); 5] = [
     ("Team", 16.0),
     ("Name", 20.0),
@@ -62,14 +74,25 @@ pub const TEAMS_COLUMNS: [(&str, f64); 5] = [
     ("Tests in this release", 20.0),
 ];
 
-/// The name of the tests table, which the Summary and Teams formulas refer to.
+/// The name of the tests table, for filtering and sorting (formulas use A1 ranges).
 const TESTS_TABLE: &str = "ManualTests";
 
-/// Row of the candidate group labels above the table in "Tests".
-const GROUP_ROW: RowNum = 0;
+/// Row of the instruction for testers, at the top of "Tests".
+const INSTRUCTION_ROW: RowNum = 0;
+/// Row of the title and the candidate group labels above the table in "Tests".
+const GROUP_ROW: RowNum = 1;
 /// Row of the table header in "Tests"; data starts on the next row.
-const HEADER_ROW: RowNum = 1;
-const FIRST_TEST_ROW: RowNum = 2;
+const HEADER_ROW: RowNum = 2;
+const FIRST_TEST_ROW: RowNum = 3;
+
+/// Fill of the group labels and headers above tables.
+const GROUP_FILL: &str = "D9E1F2";
+/// Fill of the group label and header of the candidate under test.
+const TESTED_FILL: &str = "9BC2E6";
+/// Fill of the cells a tester fills in for the candidate under test.
+const TESTED_CELL_FILL: &str = "DDEBF7";
+/// Fill of the instruction row.
+const INSTRUCTION_FILL: &str = "FFF2CC";
 
 /// A workbook and the cells that had to be cut to fit Excel's limits.
 #[derive(Debug, Clone)]
@@ -176,18 +199,30 @@ fn excel_datetime(
     }
 }
 
-/// How a text cell looks; every one has a quote prefix.
-#[derive(Clone, Copy)]
+/// How a text cell looks; every one has a quote prefix. The marked ones are the cells of
+/// the candidate under test.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {
     Text,
     Wrapped,
     Title,
+    MarkedText,
+    MarkedWrapped,
+}
+
+impl Style {
+    /// Wrapped text, whose lines decide the row's height.
+    fn wraps(self) -> bool {
+        matches!(self, Style::Wrapped | Style::MarkedWrapped)
+    }
 }
 
 /// The formats every sheet shares, and the record of cut cells.
 struct Cells {
     text: Format,
     wrapped: Format,
+    marked_text: Format,
+    marked_wrapped: Format,
     link: Format,
     bold: Format,
     title: Format,
@@ -197,8 +232,11 @@ struct Cells {
 impl Cells {
     fn new() -> Cells {
         let text = Format::new().set_quote_prefix().set_align(FormatAlign::Top);
+        let wrapped = text.clone().set_text_wrap();
         Cells {
-            wrapped: text.clone().set_text_wrap(),
+            marked_text: text.clone().set_background_color(TESTED_CELL_FILL),
+            marked_wrapped: wrapped.clone().set_background_color(TESTED_CELL_FILL),
+            wrapped,
             link: text
                 .clone()
                 .set_font_color("0563C1")
@@ -215,6 +253,8 @@ impl Cells {
             Style::Text => &self.text,
             Style::Wrapped => &self.wrapped,
             Style::Title => &self.title,
+            Style::MarkedText => &self.marked_text,
+            Style::MarkedWrapped => &self.marked_wrapped,
         }
     }
 
@@ -271,8 +311,41 @@ fn team_name<'a>(ctx: &Context<'a>, team: &TeamId) -> &'a str {
     ctx.plans.team(team).map_or("", |t| t.name.as_str())
 }
 
-fn status_column(candidate: usize) -> ColNum {
-    (TEST_COLUMNS.len() + CANDIDATE_COLUMNS.len() * candidate) as ColNum
+/// Where the columns of "Tests" are, for a number of candidates.
+#[derive(Clone, Copy)]
+struct Layout {
+    candidates: usize,
+}
+
+impl Layout {
+    /// The status column of the candidate at `candidate`; its tester and note follow.
+    fn status(self, candidate: usize) -> ColNum {
+        (LEAD_COLUMNS.len() + CANDIDATE_COLUMNS.len() * candidate) as ColNum
+    }
+
+    /// The first column after the candidate groups.
+    fn details(self) -> ColNum {
+        self.status(self.candidates)
+    }
+
+    fn last(self) -> ColNum {
+        self.details() + DETAIL_COLUMNS.len() as ColNum - 1
+    }
+
+    /// Every column's header and width, in order; candidates' headers are made by `header`.
+    fn columns(self, candidates: &[Candidate]) -> Vec<(String, f64)> {
+        let mut out: Vec<(String, f64)> = LEAD_COLUMNS
+            .iter()
+            .map(|(h, w)| ((*h).to_owned(), *w))
+            .collect();
+        for candidate in candidates {
+            for (suffix, width) in CANDIDATE_COLUMNS {
+                out.push((candidate_header(candidate, suffix), width));
+            }
+        }
+        out.extend(DETAIL_COLUMNS.iter().map(|(h, w)| ((*h).to_owned(), *w)));
+        out
+    }
 }
 
 /// `RC1 Status`: the header of a candidate's column in the tests table.
@@ -285,24 +358,37 @@ fn last_test_row(release: &ReleaseTimeline) -> RowNum {
     FIRST_TEST_ROW + release.tests.rows.len().max(1) as RowNum - 1
 }
 
-/// `ManualTests[Team]`: a column of the tests table's data, for formulas, so rows a team adds
-/// to the table are counted too. A header with characters other than letters, digits and
-/// spaces is bracketed (`ManualTests[[RC-1 Status]]`), with `[ ] # '` escaped by a quote.
-fn tests_column(header: &str) -> String {
-    if header
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == ' ')
-    {
-        return format!("{TESTS_TABLE}[{header}]");
-    }
-    let mut escaped = String::new();
-    for c in header.chars() {
-        if matches!(c, '[' | ']' | '#' | '\'') {
-            escaped.push('\'');
-        }
-        escaped.push(c);
-    }
-    format!("{TESTS_TABLE}[[{escaped}]]")
+/// `Tests!$B$4:$B$12`: a column of the tests table's data rows, as an A1 range, which every
+/// spreadsheet parses (Gnumeric cannot read table references such as `ManualTests[Team]`).
+fn tests_range(col: ColNum, release: &ReleaseTimeline) -> String {
+    let letters = column_number_to_name(col);
+    format!(
+        "{TESTS_SHEET}!${letters}${}:${letters}${}",
+        FIRST_TEST_ROW + 1,
+        last_test_row(release) + 1
+    )
+}
+
+/// The instruction above the tests, naming the candidate under test.
+fn instruction(release: &ReleaseTimeline, tested: &Candidate) -> String {
+    let name = tested.name.value.to_uppercase();
+    format!(
+        "To fill in: for each test of your team, pick its {name} Status from the list ({name} is \
+         under test, highlighted), write your name as Tester and a Note for anything not passed. \
+         Sort and filter freely, but keep the ID column and the headers. Send the file back to {}.",
+        release.release.people.release_master.name
+    )
+}
+
+/// Landscape A4 with narrow margins, `pages_wide` pages wide and as many tall as needed, the
+/// sheet's name and the page number in the footer.
+fn print_setup(sheet: &mut Worksheet, pages_wide: u16) {
+    const A4: u8 = 9;
+    sheet.set_landscape();
+    sheet.set_paper_size(A4);
+    sheet.set_margins(0.3, 0.3, 0.5, 0.5, 0.25, 0.25);
+    sheet.set_print_fit_to_pages(pages_wide, 0);
+    sheet.set_footer("&L&A&RPage &P of &N");
 }
 
 fn tests_sheet(
@@ -313,90 +399,203 @@ fn tests_sheet(
     let mut sheet = Worksheet::new();
     sheet.set_name(TESTS_SHEET)?;
     let candidates = &release.release.schedule.candidates;
-    let last_col = status_column(candidates.len()) - 1;
+    let layout = Layout {
+        candidates: candidates.len(),
+    };
+    let tested = release.tested_candidate();
     let last_row = last_test_row(release);
+    let columns = layout.columns(candidates);
+    let widths: Vec<f64> = columns.iter().map(|(_, w)| *w).collect();
 
     let group = Format::new()
         .set_quote_prefix()
         .set_bold()
+        .set_text_wrap()
         .set_align(FormatAlign::Center)
-        .set_background_color("D9E1F2")
+        .set_align(FormatAlign::Top)
+        .set_background_color(GROUP_FILL)
         .set_border_bottom(FormatBorder::Thin);
-    let fixed = TEST_COLUMNS.len() as ColNum;
+    let tested_group = group.clone().set_background_color(TESTED_FILL);
+    let width_of =
+        |from: ColNum, to: ColNum| -> f64 { widths[from as usize..=to as usize].iter().sum() };
+    // No merged cell starts in column A, which every printed page repeats.
+    let title_format = group
+        .clone()
+        .set_align(FormatAlign::Left)
+        .set_background_color(INSTRUCTION_FILL)
+        .set_border_bottom(FormatBorder::None);
+    let instruction_format = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_italic()
+        .set_background_color(INSTRUCTION_FILL);
     // The Summary's title cell reports a codename too long for a cell; this one only cuts it.
     let mut title = heading(release);
     if title.encode_utf16().count() > MAX_CELL_CHARS {
         title = cut(&title);
     }
-    sheet.merge_range(GROUP_ROW, 0, GROUP_ROW, fixed - 1, &title, &group)?;
+    sheet.write_string_with_format(INSTRUCTION_ROW, 0, &title, &title_format)?;
+    // The instruction spans at most two candidates' columns, so it prints on the first page.
+    let text = instruction(release, &candidates[tested]);
+    let span_end = layout.status(candidates.len().min(2)) - 1;
+    sheet.merge_range(
+        INSTRUCTION_ROW,
+        1,
+        INSTRUCTION_ROW,
+        span_end,
+        &text,
+        &instruction_format,
+    )?;
+    let lines = fit::lines(&title, widths[0]).max(fit::lines(&text, width_of(1, span_end)));
+    sheet.set_row_height(INSTRUCTION_ROW, fit::row_height(lines))?;
+
+    let lead = LEAD_COLUMNS.len() as ColNum;
+    sheet.write_string_with_format(GROUP_ROW, 0, "Test", &group)?;
+    sheet.merge_range(GROUP_ROW, 1, GROUP_ROW, lead - 1, "", &group)?;
+    let mut group_lines = 1;
     for (i, candidate) in candidates.iter().enumerate() {
-        let first = status_column(i);
-        let label = format!(
+        let first = layout.status(i);
+        let mut label = format!(
             "{} · {}",
             candidate.name.value.to_uppercase(),
             candidate.date.value
         );
-        sheet.merge_range(GROUP_ROW, first, GROUP_ROW, first + 2, &label, &group)?;
+        let format = if i == tested {
+            label.push_str(" · under test");
+            &tested_group
+        } else {
+            &group
+        };
+        group_lines = group_lines.max(fit::lines(&label, width_of(first, first + 2)));
+        sheet.merge_range(GROUP_ROW, first, GROUP_ROW, first + 2, &label, format)?;
     }
+    let details = layout.details();
+    sheet.merge_range(
+        GROUP_ROW,
+        details,
+        GROUP_ROW,
+        layout.last(),
+        "About the test",
+        &group,
+    )?;
+    sheet.set_row_height(GROUP_ROW, fit::row_height(group_lines))?;
 
-    let mut columns: Vec<TableColumn> = Vec::new();
-    for (col, (header, width)) in TEST_COLUMNS.iter().enumerate() {
+    let tested_header = Format::new()
+        .set_bold()
+        .set_background_color(TESTED_FILL)
+        .set_border_bottom(FormatBorder::Thin);
+    let tested_columns = layout.status(tested)..layout.status(tested) + 3;
+    let mut table_columns: Vec<TableColumn> = Vec::new();
+    for (col, (header, width)) in columns.iter().enumerate() {
         sheet.set_column_width(col as ColNum, *width)?;
-        columns.push(TableColumn::new().set_header(*header));
-    }
-    for (i, candidate) in candidates.iter().enumerate() {
-        for (j, (suffix, width)) in CANDIDATE_COLUMNS.iter().enumerate() {
-            sheet.set_column_width(status_column(i) + j as ColNum, *width)?;
-            columns.push(TableColumn::new().set_header(candidate_header(candidate, suffix)));
+        let mut column = TableColumn::new().set_header(header);
+        if tested_columns.contains(&(col as ColNum)) {
+            column = column.set_header_format(&tested_header);
         }
+        table_columns.push(column);
     }
 
     let status_format = Format::new().set_align(FormatAlign::Top);
+    let tested_status = status_format.clone().set_background_color(TESTED_CELL_FILL);
+    let steps_col = details;
     for (n, row) in release.tests.rows.iter().enumerate() {
         let r = FIRST_TEST_ROW + n as RowNum;
         let test = row.test;
         let id = &test.id.0;
-        cells.write(&mut sheet, (r, 0), id, Style::Text, || {
+        let mut lines = 1;
+        let mut put = |cells: &mut Cells,
+                       sheet: &mut Worksheet,
+                       col: ColNum,
+                       value: &str,
+                       style: Style,
+                       field: &dyn Fn() -> String|
+         -> Result<(), XlsxError> {
+            if style.wraps() {
+                lines = lines.max(fit::lines(value, widths[col as usize]));
+            }
+            cells.write(sheet, (r, col), value, style, field)
+        };
+        put(cells, &mut sheet, 0, id, Style::Text, &|| {
             format!("id of test `{id}`")
         })?;
-        cells.write(&mut sheet, (r, 1), &test.team.0, Style::Text, || {
+        put(cells, &mut sheet, 1, &test.team.0, Style::Text, &|| {
             format!("team of test `{id}`")
         })?;
-        let name = team_name(ctx, &test.team);
-        cells.write(&mut sheet, (r, 2), name, Style::Text, || {
-            format!("team name of test `{id}`")
-        })?;
-        let area = test.area.as_deref().unwrap_or("");
-        cells.write(&mut sheet, (r, 3), area, Style::Text, || {
-            format!("area of test `{id}`")
-        })?;
-        cells.write(&mut sheet, (r, 4), &test.title, Style::Wrapped, || {
+        put(cells, &mut sheet, 2, &test.title, Style::Wrapped, &|| {
             format!("title of test `{id}`")
         })?;
-        let steps = to_plain(&test.steps);
-        cells.write(&mut sheet, (r, 5), &steps, Style::Wrapped, || {
-            format!("steps of test `{id}`")
-        })?;
-        let expected = to_plain(&test.expected);
-        cells.write(&mut sheet, (r, 6), &expected, Style::Wrapped, || {
-            format!("expected result of test `{id}`")
-        })?;
-        let blocking = if test.blocking { "yes" } else { "no" };
-        sheet.write_string_with_format(r, 7, blocking, &cells.text)?;
-        write_issue(cells, &mut sheet, (r, 8), test.issue.as_deref(), id)?;
         for (i, (candidate, status)) in candidates.iter().zip(&row.statuses).enumerate() {
-            let col = status_column(i);
-            sheet.write_string_with_format(r, col, status.as_str(), &status_format)?;
+            let col = layout.status(i);
+            let marked = i == tested;
+            let format = if marked {
+                &tested_status
+            } else {
+                &status_format
+            };
+            sheet.write_string_with_format(r, col, status.as_str(), format)?;
             let result = release.release.result(&test.id, &candidate.name.value);
             let tester = result.and_then(|res| res.tester.as_deref()).unwrap_or("");
             let name = &candidate.name.value;
-            cells.write(&mut sheet, (r, col + 1), tester, Style::Text, || {
+            let (text, wrapped) = if marked {
+                (Style::MarkedText, Style::MarkedWrapped)
+            } else {
+                (Style::Text, Style::Wrapped)
+            };
+            put(cells, &mut sheet, col + 1, tester, text, &|| {
                 format!("tester of test `{id}` in {name}")
             })?;
             let note = result.and_then(|res| res.note.as_deref()).unwrap_or("");
-            cells.write(&mut sheet, (r, col + 2), note, Style::Wrapped, || {
+            put(cells, &mut sheet, col + 2, note, wrapped, &|| {
                 format!("note on test `{id}` in {name}")
             })?;
+        }
+        let steps = to_plain(&test.steps);
+        put(
+            cells,
+            &mut sheet,
+            steps_col,
+            &steps,
+            Style::Wrapped,
+            &|| format!("steps of test `{id}`"),
+        )?;
+        let expected = to_plain(&test.expected);
+        put(
+            cells,
+            &mut sheet,
+            steps_col + 1,
+            &expected,
+            Style::Wrapped,
+            &|| format!("expected result of test `{id}`"),
+        )?;
+        let blocking = if test.blocking { "yes" } else { "no" };
+        sheet.write_string_with_format(r, steps_col + 2, blocking, &cells.text)?;
+        let area = test.area.as_deref().unwrap_or("");
+        put(
+            cells,
+            &mut sheet,
+            steps_col + 3,
+            area,
+            Style::Wrapped,
+            &|| format!("area of test `{id}`"),
+        )?;
+        let name = team_name(ctx, &test.team);
+        put(
+            cells,
+            &mut sheet,
+            steps_col + 4,
+            name,
+            Style::Wrapped,
+            &|| format!("team name of test `{id}`"),
+        )?;
+        write_issue(
+            cells,
+            &mut sheet,
+            (r, steps_col + 5),
+            test.issue.as_deref(),
+            id,
+        )?;
+        if lines > 1 {
+            sheet.set_row_height(r, fit::row_height(lines))?;
         }
     }
 
@@ -404,9 +603,9 @@ fn tests_sheet(
         .set_name(TESTS_TABLE)
         .set_style(TableStyle::Medium2)
         .set_autofilter(true)
-        .set_columns(&columns);
-    sheet.add_table(HEADER_ROW, 0, last_row, last_col, &table)?;
-    sheet.set_freeze_panes(FIRST_TEST_ROW, 1)?;
+        .set_columns(&table_columns);
+    sheet.add_table(HEADER_ROW, 0, last_row, layout.last(), &table)?;
+    sheet.set_freeze_panes(FIRST_TEST_ROW, lead)?;
 
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let validation = DataValidation::new()
@@ -414,24 +613,29 @@ fn tests_sheet(
         .set_error_style(DataValidationErrorStyle::Stop)
         .set_error_title("Not a status")?
         .set_error_message(format!("Choose one of: {}.", statuses.join(", ")))?;
-    let colours: Vec<(Status, &str, &str)> = Status::ALL
+    let colours: Vec<Format> = Status::ALL
         .into_iter()
-        .filter_map(|s| s.cell_colours().map(|(fill, font)| (s, fill, font)))
+        .map(|s| {
+            let (fill, font) = s.cell_colours();
+            Format::new()
+                .set_background_color(fill)
+                .set_font_color(font)
+        })
         .collect();
     for i in 0..candidates.len() {
-        let col = status_column(i);
+        let col = layout.status(i);
         sheet.add_data_validation(FIRST_TEST_ROW, col, last_row, col, &validation)?;
-        for &(status, fill, font) in &colours {
+        for (status, format) in Status::ALL.into_iter().zip(&colours) {
             let rule = ConditionalFormatCell::new()
                 .set_rule(ConditionalFormatCellRule::EqualTo(status.as_str()))
-                .set_format(
-                    Format::new()
-                        .set_background_color(fill)
-                        .set_font_color(font),
-                );
+                .set_format(format);
             sheet.add_conditional_format(FIRST_TEST_ROW, col, last_row, col, &rule)?;
         }
     }
+
+    print_setup(&mut sheet, 2);
+    sheet.set_repeat_rows(GROUP_ROW, HEADER_ROW)?;
+    sheet.set_repeat_columns(0, 0)?;
     Ok(sheet)
 }
 
@@ -474,19 +678,77 @@ fn summary_sheet(
     let r = release.release;
     let header = Format::new()
         .set_bold()
-        .set_background_color("D9E1F2")
+        .set_background_color(GROUP_FILL)
         .set_border_bottom(FormatBorder::Thin);
-    for (col, width) in [28.0, 22.0, 30.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0]
-        .into_iter()
-        .enumerate()
-    {
+    for (col, width) in SUMMARY_WIDTHS.into_iter().enumerate() {
         sheet.set_column_width(col as ColNum, width)?;
     }
-
     cells.write(&mut sheet, (0, 0), &heading(release), Style::Title, || {
         "title".into()
     })?;
-    let mut row: RowNum = 2;
+    sheet.set_row_height(0, 21)?;
+
+    // The counts first, per candidate, then per team: each candidate's teams, then its total.
+    let mut row: RowNum = SUMMARY_HEADER_ROW;
+    for (col, label) in SUMMARY_COLUMNS.into_iter().enumerate() {
+        sheet.write_string_with_format(row, col as ColNum, label, &header)?;
+    }
+    row += 1;
+    let candidates = &release.release.schedule.candidates;
+    let layout = Layout {
+        candidates: candidates.len(),
+    };
+    let team_range = tests_range(1, release);
+    let id_range = tests_range(0, release);
+    let total_text = cells
+        .bold
+        .clone()
+        .set_border_top(FormatBorder::Thin)
+        .set_border_bottom(FormatBorder::Thin);
+    let total_counts = Format::new()
+        .set_bold()
+        .set_border_top(FormatBorder::Thin)
+        .set_border_bottom(FormatBorder::Thin);
+    for (i, candidate) in candidates.iter().enumerate() {
+        let label = candidate.name.value.to_uppercase();
+        let status_range = tests_range(layout.status(i), release);
+        for (team, counts) in &release.tests.by_team {
+            let name = team_name(ctx, team);
+            sheet.write_string_with_format(row, 0, &label, &cells.text)?;
+            cells.write(&mut sheet, (row, 1), &team.0, Style::Text, || "team".into())?;
+            cells.write(&mut sheet, (row, 2), name, Style::Text, || {
+                format!("name of team `{}`", team.0)
+            })?;
+            // Team ids are lowercase letters, digits and dashes: safe inside a criterion.
+            let total = format!("COUNTIFS({team_range},\"{}\")", team.0);
+            let status = |s: Status| {
+                format!(
+                    "COUNTIFS({team_range},\"{}\",{status_range},\"{}\")",
+                    team.0,
+                    s.as_str()
+                )
+            };
+            counts_row(&mut sheet, row, &total, &status, &counts[i], None)?;
+            row += 1;
+        }
+        sheet.write_string_with_format(row, 0, &label, &total_text)?;
+        sheet.write_string_with_format(row, 1, "All teams", &total_text)?;
+        sheet.write_blank(row, 2, &total_text)?;
+        let total = format!("COUNTA({id_range})");
+        let status = |s: Status| format!("COUNTIFS({status_range},\"{}\")", s.as_str());
+        let counts = &release.tests.totals[i];
+        counts_row(
+            &mut sheet,
+            row,
+            &total,
+            &status,
+            counts,
+            Some(&total_counts),
+        )?;
+        row += 1;
+    }
+
+    row += 1;
     let mut people: Vec<(&str, String)> =
         vec![("Release Master", person(&r.people.release_master))];
     if let Some(p) = &r.people.release_manager {
@@ -504,8 +766,13 @@ fn summary_sheet(
     }
 
     row += 1;
-    for (col, label) in ["Key dates", "When", "Milestone"].into_iter().enumerate() {
-        sheet.write_string_with_format(row, col as ColNum, label, &header)?;
+    // A milestone's title runs on into the empty column beside it.
+    let key_dates = [(0, "Key dates"), (2, "When"), (3, "Milestone")];
+    for col in 0..SUMMARY_COLUMNS.len() as ColNum {
+        match key_dates.iter().find(|(c, _)| *c == col) {
+            Some((_, label)) => sheet.write_string_with_format(row, col, *label, &header)?,
+            None => sheet.write_blank(row, col, &header)?,
+        };
     }
     row += 1;
     for m in &release.milestones {
@@ -514,54 +781,12 @@ fn summary_sheet(
         })?;
         // Text, not an Excel date: a date cell cannot show the zone a deadline is in.
         let when = iso_moment(&m.when, &r.timezone);
-        sheet.write_string_with_format(row, 1, &when, &cells.text)?;
-        sheet.write_string_with_format(row, 2, m.id.as_str(), &cells.text)?;
+        sheet.write_string_with_format(row, 2, &when, &cells.text)?;
+        sheet.write_string_with_format(row, 3, m.id.as_str(), &cells.text)?;
         row += 1;
     }
-
-    row += 1;
-    for (col, label) in SUMMARY_COLUMNS.into_iter().enumerate() {
-        sheet.write_string_with_format(row, col as ColNum, label, &header)?;
-    }
-    row += 1;
-    let candidates = &release.release.schedule.candidates;
-    let status_refs: Vec<String> = candidates
-        .iter()
-        .map(|c| tests_column(&candidate_header(c, CANDIDATE_COLUMNS[0].0)))
-        .collect();
-    let team_ref = tests_column(TEST_COLUMNS[1].0);
-    for (team, counts) in &release.tests.by_team {
-        let name = team_name(ctx, team);
-        for (i, count) in counts.iter().enumerate() {
-            cells.write(&mut sheet, (row, 0), &team.0, Style::Text, || "team".into())?;
-            cells.write(&mut sheet, (row, 1), name, Style::Text, || {
-                format!("name of team `{}`", team.0)
-            })?;
-            let candidate = candidates[i].name.value.to_uppercase();
-            sheet.write_string_with_format(row, 2, &candidate, &cells.text)?;
-            // Team ids are lowercase letters, digits and dashes: safe inside a criterion.
-            let total = format!("COUNTIFS({team_ref},\"{}\")", team.0);
-            let status = |s: Status| {
-                format!(
-                    "COUNTIFS({team_ref},\"{}\",{},\"{}\")",
-                    team.0,
-                    status_refs[i],
-                    s.as_str()
-                )
-            };
-            counts_row(&mut sheet, row, &total, &status, count, None)?;
-            row += 1;
-        }
-    }
-    let total = format!("COUNTA({})", tests_column(TEST_COLUMNS[0].0));
-    for (i, count) in release.tests.totals.iter().enumerate() {
-        sheet.write_string_with_format(row, 0, "All teams", &cells.bold)?;
-        let candidate = candidates[i].name.value.to_uppercase();
-        sheet.write_string_with_format(row, 2, &candidate, &cells.bold)?;
-        let status = |s: Status| format!("COUNTIFS({},\"{}\")", status_refs[i], s.as_str());
-        counts_row(&mut sheet, row, &total, &status, count, Some(&cells.bold))?;
-        row += 1;
-    }
+    print_setup(&mut sheet, 1);
+    sheet.set_repeat_rows(SUMMARY_HEADER_ROW, SUMMARY_HEADER_ROW)?;
     Ok(sheet)
 }
 
@@ -639,7 +864,7 @@ fn teams_sheet(
     sheet.set_name(TEAMS_SHEET)?;
     let mut teams: Vec<&crate::model::Team> = ctx.plans.teams.iter().collect();
     teams.sort_by(|a, b| a.id.cmp(&b.id));
-    let team_ref = tests_column(TEST_COLUMNS[1].0);
+    let team_range = tests_range(1, release);
     let count = Format::new().set_align(FormatAlign::Top);
     for (n, team) in teams.iter().enumerate() {
         let r = 1 + n as RowNum;
@@ -659,7 +884,7 @@ fn teams_sheet(
         // Every candidate runs the same tests: the first one's total is the team's count.
         let owned = release.tests.team_counts(&team.id, 0).total();
         let formula =
-            Formula::new(format!("=COUNTIF({team_ref},\"{id}\")")).set_result(owned.to_string());
+            Formula::new(format!("=COUNTIF({team_range},\"{id}\")")).set_result(owned.to_string());
         sheet.write_formula_with_format(r, 4, formula, &count)?;
     }
     let columns: Vec<TableColumn> = TEAMS_COLUMNS
@@ -676,19 +901,14 @@ fn teams_sheet(
     let last_row = teams.len().max(1) as RowNum;
     sheet.add_table(0, 0, last_row, TEAMS_COLUMNS.len() as ColNum - 1, &table)?;
     sheet.set_freeze_panes(1, 0)?;
+    print_setup(&mut sheet, 1);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(sheet)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn table_columns_with_other_characters_are_bracketed_and_escaped() {
-        assert_eq!(tests_column("RC1 Status"), "ManualTests[RC1 Status]");
-        assert_eq!(tests_column("RC-1 Status"), "ManualTests[[RC-1 Status]]");
-        assert_eq!(tests_column("a#b'c[d]"), "ManualTests[[a'#b''c'[d']]]");
-    }
 
     #[test]
     fn summary_count_headers_name_their_statuses() {

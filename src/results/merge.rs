@@ -10,7 +10,7 @@ use super::read::{Copy, Grid, RecordCandidate};
 use super::{Change, Field, Finding, Import, ResultEdit, Target, TeamSummary};
 use crate::diag::show_path;
 use crate::model::{Plans, Release, Status, TestId};
-use crate::render::workbook::TEST_COLUMNS;
+use crate::render::workbook::ID_HEADER;
 use crate::render::workbook::record::{candidate_headers, shown};
 use crate::yaml::{self, Node, NodeKind};
 
@@ -315,7 +315,7 @@ fn read_copy<'c>(
     let id_header = copy
         .record
         .as_ref()
-        .map_or(TEST_COLUMNS[0].0, |r| r.id_header.as_str());
+        .map_or(ID_HEADER, |r| r.id_header.as_str());
     let Some((header_row, id_col)) = find_header(grid, id_header) else {
         findings.push(
             Finding::error(

@@ -172,11 +172,20 @@ impl Book {
         self.sheet("Tests")
     }
 
+    /// The row of the table header: the one that holds `ID`, below the title and instruction.
+    fn header_row(&mut self) -> usize {
+        self.tests()
+            .iter()
+            .position(|r| r.iter().any(|c| c == "ID"))
+            .expect("a header row")
+    }
+
     /// Types `value` into the cell of test `id` under `header`, wherever they are.
     fn set(&mut self, id: &str, header: &str, value: &str) -> &mut Book {
+        let h = self.header_row();
         let tests = self.tests();
-        let col = tests[1].iter().position(|h| h == header).expect("header");
-        let id_col = tests[1].iter().position(|h| h == "ID").expect("ID");
+        let col = tests[h].iter().position(|c| c == header).expect("header");
+        let id_col = tests[h].iter().position(|c| c == "ID").expect("ID");
         let row = tests
             .iter()
             .position(|r| r[id_col] == id)
@@ -187,9 +196,10 @@ impl Book {
 
     /// Sorts the test rows by a column, descending, as a filter's sort would.
     fn sort_by(&mut self, header: &str) -> &mut Book {
+        let h = self.header_row();
         let tests = self.tests();
-        let col = tests[1].iter().position(|h| h == header).expect("header");
-        tests[2..].sort_by(|a, b| b[col].cmp(&a[col]));
+        let col = tests[h].iter().position(|c| c == header).expect("header");
+        tests[h + 1..].sort_by(|a, b| b[col].cmp(&a[col]));
         self
     }
 
@@ -321,7 +331,7 @@ fn cells_a_team_changed_become_edits_after_sorting_and_moving_columns() {
     let mut book = filled(&place.export());
     // Newest title first; the RC2 group before RC1; the ID column moved to the end.
     book.sort_by("Title")
-        .move_columns(12, 3, 9)
+        .move_columns(6, 3, 3)
         .move_columns(0, 1, 15);
     let file = place.put("alpha.xlsx", &book.save());
     let import = place.import(&[file], false);
@@ -347,14 +357,15 @@ fn cells_a_team_changed_become_edits_after_sorting_and_moving_columns() {
         })
         .collect();
     // After the sort the rows are b-api, a-login, a-logs (by title, descending: `@`, `=`, `+`
-    // sort as `@` > `=` > `+`); after the moves RC2 is in I..K, RC1 in L..N, ID in O.
+    // sort as `@` > `=` > `+`), below the title, instruction and header rows; after the moves
+    // RC2 is in C..E, RC1 in F..H, ID in O.
     assert_eq!(
         changes,
         [
-            "a-logs rc2 status: \"not-run\" -> \"passed\" at Tests!I5",
-            "a-logs rc2 tester: \"\" -> \"bob\" at Tests!J5",
-            "a-logs rc2 note: \"\" -> \"fine, after \\\"retry\\\"\\nsecond run\" at Tests!K5",
-            "b-api rc1 status: \"blocked\" -> \"failed\" at Tests!L3",
+            "a-logs rc2 status: \"not-run\" -> \"passed\" at Tests!C6",
+            "a-logs rc2 tester: \"\" -> \"bob\" at Tests!D6",
+            "a-logs rc2 note: \"\" -> \"fine, after \\\"retry\\\"\\nsecond run\" at Tests!E6",
+            "b-api rc1 status: \"blocked\" -> \"failed\" at Tests!F4",
         ]
     );
 }
@@ -375,7 +386,7 @@ fn a_cell_the_plan_also_changed_since_the_export_is_a_conflict_unless_forced() {
     assert_eq!(
         place.findings(&import),
         [
-            "books/alpha.xlsx: Tests!M3: error: conflict: the workbook changes the RC2 status of test `a-login` from `failed` to `passed`, but the plan changed it since the export to `blocked` (releases/2.0.yaml:23)\n  = help: fix the cell or the plan so they agree, or pass --force to take the workbook's value"
+            "books/alpha.xlsx: Tests!G4: error: conflict: the workbook changes the RC2 status of test `a-login` from `failed` to `passed`, but the plan changed it since the export to `blocked` (releases/2.0.yaml:23)\n  = help: fix the cell or the plan so they agree, or pass --force to take the workbook's value"
         ]
     );
     assert!(import.has_errors());
@@ -439,7 +450,7 @@ fn copies_of_several_teams_merge_and_disagreeing_copies_are_a_conflict() {
     assert_eq!(
         place.findings(&import),
         [
-            "books/alpha.xlsx: Tests!M4: error: conflict: copies disagree on the RC2 status of test `a-logs`: `passed` here, `failed` in books/beta.xlsx (Tests!M5)\n  = help: agree on one value, fix the other copy, and import again"
+            "books/alpha.xlsx: Tests!G5: error: conflict: copies disagree on the RC2 status of test `a-logs`: `passed` here, `failed` in books/beta.xlsx (Tests!G6)\n  = help: agree on one value, fix the other copy, and import again"
         ]
     );
 }
@@ -456,8 +467,8 @@ fn a_status_typed_over_the_drop_down_is_an_error_naming_the_cell() {
     assert_eq!(
         place.findings(&import),
         [
-            "books/team.xlsx: Tests!M4: error: `faild` is not a status (test `a-logs`, RC2)\n  = help: did you mean `failed`? (choose one of: not-run, passed, failed, blocked, skipped)",
-            "books/team.xlsx: Tests!M5: error: `ok` is not a status (test `b-api`, RC2)\n  = help: did you mean `passed`? (choose one of: not-run, passed, failed, blocked, skipped)",
+            "books/team.xlsx: Tests!G5: error: `faild` is not a status (test `a-logs`, RC2)\n  = help: did you mean `failed`? (choose one of: not-run, passed, failed, blocked, skipped)",
+            "books/team.xlsx: Tests!G6: error: `ok` is not a status (test `b-api`, RC2)\n  = help: did you mean `passed`? (choose one of: not-run, passed, failed, blocked, skipped)",
         ]
     );
     // ` PASSED ` is `passed`, as exported: no edit.
@@ -468,11 +479,16 @@ fn a_status_typed_over_the_drop_down_is_an_error_naming_the_cell() {
 fn rows_of_unknown_or_skipped_tests_are_reported_and_ignored() {
     let place = Place::new();
     let mut book = Book::open(&place.export());
-    let width = book.tests()[1].len();
+    let h = book.header_row();
+    let width = book.tests()[h].len();
+    let status = book.tests()[h]
+        .iter()
+        .position(|c| c == "RC1 Status")
+        .unwrap();
     for id in ["a-logz", "b-skipped"] {
         let mut row = vec![String::new(); width];
         row[0] = id.to_owned();
-        row[9] = "passed".to_owned();
+        row[status] = "passed".to_owned();
         book.tests().push(row);
     }
     let file = place.put("team.xlsx", &book.save());
@@ -480,8 +496,8 @@ fn rows_of_unknown_or_skipped_tests_are_reported_and_ignored() {
     assert_eq!(
         place.findings(&import),
         [
-            "books/team.xlsx: Tests!A6: warning: test `a-logz` is not in release 2.0.0; its row is ignored\n  = help: did you mean `a-logs`?",
-            "books/team.xlsx: Tests!A7: warning: test `b-skipped` is skipped in release 2.0.0; its row is ignored",
+            "books/team.xlsx: Tests!A7: warning: test `a-logz` is not in release 2.0.0; its row is ignored\n  = help: did you mean `a-logs`?",
+            "books/team.xlsx: Tests!A8: warning: test `b-skipped` is skipped in release 2.0.0; its row is ignored",
         ]
     );
     assert!(import.edits.is_empty());
@@ -596,7 +612,7 @@ fn copies_saved_by_libreoffice_import_the_same_edits() {
     assert!(import.edits.is_empty(), "{:?}", edits(&import));
 
     let mut book = filled(&place.export());
-    book.sort_by("Title").move_columns(12, 3, 9);
+    book.sort_by("Title").move_columns(6, 3, 3);
     let team = place.put("team.xlsx", &book.save());
     for format in ["xlsx", "ods"] {
         let dir = out.join(format);
@@ -653,10 +669,10 @@ fn the_command_prints_the_planned_changes_and_writes_nothing_on_errors() {
         "release 2.0.0 (releases/2.0.yaml): 2 results\n  \
          alpha rc2: 1 passed\n  \
          beta rc1: 1 failed\n  \
-         a-logs rc2 status: \"not-run\" -> \"passed\" (books/alpha.xlsx Tests!M4)\n  \
-         a-logs rc2 tester: (none) -> \"bob\" (books/alpha.xlsx Tests!N4)\n  \
-         a-logs rc2 note: (none) -> \"fine, after \\\"retry\\\"\\nsecond run\" (books/alpha.xlsx Tests!O4)\n  \
-         b-api rc1 status: \"blocked\" -> \"failed\" (books/alpha.xlsx Tests!J5)\n\
+         a-logs rc2 status: \"not-run\" -> \"passed\" (books/alpha.xlsx Tests!G5)\n  \
+         a-logs rc2 tester: (none) -> \"bob\" (books/alpha.xlsx Tests!H5)\n  \
+         a-logs rc2 note: (none) -> \"fine, after \\\"retry\\\"\\nsecond run\" (books/alpha.xlsx Tests!I5)\n  \
+         b-api rc1 status: \"blocked\" -> \"failed\" (books/alpha.xlsx Tests!D6)\n\
          --- releases/2.0.yaml\n\
          +++ releases/2.0.yaml\n\
          @@ -23,5 +23,6 @@\n       \
@@ -687,7 +703,7 @@ fn the_command_prints_the_planned_changes_and_writes_nothing_on_errors() {
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(
         stderr,
-        "books/bad.xlsx: Tests!M5: error: `ok` is not a status (test `b-api`, RC2)\n  \
+        "books/bad.xlsx: Tests!G6: error: `ok` is not a status (test `b-api`, RC2)\n  \
          = help: did you mean `passed`? (choose one of: not-run, passed, failed, blocked, skipped)\n\
          herald: 1 error in the workbooks; nothing written\n"
     );
@@ -804,4 +820,62 @@ fn a_skipped_test_earlier_in_the_catalogue_does_not_shift_the_teams_of_the_summa
     let file = place.put("beta.xlsx", &book.save());
     let import = place.import(&[file], false);
     assert_eq!(summary(&import), ["beta rc2: 1 failed"]);
+}
+
+/// The header is found by its text below the title and instruction rows, so a copy whose
+/// team deleted the instruction, or added rows above the table, imports the same results.
+#[test]
+fn the_header_is_found_wherever_rows_above_the_table_were_added_or_removed() {
+    let place = Place::new();
+    let export = place.export();
+    let mut book = Book::open(&export);
+    assert_eq!(
+        book.header_row(),
+        2,
+        "title and instruction, groups, header"
+    );
+    assert!(book.tests()[0][0].starts_with("Manual tests of release 2.0.0"));
+
+    let mut without = filled(&export);
+    without.tests().remove(0);
+    let mut with_more = filled(&export);
+    let width = with_more.tests()[0].len();
+    for _ in 0..2 {
+        with_more
+            .tests()
+            .insert(0, vec!["our notes".to_owned(); width]);
+    }
+    for (name, copy, status_cell) in [
+        ("without.xlsx", &without, "Tests!G4"),
+        ("more.xlsx", &with_more, "Tests!G7"),
+    ] {
+        let file = place.put(name, &copy.save());
+        let import = place.import(&[file], false);
+        assert_eq!(place.findings(&import), Vec::<String>::new(), "{name}");
+        assert_eq!(edits(&import), FILLED_EDITS, "{name}");
+        assert_eq!(
+            import.changes[0].cell, status_cell,
+            "{name}: a-logs RC2 Status"
+        );
+    }
+
+    // The untouched export reads its results where the layout put them: RC1 right after the
+    // title, every candidate's status, tester and note side by side.
+    let header = &book.tests()[2];
+    assert_eq!(
+        header[..9],
+        [
+            "ID",
+            "Team",
+            "Title",
+            "RC1 Status",
+            "RC1 Tester",
+            "RC1 Note",
+            "RC2 Status",
+            "RC2 Tester",
+            "RC2 Note"
+        ]
+    );
+    let file = place.put("untouched.xlsx", &export);
+    assert!(place.import(&[file], false).edits.is_empty());
 }

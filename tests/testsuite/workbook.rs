@@ -107,90 +107,87 @@ fn sheets_come_in_order_with_the_record_hidden_last() {
 #[test]
 fn tests_sheet_holds_every_test_and_result() {
     let mut wb = open(&render(&fixture(), "2.0.0").bytes);
+    let blank = |n: usize| vec![""; n];
+    let mut instruction = vec![
+        "Manual tests of release 2.0.0 (Fixture)",
+        "To fill in: for each test of your team, pick its RC1 Status from the list (RC1 is under \
+         test, highlighted), write your name as Tester and a Note for anything not passed. Sort \
+         and filter freely, but keep the ID column and the headers. Send the file back to Rita \
+         Master.",
+    ];
+    instruction.extend(blank(13));
+    let mut groups = vec!["Test", "", "", "RC1 · 2030-03-05 · under test", "", ""];
+    groups.extend(["RC2 · 2030-03-12", "", "", "About the test"]);
+    groups.extend(blank(5));
     let expected = rows(&[
-        &[
-            "Manual tests of release 2.0.0 (Fixture)",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "RC1 · 2030-03-05",
-            "",
-            "",
-            "RC2 · 2030-03-12",
-            "",
-            "",
-        ],
+        &instruction,
+        &groups,
         &[
             "ID",
             "Team",
-            "Team name",
-            "Area",
             "Title",
-            "Steps",
-            "Expected result",
-            "Blocking",
-            "Issue",
             "RC1 Status",
             "RC1 Tester",
             "RC1 Note",
             "RC2 Status",
             "RC2 Tester",
             "RC2 Note",
+            "Steps",
+            "Expected result",
+            "Blocking",
+            "Area",
+            "Team name",
+            "Issue",
         ],
         &[
             "a-login",
             "alpha",
-            "Alpha",
-            "console",
             "=HYPERLINK(\"http://evil\",\"x\")",
-            "1. Open the console.\n2. Log in.",
-            "The dashboard shows.",
-            "yes",
-            "https://example.com/issues/1",
             "passed",
             "ada",
             "",
             "failed",
             "ada",
             "=1+1",
+            "1. Open the console.\n2. Log in.",
+            "The dashboard shows.",
+            "yes",
+            "console",
+            "Alpha",
+            "https://example.com/issues/1",
         ],
         &[
             "a-logs",
             "alpha",
-            "Alpha",
-            "",
             "+cmd|' /C calc'!A0",
-            "• Deploy orders.\n• Read the logs.",
-            "Logs appear.",
-            "no",
-            "",
             "skipped",
             "-bob",
             "Not on this cluster",
             "not-run",
             "",
             "",
+            "• Deploy orders.\n• Read the logs.",
+            "Logs appear.",
+            "no",
+            "",
+            "Alpha",
+            "",
         ],
         &[
             "b-api",
             "beta",
-            "Beta",
-            "api",
             "@SUM(1)",
-            "Call the API.",
-            "200",
-            "no",
-            "",
             "blocked",
             "",
             "@waiting for access",
             "not-run",
             "",
+            "",
+            "Call the API.",
+            "200",
+            "no",
+            "api",
+            "Beta",
             "",
         ],
     ]);
@@ -205,24 +202,23 @@ fn tests_sheet_holds_every_test_and_result() {
     wb.load_tables().unwrap();
     assert_eq!(wb.table_names_in_sheet("Tests"), ["ManualTests"]);
     let table = wb.table_by_name("ManualTests").unwrap();
-    assert_eq!(table.columns(), &expected[1][..]);
+    assert_eq!(table.columns(), &expected[2][..]);
 
     let links = wb.hyperlinks_by_sheet_name("Tests").unwrap();
     assert_eq!(links.len(), 1);
-    assert_eq!(links[0].range.start, (2, 8));
+    assert_eq!(links[0].range.start, (3, 14));
     assert_eq!(
         links[0].target.as_deref(),
         Some("https://example.com/issues/1")
     );
 }
-
 #[test]
 fn summary_counts_are_formulas_with_the_plans_counts_cached() {
     let mut wb = open(&render(&fixture(), "2.0.0").bytes);
     let header = [
+        "Candidate",
         "Team",
         "Team name",
-        "Candidate",
         "Total",
         "Passed",
         "Failed",
@@ -239,69 +235,74 @@ fn summary_counts_are_formulas_with_the_plans_counts_cached() {
     let expected: Vec<Vec<String>> = vec![
         pad(&["Manual tests of release 2.0.0 (Fixture)"]),
         pad(&[]),
+        header.iter().map(|h| (*h).to_owned()).collect(),
+        // Per candidate, then per team. Blocked is not done: beta's one test was blocked on
+        // RC1, so beta is at 0 %.
+        pad(&["RC1", "alpha", "Alpha", "2", "1", "0", "0", "0", "1", "100"]),
+        pad(&["RC1", "beta", "Beta", "1", "0", "0", "1", "0", "0", "0"]),
+        pad(&["RC1", "All teams", "", "3", "1", "0", "1", "0", "1", "66"]),
+        pad(&["RC2", "alpha", "Alpha", "2", "0", "1", "0", "1", "0", "50"]),
+        pad(&["RC2", "beta", "Beta", "1", "0", "0", "0", "1", "0", "0"]),
+        pad(&["RC2", "All teams", "", "3", "0", "1", "0", "2", "0", "33"]),
+        pad(&[]),
         pad(&["Release Master", "Rita Master (@rita)"]),
         pad(&["Scrum Master", "Ada Lovelace (@ada)"]),
         pad(&["Branch", "release-2.0"]),
         pad(&["Time zone", "Europe/Berlin"]),
         pad(&[]),
-        pad(&["Key dates", "When", "Milestone"]),
+        pad(&["Key dates", "", "When", "Milestone"]),
         pad(&[
             "Deadlines announcement",
+            "",
             "2030-02-20 10:00 CET",
             "2.0.0/deadlines-announcement",
         ]),
         pad(&[
             "Cherry-pick deadline for RC1",
+            "",
             "2030-03-04 16:00 CET",
             "2.0.0/cherry-pick-rc1",
         ]),
-        pad(&["RC1", "2030-03-05", "2.0.0/rc1"]),
-        pad(&["RC2", "2030-03-12", "2.0.0/rc2"]),
-        pad(&["Release 2.0.0", "2030-03-14", "2.0.0/release"]),
-        pad(&[]),
-        header.iter().map(|h| (*h).to_owned()).collect(),
-        // Blocked is not done: beta's one test was blocked on RC1, so beta is at 0 %.
-        pad(&["alpha", "Alpha", "RC1", "2", "1", "0", "0", "0", "1", "100"]),
-        pad(&["alpha", "Alpha", "RC2", "2", "0", "1", "0", "1", "0", "50"]),
-        pad(&["beta", "Beta", "RC1", "1", "0", "0", "1", "0", "0", "0"]),
-        pad(&["beta", "Beta", "RC2", "1", "0", "0", "0", "1", "0", "0"]),
-        pad(&["All teams", "", "RC1", "3", "1", "0", "1", "0", "1", "66"]),
-        pad(&["All teams", "", "RC2", "3", "0", "1", "0", "2", "0", "33"]),
+        pad(&["RC1", "", "2030-03-05", "2.0.0/rc1"]),
+        pad(&["RC2", "", "2030-03-12", "2.0.0/rc2"]),
+        pad(&["Release 2.0.0", "", "2030-03-14", "2.0.0/release"]),
     ];
     assert_eq!(values(&mut wb, "Summary"), expected);
 
-    // Structured references to the tests table: rows a team adds are counted too.
+    // A1 ranges over the tests table's rows (4 to 6), which every spreadsheet parses.
     let f = formulas(&mut wb, "Summary");
-    let team = "ManualTests[Team]";
-    assert_eq!(f[15][3], format!("COUNTIFS({team},\"alpha\")"));
+    let team = "Tests!$B$4:$B$6";
+    let rc1 = "Tests!$D$4:$D$6";
+    let rc2 = "Tests!$G$4:$G$6";
+    assert_eq!(f[3][3], format!("COUNTIFS({team},\"alpha\")"));
     assert_eq!(
-        f[15][4],
-        format!("COUNTIFS({team},\"alpha\",ManualTests[RC1 Status],\"passed\")")
+        f[3][4],
+        format!("COUNTIFS({team},\"alpha\",{rc1},\"passed\")")
     );
     assert_eq!(
-        f[16][5],
-        format!("COUNTIFS({team},\"alpha\",ManualTests[RC2 Status],\"failed\")")
+        f[6][5],
+        format!("COUNTIFS({team},\"alpha\",{rc2},\"failed\")")
     );
     assert_eq!(
-        f[17][6],
-        format!("COUNTIFS({team},\"beta\",ManualTests[RC1 Status],\"blocked\")")
+        f[4][6],
+        format!("COUNTIFS({team},\"beta\",{rc1},\"blocked\")")
     );
     assert_eq!(
-        f[15][8],
-        format!("COUNTIFS({team},\"alpha\",ManualTests[RC1 Status],\"skipped\")")
+        f[3][8],
+        format!("COUNTIFS({team},\"alpha\",{rc1},\"skipped\")")
     );
-    assert_eq!(f[15][7], "D16-E16-F16-G16-I16");
-    assert_eq!(f[15][9], "IF(D16=0,100,INT((E16+F16+I16)*100/D16))");
-    assert_eq!(f[19][3], "COUNTA(ManualTests[ID])");
-    assert_eq!(f[20][4], "COUNTIFS(ManualTests[RC2 Status],\"passed\")");
+    assert_eq!(f[3][7], "D4-E4-F4-G4-I4");
+    assert_eq!(f[3][9], "IF(D4=0,100,INT((E4+F4+I4)*100/D4))");
+    assert_eq!(f[5][3], "COUNTA(Tests!$A$4:$A$6)");
+    assert_eq!(f[8][4], format!("COUNTIFS({rc2},\"passed\")"));
     // Every count is a formula; the labels are not.
-    for row in &f[15..=20] {
+    for row in &f[3..=8] {
         assert!(row[..3].iter().all(String::is_empty), "{row:?}");
         assert!(row[3..].iter().all(|c| !c.is_empty()), "{row:?}");
     }
-    assert!(f[..15].iter().flatten().all(String::is_empty));
+    assert!(f[..3].iter().flatten().all(String::is_empty));
+    assert!(f[9..].iter().flatten().all(String::is_empty));
 }
-
 #[test]
 fn teams_sheet_lists_every_team_with_its_test_count() {
     let mut wb = open(&render(&fixture(), "2.0.0").bytes);
@@ -321,8 +322,8 @@ fn teams_sheet_lists_every_team_with_its_test_count() {
         ])
     );
     let f = formulas(&mut wb, "Teams");
-    assert_eq!(f[1][4], "COUNTIF(ManualTests[Team],\"alpha\")");
-    assert_eq!(f[3][4], "COUNTIF(ManualTests[Team],\"gamma\")");
+    assert_eq!(f[1][4], "COUNTIF(Tests!$B$4:$B$6,\"alpha\")");
+    assert_eq!(f[3][4], "COUNTIF(Tests!$B$4:$B$6,\"gamma\")");
 }
 
 #[test]
@@ -334,7 +335,7 @@ fn status_cells_offer_exactly_the_valid_statuses_and_are_coloured() {
         validations.starts_with(r#"<dataValidations count="2">"#),
         "{validations}"
     );
-    for range in ["J3:J5", "M3:M5"] {
+    for range in ["D4:D6", "G4:G6"] {
         let rule = format!(
             r#"<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" errorTitle="Not a status" error="Choose one of: not-run, passed, failed, blocked, skipped." sqref="{range}"><formula1>"not-run,passed,failed,blocked,skipped"</formula1></dataValidation>"#
         );
@@ -343,14 +344,16 @@ fn status_cells_offer_exactly_the_valid_statuses_and_are_coloured() {
     // No errorStyle attribute: the default, stop, rejects anything else.
     assert!(!validations.contains("errorStyle"));
 
-    // Both candidates share the three colour formats; priorities run on across them.
-    for (range, first_priority) in [("J3:J5", 1), ("M3:M5", 4)] {
+    // Every status has its colours; both candidates share the five formats, and priorities
+    // run on across them.
+    for (range, first_priority) in [("D4:D6", 1), ("G4:G6", 6)] {
         let block = between(
             &sheet,
             &format!(r#"<conditionalFormatting sqref="{range}">"#),
             "</conditionalFormatting>",
         );
-        for (k, status) in ["passed", "failed", "blocked"].iter().enumerate() {
+        let statuses = ["not-run", "passed", "failed", "blocked", "skipped"];
+        for (k, status) in statuses.iter().enumerate() {
             let rule = format!(
                 r#"<cfRule type="cellIs" dxfId="{k}" priority="{}" operator="equal"><formula>"{status}"</formula></cfRule>"#,
                 first_priority + k
@@ -367,8 +370,8 @@ fn status_cells_offer_exactly_the_valid_statuses_and_are_coloured() {
         .collect();
     assert_eq!(
         fills,
-        ["C6EFCE", "FFC7CE", "FFEB9C"],
-        "passed green, failed red, blocked amber"
+        ["EDEDED", "C6EFCE", "FFC7CE", "FFEB9C", "D9D2E9"],
+        "not run grey, passed green, failed red, blocked amber, skipped lilac"
     );
 }
 
@@ -382,9 +385,9 @@ fn formula_looking_text_has_a_quote_prefix() {
         .split("<xf ")
         .skip(1)
         .collect();
-    // The titles (E3..E5), notes that look like formulas (O3, L5) and empty tester and note
-    // cells that teams will fill in (N4, O4).
-    for cell in ["E3", "E4", "E5", "O3", "L5", "N4", "O4"] {
+    // The titles (C4..C6), notes that look like formulas (I4, F6) and empty tester and note
+    // cells that teams will fill in (H5, I5).
+    for cell in ["C4", "C5", "C6", "I4", "F6", "H5", "I5"] {
         let start = format!(r#"<c r="{cell}" s=""#);
         let at = sheet
             .find(&start)
@@ -402,28 +405,214 @@ fn formula_looking_text_has_a_quote_prefix() {
         );
     }
     let summary = xlsx_part(&bytes, "xl/worksheets/sheet2.xml");
-    assert!(
-        summary.contains(r#"<c r="D16"><f>COUNTIFS(ManualTests[Team],"alpha")</f><v>2</v></c>"#)
-    );
+    assert!(summary.contains(r#"<c r="D4"><f>COUNTIFS(Tests!$B$4:$B$6,"alpha")</f><v>2</v></c>"#));
 }
 
 #[test]
-fn layout_freezes_the_header_and_id_and_uses_a_styled_table() {
+fn layout_freezes_the_header_and_the_test_and_uses_a_styled_table() {
     let bytes = render(&fixture(), "2.0.0").bytes;
     let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    // ID, team and title stay in view while a tester scrolls to the candidates and steps.
     assert!(sheet.contains(
-        r#"<pane xSplit="1" ySplit="2" topLeftCell="B3" activePane="bottomRight" state="frozen"/>"#
+        r#"<pane xSplit="3" ySplit="3" topLeftCell="D4" activePane="bottomRight" state="frozen"/>"#
     ));
-    assert!(sheet.contains(r#"<mergeCell ref="J1:L1"/>"#));
-    assert!(sheet.contains(r#"<col min="6" max="6" width="60.7109375" customWidth="1"/>"#));
+    // The instruction over the lead and candidate columns; no merge starts in column A,
+    // which every printed page repeats.
+    for merged in ["B1:I1", "B2:C2", "D2:F2", "G2:I2", "J2:O2"] {
+        assert!(
+            sheet.contains(&format!(r#"<mergeCell ref="{merged}"/>"#)),
+            "{merged}"
+        );
+    }
+    assert!(!sheet.contains(r#"<mergeCell ref="A"#));
+    assert!(sheet.contains(r#"<col min="10" max="10" width="44.7109375" customWidth="1"/>"#));
     let table = xlsx_part(&bytes, "xl/tables/table1.xml");
-    assert!(table.contains(r#"ref="A2:O5""#), "{table}");
-    assert!(table.contains(r#"<autoFilter ref="A2:O5"/>"#), "{table}");
+    assert!(table.contains(r#"ref="A3:O6""#), "{table}");
+    assert!(table.contains(r#"<autoFilter ref="A3:O6"/>"#), "{table}");
     assert!(table.contains(r#"<tableStyleInfo name="TableStyleMedium2""#));
     let styles = xlsx_part(&bytes, "xl/styles.xml");
     assert!(styles.contains(r#"wrapText="1""#));
 }
 
+/// The fill colour of a cell of the Tests sheet, from its style.
+fn fill_of(bytes: &[u8], cell: &str) -> Option<String> {
+    let sheet = xlsx_part(bytes, "xl/worksheets/sheet1.xml");
+    let styles = xlsx_part(bytes, "xl/styles.xml");
+    let start = format!(r#"<c r="{cell}" s=""#);
+    let at = sheet.find(&start)?;
+    let style: usize = sheet[at + start.len()..].split('"').next()?.parse().ok()?;
+    let xf = between(&styles, "<cellXfs", "</cellXfs>")
+        .split("<xf ")
+        .nth(style + 1)?;
+    let fill: usize = xf
+        .split(r#"fillId=""#)
+        .nth(1)?
+        .split('"')
+        .next()?
+        .parse()
+        .ok()?;
+    let fills: Vec<&str> = between(&styles, "<fills", "</fills>")
+        .split("<fill>")
+        .skip(1)
+        .collect();
+    let rgb = fills.get(fill)?.split(r#"fgColor rgb="FF"#).nth(1)?;
+    Some(rgb[..6].to_owned())
+}
+
+#[test]
+fn the_candidate_under_test_is_highlighted() {
+    // On 2030-03-08 RC1 (2030-03-05) is out and RC2 (2030-03-12) is not.
+    let bytes = render(&fixture(), "2.0.0").bytes;
+    for cell in ["D2", "D3", "E3", "F3"] {
+        assert_eq!(fill_of(&bytes, cell).as_deref(), Some("9BC2E6"), "{cell}");
+    }
+    for cell in ["D4", "E5", "F6"] {
+        assert_eq!(fill_of(&bytes, cell).as_deref(), Some("DDEBF7"), "{cell}");
+    }
+    for cell in ["G4", "H5", "I4", "C4"] {
+        assert_eq!(fill_of(&bytes, cell), None, "{cell}");
+    }
+    assert_eq!(fill_of(&bytes, "G2").as_deref(), Some("D9E1F2"));
+
+    // From RC2's day on, RC2 is.
+    let later = harness::with_context(&fixture(), date(2030, 3, 12), None, |ctx| {
+        let release = ctx.timeline.release("2.0.0").unwrap();
+        workbook::workbook_bytes(ctx, release).unwrap().bytes
+    });
+    assert_eq!(fill_of(&later, "H5").as_deref(), Some("DDEBF7"));
+    assert_eq!(fill_of(&later, "E5"), None);
+    let mut wb = open(&later);
+    let tests = values(&mut wb, "Tests");
+    assert_eq!(tests[1][3], "RC1 · 2030-03-05");
+    assert_eq!(tests[1][6], "RC2 · 2030-03-12 · under test");
+    assert!(
+        tests[0][1].contains("pick its RC2 Status"),
+        "{}",
+        tests[0][1]
+    );
+}
+
+/// `(row, height)` of every row of a sheet's XML that has a height of its own (1-based rows).
+fn row_heights(sheet: &str) -> Vec<(u32, f64)> {
+    sheet
+        .split("<row ")
+        .skip(1)
+        .filter_map(|row| {
+            let tag = &row[..row.find('>')?];
+            let r = tag
+                .split(r#"r=""#)
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            let ht = tag
+                .split(r#"ht=""#)
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((r, ht))
+        })
+        .collect()
+}
+
+#[test]
+fn wrapped_rows_are_as_tall_as_their_longest_text() {
+    let project = Project::of(&fixture());
+    let dir = project.plans();
+    let catalogue = std::fs::read_to_string(fixture().join("manual-tests.yaml")).unwrap();
+    // Six numbered steps; and a paragraph about three lines long in the 44-wide Steps column.
+    let many = (1..=6)
+        .map(|n| format!("{n}. Step number {n}."))
+        .collect::<Vec<_>>()
+        .join("\\n");
+    let long = "Open the console and check that every one of the dashboards loads without any \
+                error, then log out and log in again as another user";
+    std::fs::write(
+        dir.join("manual-tests.yaml"),
+        format!(
+            "{catalogue}  - {{ id: b-many, title: Many, team: beta, steps: \"{many}\", expected: Done. }}\n  \
+             - {{ id: b-long, title: Long, team: beta, steps: \"{long}\", expected: Done. }}\n"
+        ),
+    )
+    .unwrap();
+    let bytes = render(&dir, "2.0.0").bytes;
+    let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    // Row 1: the instruction (two lines beside a two-line title); 4 and 5: two-line steps;
+    // 6 (b-api) one line, left at the default; 7 (b-long) three lines; 8 (b-many) six.
+    assert_eq!(
+        row_heights(&sheet),
+        [(1, 30.0), (4, 30.0), (5, 30.0), (7, 45.0), (8, 90.0)]
+    );
+    let mut wb = open(&bytes);
+    let tests = values(&mut wb, "Tests");
+    assert_eq!(
+        (tests[6][0].as_str(), tests[7][0].as_str()),
+        ("b-long", "b-many")
+    );
+    assert_eq!(tests[7][9].lines().count(), 6);
+}
+
+#[test]
+fn every_sheet_prints_landscape_fitted_to_the_width_with_its_headers_repeated() {
+    let bytes = render(&fixture(), "2.0.0").bytes;
+    for (part, pages_wide) in [
+        ("xl/worksheets/sheet1.xml", r#" fitToWidth="2""#),
+        ("xl/worksheets/sheet2.xml", ""),
+        ("xl/worksheets/sheet3.xml", ""),
+    ] {
+        let sheet = xlsx_part(&bytes, part);
+        assert!(sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{part}");
+        assert!(
+            sheet.contains(&format!(
+                r#"<pageSetup paperSize="9"{pages_wide} fitToHeight="0" orientation="landscape""#
+            )),
+            "{part}: {}",
+            between(&sheet, "<pageSetup ", "/>")
+        );
+        assert!(sheet.contains(
+            r#"<pageMargins left="0.3" right="0.3" top="0.5" bottom="0.5" header="0.25" footer="0.25"/>"#
+        ));
+        assert!(sheet.contains("<oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter>"));
+    }
+    // Tests repeats its group and header rows and the ID column; the others their header.
+    let book = xlsx_part(&bytes, "xl/workbook.xml");
+    for title in [
+        r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">Tests!$A:$A,Tests!$2:$3</definedName>"#,
+        r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">Summary!$3:$3</definedName>"#,
+        r#"<definedName name="_xlnm.Print_Titles" localSheetId="2">Teams!$1:$1</definedName>"#,
+    ] {
+        assert!(book.contains(title), "{title}: {book}");
+    }
+}
+
+#[test]
+fn cached_counts_agree_with_the_tests_sheet() {
+    // What a reader that does not recalculate shows must be what the formulas compute.
+    let mut wb = open(&render(&example(), "1.14.0").bytes);
+    let tests = values(&mut wb, "Tests");
+    let header = &tests[2];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let summary = values(&mut wb, "Summary");
+    let statuses = ["passed", "failed", "blocked", "not-run", "skipped"];
+    let mut checked = 0;
+    for row in summary.iter().skip(3).take_while(|r| !r[0].is_empty()) {
+        let status_col = col(&format!("{} Status", row[0]));
+        let counted: Vec<&Vec<String>> = tests[3..]
+            .iter()
+            .filter(|t| row[1] == "All teams" || t[1] == row[1])
+            .collect();
+        assert_eq!(row[3], counted.len().to_string(), "{row:?}");
+        for (k, status) in statuses.iter().enumerate() {
+            let n = counted.iter().filter(|t| t[status_col] == *status).count();
+            assert_eq!(row[4 + k], n.to_string(), "{status} in {row:?}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 3 * 6, "3 candidates of 5 teams and all teams");
+}
 #[test]
 fn creation_time_comes_from_the_plan_and_bytes_repeat() {
     let first = render(&fixture(), "2.0.0").bytes;
@@ -456,26 +645,22 @@ fn cells_over_excels_limit_are_cut_with_a_marker_and_reported() {
     assert_eq!(
         rendered.truncated,
         [workbook::Truncated {
-            cell: "Tests!F6".into(),
+            cell: "Tests!J7".into(),
             field: "steps of test `b-long`".into(),
             length: 40_000,
         }]
     );
     assert_eq!(
         rendered.truncated[0].to_string(),
-        "Tests!F6 (steps of test `b-long`) has 40000 characters; it was cut to Excel's limit of 32767"
+        "Tests!J7 (steps of test `b-long`) has 40000 characters; it was cut to Excel's limit of 32767"
     );
     let mut wb = open(&rendered.bytes);
     let tests = values(&mut wb, "Tests");
-    assert_eq!(tests[5][0], "b-long");
-    let steps = &tests[5][5];
+    assert_eq!(tests[6][0], "b-long");
+    let steps = &tests[6][9];
     assert_eq!(steps.encode_utf16().count(), 32_767);
     assert!(steps.ends_with("x… [truncated]"));
-    assert_eq!(
-        values(&mut wb, "Summary")[18][3],
-        "2",
-        "beta owns two tests"
-    );
+    assert_eq!(values(&mut wb, "Summary")[4][3], "2", "beta owns two tests");
 }
 
 #[test]
@@ -488,10 +673,14 @@ fn a_release_without_tests_still_makes_a_valid_workbook() {
     std::fs::write(dir.join("manual-tests.yaml"), "tests: []\n").unwrap();
     let mut wb = open(&render(&dir, "2.0.0").bytes);
     let tests = values(&mut wb, "Tests");
-    assert_eq!(tests.len(), 2, "the group row and the header: {tests:?}");
+    assert_eq!(
+        tests.len(),
+        3,
+        "the instruction, group and header rows: {tests:?}"
+    );
     let summary = values(&mut wb, "Summary");
-    assert_eq!(summary[15][..4], ["All teams", "", "RC1", "0"]);
-    assert_eq!(summary[15][9], "100");
+    assert_eq!(summary[3][..4], ["RC1", "All teams", "", "0"]);
+    assert_eq!(summary[3][9], "100");
 }
 
 #[test]
@@ -552,13 +741,17 @@ fn the_command_writes_the_same_workbook() {
 fn the_example_release_matches_the_timeline() {
     let mut wb = open(&render(&example(), "1.14.0").bytes);
     let summary = values(&mut wb, "Summary");
-    let totals: Vec<&Vec<String>> = summary.iter().filter(|r| r[0] == "All teams").collect();
+    let totals: Vec<&Vec<String>> = summary.iter().filter(|r| r[1] == "All teams").collect();
     // 9 tests (jaeger-traces skipped); RC1: 7 passed, 1 failed, 1 blocked (not done): 8 of 9.
-    assert_eq!(totals[0][2..], ["RC1", "9", "7", "1", "1", "0", "0", "88"]);
-    assert_eq!(totals[1][2..], ["RC2", "9", "0", "0", "0", "9", "0", "0"]);
+    assert_eq!(totals[0][3..], ["9", "7", "1", "1", "0", "0", "88"]);
+    assert_eq!(totals[1][3..], ["9", "0", "0", "0", "9", "0", "0"]);
+    assert_eq!(
+        (totals[0][0].as_str(), totals[1][0].as_str()),
+        ("RC1", "RC2")
+    );
     assert_eq!(totals.len(), 3);
     let tests = values(&mut wb, "Tests");
-    assert_eq!(tests.len(), 2 + 9);
+    assert_eq!(tests.len(), 3 + 9);
     assert!(tests.iter().all(|r| r[0] != "jaeger-traces"));
 }
 

@@ -9,7 +9,7 @@
 
 use rust_xlsxwriter::{RowNum, Worksheet, XlsxError};
 
-use super::{CANDIDATE_COLUMNS, MAX_CELL_CHARS, TEST_COLUMNS, TESTS_SHEET, candidate_header, cut};
+use super::{CANDIDATE_COLUMNS, ID_HEADER, MAX_CELL_CHARS, TESTS_SHEET, candidate_header, cut};
 use crate::model::{Candidate, Status};
 use crate::plan::ReleaseTimeline;
 
@@ -75,7 +75,7 @@ pub fn record_sheet(release: &ReleaseTimeline) -> Result<Worksheet, XlsxError> {
     line(&mut sheet, &[tag::RELEASE, &version])?;
     line(&mut sheet, &[tag::HERALD, env!("CARGO_PKG_VERSION")])?;
     line(&mut sheet, &[tag::SHEET, TESTS_SHEET])?;
-    line(&mut sheet, &[tag::ID_COLUMN, TEST_COLUMNS[0].0])?;
+    line(&mut sheet, &[tag::ID_COLUMN, ID_HEADER])?;
     let candidates = &release.release.schedule.candidates;
     for candidate in candidates {
         let headers = candidate_headers(candidate);
