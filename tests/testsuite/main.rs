@@ -15,4 +15,5 @@ mod results;
 mod serve;
 mod site;
 mod slack;
+mod svg;
 mod workbook;

@@ -272,7 +272,7 @@ fn timeline_picture_places_milestones_in_order_with_today_between() {
     // Today's line sits between RC1 (past) and the RC2 cherry-pick deadline (next).
     let today_at = find(
         &svg,
-        "stroke=\"#dc2626\" stroke-width=\"1.5\" stroke-dasharray",
+        "stroke=\"#b91c1c\" stroke-width=\"1.5\" stroke-dasharray",
     );
     let line = &svg[svg[..today_at].rfind("<line").unwrap()..today_at];
     let today_x: f64 = line["<line x1=\"".len()..]
@@ -286,10 +286,11 @@ fn timeline_picture_places_milestones_in_order_with_today_between() {
         "{today_x} not in {xs:?}"
     );
     find(&svg, ">today 26 Nov</text>");
-    // Four past milestones are grey; the next one is ringed.
+    // Four past milestones are hollow (and a past meeting, and the legend's sample); the
+    // next one is ringed.
     assert_eq!(
-        svg.matches("fill=\"#9ca3af\" stroke=\"#ffffff\"").count(),
-        4 + 1
+        svg.matches("fill=\"#ffffff\" stroke=\"#6b7280\"").count(),
+        4 + 1 + 1
     );
     assert_eq!(svg.matches("r=\"13.0\" fill=\"none\"").count(), 1);
 
