@@ -591,6 +591,15 @@ impl TimelineLayout {
             );
         }
         let height = (legend_y + 12.0).ceil();
+        // Where a narrow screen, showing part of the picture, starts it: a day before today.
+        let focus = if !release.settled && (0.0..self.span_days).contains(&today_offset) {
+            format!(
+                " data-focus-x=\"{:.0}\"",
+                (self.x_of((today_offset - 1.0).max(0.0)) - MARGIN).max(0.0)
+            )
+        } else {
+            String::new()
+        };
 
         let version = escape_html(&release.version);
         let as_of = if release.settled {
@@ -601,7 +610,7 @@ impl TimelineLayout {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"img\" aria-labelledby=\"title desc\" {FONT} font-size=\"{FONT_SIZE:.0}\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\"{focus} role=\"img\" aria-labelledby=\"title desc\" {FONT} font-size=\"{FONT_SIZE:.0}\">"
         );
         let _ = writeln!(
             out,

@@ -109,7 +109,8 @@
 
     function markScrollables() {
         var regions = document.querySelectorAll(
-            ".content .table-wrapper, .content pre, .content .herald-timeline, .content p:has(> img[src$='timeline.svg'])"
+            ".content .table-wrapper, .content pre, .content pre > code, .content .herald-timeline, " +
+                ".content .checkbox-label:has(> img[src$='timeline.svg']), .content p:has(> img[src$='timeline.svg'])"
         );
         for (var i = 0; i < regions.length; i++) {
             var region = regions[i];
@@ -142,6 +143,19 @@
         if (!bar || document.getElementById("herald-print-page")) {
             return;
         }
+        // mdBook's own button opens the whole book's print view: it prints this page
+        // instead (the link still leads there without JavaScript).
+        var book = bar.querySelector("a[href$='print.html']");
+        if (book) {
+            book.id = "herald-print-page";
+            book.title = "Print this page";
+            book.setAttribute("aria-label", "Print this page");
+            book.addEventListener("click", function (event) {
+                event.preventDefault();
+                window.print();
+            });
+            return;
+        }
         var button = document.createElement("button");
         button.id = "herald-print-page";
         button.type = "button";
@@ -155,10 +169,39 @@
         bar.insertBefore(button, bar.firstChild);
     }
 
+    // ---- The timeline on a narrow screen starts at the day before today ----
+
+    function focusTimelines() {
+        var images = document.querySelectorAll(
+            ".content img[src$='timeline.svg']:not(.img-wrapper > img), .content .herald-timeline img:not(.img-wrapper > img)"
+        );
+        Array.prototype.forEach.call(images, function (img) {
+            var frame = img.parentElement;
+            if (!frame || frame.scrollWidth <= frame.clientWidth + 1) {
+                return;
+            }
+            fetch(new URL(img.getAttribute("src"), document.baseURI).href)
+                .then(function (response) {
+                    return response.ok ? response.text() : "";
+                })
+                .then(function (svg) {
+                    var focus = /data-focus-x="(\d+)"/.exec(svg);
+                    var width = /width="(\d+)"/.exec(svg);
+                    if (focus && width) {
+                        frame.scrollLeft = Number(focus[1]) * img.clientWidth / Number(width[1]);
+                    }
+                })
+                .catch(function () {
+                    // Opened from a file: the picture starts at its left edge.
+                });
+        });
+    }
+
     function ready() {
         setUpCopyButtons();
         addPrintButton();
         markScrollables();
+        focusTimelines();
         var timer = null;
         window.addEventListener("resize", function () {
             window.clearTimeout(timer);

@@ -153,7 +153,12 @@ fn the_weeks_before_last_week_are_compressed_and_today_stays_off_the_labels() {
         .parse()
         .unwrap();
     // The axis is the dashed line's height.
-    let axis_y: f64 = svg[at + dashed.len()..].split('"').next().unwrap().parse().unwrap();
+    let axis_y: f64 = svg[at + dashed.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((axis_y - y1 - 16.0).abs() < 1e-6, "{line} axis {axis_y}");
     // A release that is over is not compressed: no today, no dashed axis.
     let over = timeline_of("1.13.0", TODAY);
