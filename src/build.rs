@@ -497,8 +497,16 @@ fn stage_site(
         &wiki.root
     };
     let names: Vec<&str> = staged_wiki.entries.keys().map(String::as_str).collect();
-    crate::site::stage_site(source, &names, site, &opts.dir, &opts.allowed_commands)
-        .map_err(BuildError::Site)?;
+    let site_url = opts.site_url.as_deref();
+    crate::site::stage_site(
+        source,
+        &names,
+        site,
+        &opts.dir,
+        site_url,
+        &opts.allowed_commands,
+    )
+    .map_err(BuildError::Site)?;
     let site_files = crate::write::manifest::stat_tree(&site.new).map_err(read_error(&site.new))?;
     let wanted: BTreeSet<String> = site_files.keys().cloned().collect();
     let survey = tree::survey(&site.root, &output.previous.site_files, &wanted, |rel| {

@@ -15,6 +15,27 @@ use crate::write::keys::{Fingerprint, fingerprint_tree};
 /// The title of a book without a `book.toml`.
 const DEFAULT_TITLE: &str = "Releases";
 
+/// herald's additions to mdBook's theme (the MagicBox dashboard, tables on a phone, print,
+/// the copy buttons), as files of the site beside mdBook's own.
+pub const THEME_CSS: (&str, &str) = (
+    "assets/herald.css",
+    include_str!("../templates/site/herald.css"),
+);
+pub const THEME_JS: (&str, &str) = (
+    "assets/herald.js",
+    include_str!("../templates/site/herald.js"),
+);
+
+/// What herald adds to the theme's `head.hbs` (after the user's own, if any): its
+/// stylesheet and script. `path_to_root` keeps them working from every page, and under the
+/// 404 page's `<base href>`.
+fn theme_head() -> String {
+    format!(
+        "\n<!-- herald -->\n<link rel=\"stylesheet\" href=\"{{{{ path_to_root }}}}{}\">\n<script defer src=\"{{{{ path_to_root }}}}{}\"></script>\n",
+        THEME_CSS.0, THEME_JS.0
+    )
+}
+
 /// A fingerprint of what the site's look is made from besides the wiki: `book.toml`, the
 /// `theme/` folder beside it, and every file its `additional-css`/`additional-js` name.
 pub fn inputs_fingerprint(plans_dir: &Path) -> Result<String, String> {
@@ -62,6 +83,7 @@ fn config(
     root: &Path,
     wiki_dir: &Path,
     stage: &Path,
+    site_url: Option<&str>,
     allowed_commands: &[String],
 ) -> Result<Config, String> {
     let book_toml = root.join("book.toml");
@@ -114,7 +136,107 @@ fn config(
     }
     cfg.set(key, chapters)
         .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
+    // The 404 page is served at any depth, so its links go through `<base href>`, which
+    // mdBook takes from `site-url`: the path the site is published under (a GitHub Pages
+    // project site is under `/<repository>/`). A `site-url` of book.toml's wins.
+    let key = "output.html.site-url";
+    let configured: Option<String> = cfg.get(key).ok().flatten();
+    if let (None, Some(url)) = (configured, site_url) {
+        cfg.set(key, site_path(url))
+            .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
+    }
     Ok(cfg)
+}
+
+/// The path of a site URL, as `<base href>` needs it: `https://org.github.io/releases` is
+/// `/releases/`; a URL without a path is `/`.
+pub fn site_path(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |at| &rest[at..]),
+        None => url,
+    };
+    let path = path.trim_matches('/');
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{path}/")
+    }
+}
+
+/// The theme mdBook builds with, in herald's own folder: every file of the user's theme
+/// folder (`output.html.theme`, else `theme/` beside book.toml), linked as it is, with
+/// herald's stylesheet and script added to its `head.hbs`. The user's files still win:
+/// their `index.hbs`, CSS and fonts are the ones used, and `additional-css` loads after
+/// herald's stylesheet.
+fn stage_theme(root: &Path, cfg: &mut Config, staged: &Path) -> Result<(), String> {
+    let key = "output.html.theme";
+    let user_theme = match cfg.get::<PathBuf>(key).ok().flatten() {
+        Some(dir) => root.join(dir),
+        None => root.join("theme"),
+    };
+    std::fs::create_dir_all(staged)
+        .map_err(|e| format!("cannot create {}: {e}", staged.display()))?;
+    let head = Path::new("head.hbs");
+    if user_theme.is_dir() {
+        link_tree(&user_theme, staged, &|rel| rel != head)?;
+    }
+    let mut head_text = match std::fs::read_to_string(user_theme.join(head)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(format!(
+                "cannot read {}: {e}",
+                user_theme.join(head).display()
+            ));
+        }
+    };
+    head_text.push_str(&theme_head());
+    let head_path = staged.join(head);
+    std::fs::write(&head_path, head_text)
+        .map_err(|e| format!("cannot write {}: {e}", head_path.display()))?;
+    cfg.set(key, staged)
+        .map_err(|e| format!("cannot set {key}: {e:#}"))?;
+    Ok(())
+}
+
+/// Links (or copies) every file under `from` into `to`, keeping the folders, except those
+/// `keep` refuses (by their path relative to `from`).
+fn link_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<(), String> {
+    fn walk(
+        base: &Path,
+        dir: &Path,
+        to: &Path,
+        keep: &dyn Fn(&Path) -> bool,
+    ) -> Result<(), String> {
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            let path = entry.path();
+            let rel = path.strip_prefix(base).unwrap_or(&path);
+            if path.is_dir() {
+                walk(base, &path, to, keep)?;
+            } else if keep(rel) {
+                link_or_copy(&path, &to.join(rel))?;
+            }
+        }
+        Ok(())
+    }
+    walk(from, from, to, keep)
+}
+
+/// herald's theme files, written into the pages mdBook copies into the site.
+fn write_theme_assets(pages: &Path) -> Result<(), String> {
+    for (rel, text) in [THEME_CSS, THEME_JS] {
+        let path = pages.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// What mdBook needs from the wiki: the pages and the pictures they show (of herald's own
@@ -182,20 +304,25 @@ pub fn stage_site(
     wiki_files: &[&str],
     site: &Layout,
     plans_dir: &Path,
+    site_url: Option<&str>,
     allowed_commands: &[String],
 ) -> Result<(), String> {
     let root = absolute(&book_root(plans_dir))?;
     let build = site.new.with_file_name("site.build");
     let pages = site.new.with_file_name("site.pages");
-    for dir in [&site.new, &build, &pages] {
+    let theme = absolute(&site.new.with_file_name("site.theme"))?;
+    for dir in [&site.new, &build, &pages, &theme] {
         remove_dir_if_exists(dir)?;
     }
     link_pages(wiki_dir, wiki_files, &pages)?;
-    let cfg = config(&root, &pages, &build, allowed_commands)?;
+    write_theme_assets(&pages)?;
+    let mut cfg = config(&root, &pages, &build, site_url, allowed_commands)?;
+    stage_theme(&root, &mut cfg, &theme)?;
     let book = MDBook::load_with_config(&root, cfg)
         .map_err(|e| format!("cannot load the book in {}: {e:#}", wiki_dir.display()))?;
     let built = book.build();
     remove_dir_if_exists(&pages)?;
+    remove_dir_if_exists(&theme)?;
     let staged = built
         .map_err(|e| format!("mdBook failed: {e:#}"))
         .and_then(|()| {
@@ -353,4 +480,95 @@ fn table_loc(text: &str, table: &str) -> Loc {
         .map_or(Loc::new(1, 1, 1), |i| {
             Loc::new(i as u32 + 1, 1, header.len() as u32)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_path_is_the_urls_path_between_slashes() {
+        assert_eq!(site_path("https://org.github.io/releases/"), "/releases/");
+        assert_eq!(site_path("https://org.github.io/releases"), "/releases/");
+        assert_eq!(site_path("https://org.github.io/a/b?x=1#y"), "/a/b/");
+        assert_eq!(site_path("https://releases.example.com"), "/");
+        assert_eq!(site_path("https://releases.example.com/"), "/");
+        assert_eq!(site_path("/releases"), "/releases/");
+    }
+
+    #[test]
+    fn the_head_links_herald_s_files_from_every_depth() {
+        let head = theme_head();
+        assert!(
+            head.contains("href=\"{{ path_to_root }}assets/herald.css\""),
+            "{head}"
+        );
+        assert!(
+            head.contains("<script defer src=\"{{ path_to_root }}assets/herald.js\"></script>"),
+            "{head}"
+        );
+    }
+
+    /// `#rrggbb` as WCAG's relative luminance.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// The `--herald-*` colours of the rule whose selector starts with `selector`.
+    fn colours(selector: &str) -> BTreeMap<String, String> {
+        let css = THEME_CSS.1;
+        let start = css.find(selector).expect("the rule is in herald.css");
+        let body = &css[start..];
+        let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+        body.lines()
+            .filter_map(|line| {
+                let (name, value) = line.trim().strip_prefix("--herald-")?.split_once(':')?;
+                Some((
+                    name.to_owned(),
+                    value.trim().trim_end_matches(';').to_owned(),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn status_colours_pass_wcag_aa_in_light_and_dark_themes() {
+        // The page backgrounds of mdBook's themes (variables.css), for the card borders.
+        let themes = [
+            ("html,\nhtml.light", ["#ffffff", "#e1e1db"]),
+            ("html.coal,", ["#131516", "#161923"]),
+            ("html:not(.light)", ["#131516", "#0f1419"]),
+        ];
+        for (selector, pages) in themes {
+            let c = colours(selector);
+            for role in ["ok", "warn", "bad", "info", "muted"] {
+                let (fg, bg) = (&c[&format!("{role}-fg")], &c[&format!("{role}-bg")]);
+                let ratio = contrast(fg, bg);
+                assert!(
+                    ratio >= 4.5,
+                    "{selector} {role}: {fg} on {bg} is {ratio:.2}:1"
+                );
+            }
+            // A card's edge is a graphic: 3:1 against the page (WCAG 1.4.11).
+            for page in pages {
+                let ratio = contrast(&c["card-border"], page);
+                assert!(ratio >= 3.0, "{selector} border on {page}: {ratio:.2}:1");
+            }
+        }
+        // The dark themes use the same colours, whether chosen or from the system.
+        assert_eq!(colours("html.coal,"), colours("html:not(.light)"));
+    }
 }

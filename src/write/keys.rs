@@ -158,7 +158,10 @@ impl Keys<'_> {
     /// What the site is made from: herald, its look, and every file of the wiki.
     pub fn site(&self, wiki: &BTreeMap<String, FileEntry>) -> String {
         let mut fp = Fingerprint::default();
-        fp.text(HERALD_ID).text(&self.site_inputs);
+        // The site URL's path is the 404 page's `<base href>`.
+        fp.text(HERALD_ID)
+            .text(&self.site_inputs)
+            .text(self.site_url);
         for (path, entry) in wiki {
             fp.text(path).text(&entry.hash);
         }

@@ -16,4 +16,5 @@ mod schema;
 mod serve;
 mod site;
 mod slack;
+mod svg;
 mod workbook;

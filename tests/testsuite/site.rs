@@ -272,7 +272,7 @@ fn timeline_picture_places_milestones_in_order_with_today_between() {
     // Today's line sits between RC1 (past) and the RC2 cherry-pick deadline (next).
     let today_at = find(
         &svg,
-        "stroke=\"#dc2626\" stroke-width=\"1.5\" stroke-dasharray",
+        "stroke=\"#b91c1c\" stroke-width=\"1.5\" stroke-dasharray",
     );
     let line = &svg[svg[..today_at].rfind("<line").unwrap()..today_at];
     let today_x: f64 = line["<line x1=\"".len()..]
@@ -286,10 +286,11 @@ fn timeline_picture_places_milestones_in_order_with_today_between() {
         "{today_x} not in {xs:?}"
     );
     find(&svg, ">today 26 Nov</text>");
-    // Four past milestones are grey; the next one is ringed.
+    // Four past milestones are hollow (and a past meeting, and the legend's sample); the
+    // next one is ringed.
     assert_eq!(
-        svg.matches("fill=\"#9ca3af\" stroke=\"#ffffff\"").count(),
-        4 + 1
+        svg.matches("fill=\"#ffffff\" stroke=\"#6b7280\"").count(),
+        4 + 1 + 1
     );
     assert_eq!(svg.matches("r=\"13.0\" fill=\"none\"").count(), 1);
 
@@ -744,4 +745,95 @@ fn drafts_pages_are_in_the_site_but_not_in_its_search_index() {
             "{file}"
         );
     }
+}
+
+/// The `<base href>` of a page, if it has one.
+fn base_href(html: &str) -> Option<String> {
+    let at = html.find("<base href=\"")? + "<base href=\"".len();
+    Some(html[at..at + html[at..].find('"')?].to_owned())
+}
+
+#[test]
+fn the_404_page_resolves_links_under_the_site_urls_path() {
+    let mut work = Project::new();
+    work.site = true;
+    work.build();
+    // Without a site URL the site is taken to be at the root of its host.
+    let page = read(work.site_dir().join("404.html"));
+    assert_eq!(base_href(&page).as_deref(), Some("/"), "{page}");
+
+    // A GitHub Pages project site: every link of the 404 page goes through /releases/.
+    work.site_url = Some("https://org.github.io/releases".to_owned());
+    let report = work.build();
+    assert!(report.site_built, "{report:?}");
+    let page = read(work.site_dir().join("404.html"));
+    assert_eq!(base_href(&page).as_deref(), Some("/releases/"), "{page}");
+    find(&page, "<link rel=\"stylesheet\" href=\"css/general.css\">");
+    find(
+        &page,
+        "<link rel=\"stylesheet\" href=\"assets/herald.css\">",
+    );
+    // Other pages link relatively and need no base.
+    let magicbox = read(work.site_dir().join("releases/1.14.0/magicbox.html"));
+    assert_eq!(base_href(&magicbox), None);
+
+    // A site-url set in book.toml is the user's word.
+    work.write(
+        "book.toml",
+        "[book]\ntitle = \"Releases\"\n\n[output.html]\nsite-url = \"/docs/releases/\"\n",
+    );
+    work.build();
+    let page = read(work.site_dir().join("404.html"));
+    assert_eq!(
+        base_href(&page).as_deref(),
+        Some("/docs/releases/"),
+        "{page}"
+    );
+}
+
+#[test]
+fn herald_s_theme_additions_reach_every_page_and_a_users_theme_still_wins() {
+    let mut work = Project::new();
+    work.site = true;
+    // The user's own theme: a head.hbs of theirs and a stylesheet of mdBook's they replace.
+    let user_head = "<meta name=\"team\" content=\"huskies\">\n";
+    let user_css = "/* the user's variables */\n:root { --content-max-width: 900px; }\n";
+    work.write("theme/head.hbs", user_head);
+    work.write("theme/css/variables.css", user_css);
+    work.build();
+    let site = work.site_dir();
+    for (page, to_root) in [
+        ("index.html", ""),
+        ("calendar.html", ""),
+        ("releases/1.14.0/magicbox.html", "../../"),
+        ("releases/1.14.0/slack.html", "../../"),
+    ] {
+        let html = read(site.join(page));
+        let meta = find(&html, "<meta name=\"team\" content=\"huskies\">");
+        let css = find(
+            &html,
+            &format!("<link rel=\"stylesheet\" href=\"{to_root}assets/herald.css\">"),
+        );
+        find(
+            &html,
+            &format!("<script defer src=\"{to_root}assets/herald.js\"></script>"),
+        );
+        // The user's head comes first; mdBook's stylesheets after herald's, then any
+        // additional-css of book.toml, so both can override herald's rules.
+        assert!(meta < css && css < find(&html, "css/general.css"), "{page}");
+    }
+    assert_eq!(
+        read(site.join("assets/herald.css")),
+        herald::site::THEME_CSS.1
+    );
+    assert_eq!(
+        read(site.join("assets/herald.js")),
+        herald::site::THEME_JS.1
+    );
+    find(&read(site.join("assets/herald.css")), ".herald-glance");
+    // The user's replacement is the one the site uses, and their files are as they were.
+    assert_eq!(read(site.join("css/variables.css")), user_css);
+    assert_eq!(read(work.path("theme/head.hbs")), user_head);
+    // Nothing of the staged theme is left behind in herald's folder.
+    assert!(!work.out().join(".herald/site.theme").exists());
 }
