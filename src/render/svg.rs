@@ -237,18 +237,9 @@ impl LabelBox {
 
 impl TimelineLayout {
     fn of(release: &ReleaseTimeline, today: Date) -> TimelineLayout {
-        let first = release
-            .milestones
-            .iter()
-            .map(|m| m.date())
-            .min()
-            .unwrap_or(today);
-        let last = release
-            .milestones
-            .iter()
-            .map(|m| m.date())
-            .max()
-            .unwrap_or(today);
+        let dates = release.milestones.iter().map(|m| m.date());
+        let first = dates.clone().min().unwrap_or(today);
+        let last = dates.max().unwrap_or(today);
         let origin = first.yesterday().unwrap_or(first);
         let span_days = f64::from(days_between(origin, last) + 2).max(7.0);
         let tz = &release.release.timezone;

@@ -107,15 +107,7 @@ fn the_weeks_before_last_week_are_compressed_and_today_stays_off_the_labels() {
     let at = svg.find(dashed).expect("a compressed stretch of axis");
     let line = &svg[at..at + svg[at..].find("/>").unwrap()];
     assert!(line.contains("stroke-dasharray=\"3 3\""), "{line}");
-    let x2: f64 = line
-        .split("x2=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let x2 = numbers_of(line, "x2")[0];
     // 9 days (10 to 19 November) take less than a tenth of the picture.
     assert!(x2 < 16.0 + 75.0, "{line}");
     // The future, from RC2's cherry-pick deadline to the release, takes most of it.
@@ -143,15 +135,7 @@ fn the_weeks_before_last_week_are_compressed_and_today_stays_off_the_labels() {
         .find("stroke=\"#b91c1c\" stroke-width=\"1.5\" stroke-dasharray")
         .unwrap();
     let line = &svg[svg[..today].rfind("<line").unwrap()..today];
-    let y1: f64 = line
-        .split("y1=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let y1 = numbers_of(line, "y1")[0];
     // The axis is the dashed line's height.
     let axis_y: f64 = svg[at + dashed.len()..]
         .split('"')
