@@ -195,7 +195,7 @@ pub fn to_markdown(md: &str) -> String {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => code_info(info),
-                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                    pulldown_cmark::CodeBlockKind::Indented => code_info(""),
                 };
                 code_block = Some((info, String::new()));
             }
@@ -264,16 +264,18 @@ pub fn to_markdown(md: &str) -> String {
     w.finish()
 }
 
-/// A fenced code block's language: its first word, only if it is a plain name.
+/// A code block's language: the fence's first word if it is a plain name, else `text`, so
+/// `mdbook test` and syntax highlighters do not take plan text for Rust or guess a language.
 fn code_info(info: &str) -> String {
     let word = info.split_whitespace().next().unwrap_or_default();
-    let plain = word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "+-._#".contains(c));
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-._#".contains(c));
     if plain {
         word.to_owned()
     } else {
-        String::new()
+        "text".to_owned()
     }
 }
 
@@ -1099,7 +1101,7 @@ mod tests {
         let md = to_markdown(HOSTILE);
         assert_eq!(
             md,
-            "```\ncode\n\n[x](javascript:alert(1))\n```\n\n\
+            "```text\ncode\n\n[x](javascript:alert(1))\n```\n\n\
              \\{\\{#include /etc/passwd\\}\\}\n\n\
              &lt;script&gt;\nalert(1)\n&lt;/script&gt;\n\n\
              &lt;img src=x onerror=alert(1)&gt; [ok](https://a.example/[b]) \
@@ -1153,8 +1155,21 @@ mod tests {
 
     /// The HTML pulldown-cmark makes of a field's safe events and of its re-emitted Markdown.
     fn html_before_and_after(md: &str) -> (String, String) {
+        // Every code block is written with a language (`text` where the field gave none).
+        let labelled = safe_events(md).into_iter().map(|event| match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => code_info(&info),
+                    pulldown_cmark::CodeBlockKind::Indented => code_info(""),
+                };
+                Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(
+                    info.into(),
+                )))
+            }
+            other => other,
+        });
         let mut before = String::new();
-        pulldown_cmark::html::push_html(&mut before, safe_events(md).into_iter());
+        pulldown_cmark::html::push_html(&mut before, labelled);
         let mut after = String::new();
         pulldown_cmark::html::push_html(&mut after, parser(&to_markdown(md)));
         (before, after)
@@ -1192,6 +1207,23 @@ mod tests {
             "1. Ask in #kyma-team.\n2. Run `kubectl get pods`.\n\n**Note:** *keep* it [short](https://a.example)."
         );
         assert_eq!(to_markdown("# Heading\n\ntext"), "#### Heading\n\ntext");
+    }
+
+    #[test]
+    fn code_blocks_without_a_language_are_marked_text() {
+        assert_eq!(
+            to_markdown("```\nkubectl get pods\n```"),
+            "```text\nkubectl get pods\n```"
+        );
+        assert_eq!(
+            to_markdown("    indented code"),
+            "```text\nindented code\n```"
+        );
+        assert_eq!(to_markdown("```sh\necho a\n```"), "```sh\necho a\n```");
+        assert_eq!(
+            to_markdown("```{rust} x\nfn f() {}\n```"),
+            "```text\nfn f() {}\n```"
+        );
     }
 }
 

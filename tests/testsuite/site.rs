@@ -444,7 +444,7 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     // text, a code block kept whole with its `[x](javascript:…)` inside, no HTML wrappers.
     find(
         &md,
-        "```\ncode\n\n[x](javascript:alert(2))\n```\n\n## People and channels",
+        "```text\ncode\n\n[x](javascript:alert(2))\n```\n\n## People and channels",
     );
     find(
         &md,
@@ -492,7 +492,7 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
         "<p>x a | b</p>",
         "<p>{{#include /etc/passwd}}</p>",
         "<p>&lt;img src=x onerror=alert(1)&gt; after the image</p>",
-        "<pre><code>notes code\n\n[y](javascript:alert(3))\n</code></pre>",
+        "<pre><code class=\"language-text\">notes code\n\n[y](javascript:alert(3))\n</code></pre>",
         "<p>&lt;script&gt;\nalert(4)\n&lt;/script&gt;</p>",
     ] {
         find(notes, shown);
@@ -500,7 +500,7 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
     assert!(!notes.contains("<a ") && !notes.contains("<img"), "{notes}");
     find(
         &html,
-        "<pre><code>code\n\n[x](javascript:alert(2))\n</code></pre>\n<h2 id=\"people-and-channels\">",
+        "<pre><code class=\"language-text\">code\n\n[x](javascript:alert(2))\n</code></pre>\n<h2 id=\"people-and-channels\">",
     );
     find(
         &html,
