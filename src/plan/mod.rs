@@ -383,7 +383,7 @@ fn readiness_of(
     let subject = candidates
         .iter()
         .find(|c| c.date.value > today)
-        .map_or_else(|| "the release".to_owned(), |c| c.name.value.to_uppercase());
+        .map_or_else(|| "The release".to_owned(), |c| c.name.value.to_uppercase());
     let deadline_index = readiness::next_deadline(milestones);
     let deadline = deadline_index.map(|i| (milestones[i].title.as_str(), milestones[i].days));
     readiness::decide(&readiness::Facts {

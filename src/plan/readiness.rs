@@ -59,7 +59,7 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Readiness {
     pub verdict: Verdict,
-    /// What the verdict is about: `RC2`, or `the release` once every candidate is out.
+    /// What the verdict is about: `RC2`, or `The release` once every candidate is out.
     pub subject: String,
     /// One sentence: `1 release blocker: Kafka channel delivers events in order (failed on RC1).`
     pub reason: String,
@@ -94,7 +94,7 @@ pub struct CandidateFacts {
 pub struct Facts<'a> {
     /// The release day, when it has come.
     pub released_on: Option<Date>,
-    /// `RC2` or `the release`.
+    /// `RC2` or `The release`.
     pub subject: String,
     /// Each open release blocker: its test's title and the candidate it failed on (`RC1`).
     pub blockers: Vec<(&'a str, String)>,
@@ -461,7 +461,7 @@ mod tests {
         );
         assert_eq!(
             deadline(date(2026, 12, 10)),
-            ("release".into(), "the release".into(), Verdict::Released)
+            ("release".into(), "The release".into(), Verdict::Released)
         );
     }
 }
