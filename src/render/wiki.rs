@@ -298,6 +298,9 @@ impl Glance {
             1 => "1 day to go".to_owned(),
             d if d > 1 => format!("{d} days to go"),
             0 => "release day".to_owned(),
+            // A settled release is planned as of the day it settled: "8 days ago" would be
+            // true of that day only.
+            _ if r.settled => "released".to_owned(),
             d => format!("released {}", relative_day(d)),
         };
         let deadline = r.readiness.deadline.map(|i| {
@@ -959,6 +962,31 @@ fn pull_requests(plans: &Plans, r: &ReleaseTimeline) -> PullRequests {
 // ---------------------------------------------------------------------------------------------
 // SUMMARY, overview and calendar.
 
+/// The order releases are listed in, in the sidebar and on the overview alike: in progress,
+/// then planned (soonest first), then released (latest first). Active releases are what
+/// people come for.
+fn display_order<'t, 'p>(ctx: &'t Context) -> Vec<&'t ReleaseTimeline<'p>>
+where
+    't: 'p,
+{
+    let mut ordered: Vec<&ReleaseTimeline> = ctx.timeline.releases.iter().collect();
+    ordered.sort_by(|a, b| {
+        let rank = |r: &ReleaseTimeline| match r.status {
+            ReleaseStatus::InProgress => 0,
+            ReleaseStatus::Planned => 1,
+            ReleaseStatus::Released => 2,
+        };
+        rank(a).cmp(&rank(b)).then_with(|| {
+            if a.status == ReleaseStatus::Released {
+                b.release.version.value.cmp(&a.release.version.value)
+            } else {
+                a.release.version.value.cmp(&b.release.version.value)
+            }
+        })
+    });
+    ordered
+}
+
 #[derive(Serialize)]
 struct Summary {
     overview: &'static str,
@@ -979,12 +1007,8 @@ impl Summary {
         Summary {
             overview: paths::OVERVIEW,
             calendar: paths::CALENDAR_PAGE,
-            // Newest first: the release people look for is usually the latest.
-            releases: ctx
-                .timeline
-                .releases
-                .iter()
-                .rev()
+            releases: display_order(ctx)
+                .into_iter()
                 .map(|r| SummaryRelease {
                     version: r.version.clone(),
                     codename: r.release.codename.clone(),
@@ -1019,6 +1043,13 @@ struct OverviewRow {
     next_when: Option<String>,
     next_days_away: Option<String>,
     release_date: String,
+    /// `14 days to go`, `released 3 days ago`.
+    countdown: String,
+    /// The next deadline teams act on, with its anchor on the MagicBox.
+    deadline: Option<String>,
+    deadline_anchor: Option<String>,
+    deadline_when: Option<String>,
+    readiness: Readiness,
     blockers: usize,
     pending_approvals: usize,
     failing_tests: usize,
@@ -1039,26 +1070,12 @@ struct DraftRow {
 impl Overview {
     fn new(ctx: &Context) -> Overview {
         let today = ctx.timeline.today;
-        let mut ordered: Vec<&ReleaseTimeline> = ctx.timeline.releases.iter().collect();
-        // In progress, then planned (soonest first), then released (latest first).
-        ordered.sort_by(|a, b| {
-            let rank = |r: &ReleaseTimeline| match r.status {
-                ReleaseStatus::InProgress => 0,
-                ReleaseStatus::Planned => 1,
-                ReleaseStatus::Released => 2,
-            };
-            rank(a).cmp(&rank(b)).then_with(|| {
-                if a.status == ReleaseStatus::Released {
-                    b.release.version.value.cmp(&a.release.version.value)
-                } else {
-                    a.release.version.value.cmp(&b.release.version.value)
-                }
-            })
-        });
+        let ordered = display_order(ctx);
         let releases = ordered
             .iter()
             .map(|r| {
                 let next = r.next_milestone();
+                let deadline = r.readiness.deadline.map(|i| &r.milestones[i]);
                 OverviewRow {
                     version: r.version.clone(),
                     codename: r.release.codename.clone(),
@@ -1069,7 +1086,18 @@ impl Overview {
                     next_anchor: next.map(|m| m.slug().to_owned()),
                     next_when: next.map(|m| weekday_iso_moment(&m.when, &r.release.timezone)),
                     next_days_away: next.map(|m| days_away(today, m.date())),
-                    release_date: iso_date(r.release.schedule.release.value),
+                    release_date: weekday_date(r.release.schedule.release.value),
+                    countdown: Glance::new(r, false).countdown,
+                    deadline: deadline.map(|m| m.title.clone()),
+                    deadline_anchor: deadline.map(|m| m.slug().to_owned()),
+                    deadline_when: deadline.map(|m| {
+                        format!(
+                            "{} ({})",
+                            weekday_iso_moment(&m.when, &r.release.timezone),
+                            days_away(today, m.date())
+                        )
+                    }),
+                    readiness: r.readiness.clone(),
                     blockers: r.tests.blockers.len(),
                     pending_approvals: r.pending_approvals.len(),
                     failing_tests: r.failing.len(),

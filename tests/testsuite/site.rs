@@ -395,17 +395,20 @@ fn overview_and_calendar_list_every_release_and_milestone() {
     build_examples(out.path());
     let wiki = out.path().join("wiki");
     let overview = read(wiki.join("index.md"));
+    // A card per release: status and verdict in their colours, the release day, the next
+    // deadline teams act on and the open work; no table wider than the column.
+    assert!(!overview.contains("| Release | Status |"), "{overview}");
     let in_progress = find(
         &overview,
-        "| [1.14.0 Ulm](releases/1.14.0/magicbox.md) | in progress | [Cherry-pick deadline for RC2](releases/1.14.0/magicbox.md#cherry-pick-rc2) | Mon 2026-11-30 16:00 CET (in 4 days) | 2026-12-10 | 1 | 2 | 2 |",
+        "<div class=\"herald-card herald-card-in-progress\">\n\n### [1.14.0 Ulm](releases/1.14.0/magicbox.md)\n\n<span class=\"status-in-progress\">in progress</span> · <span class=\"verdict-blocked\">RC2: blocked</span> · release **Thu 10 Dec 2026** (14 days to go)\n\nNext deadline: [Cherry-pick deadline for RC2](releases/1.14.0/magicbox.md#cherry-pick-rc2), Mon 2026-11-30 16:00 CET (in 4 days)\n\n1 release blocker · 2 failing tests · 2 pull requests waiting for approval.",
     );
     let planned = find(
         &overview,
-        "| [1.15.0 Vaduz](releases/1.15.0/magicbox.md) | planned |",
+        "### [1.15.0 Vaduz](releases/1.15.0/magicbox.md)\n\n<span class=\"status-planned\">planned</span> · <span class=\"verdict-go\">RC1: go</span>",
     );
     let released = find(
         &overview,
-        "| [1.13.0 Tegernsee](releases/1.13.0/magicbox.md) | released | — |",
+        "### [1.13.0 Tegernsee](releases/1.13.0/magicbox.md)\n\n<span class=\"status-released\">released</span> · <span class=\"verdict-released\">released</span> · release **Thu 8 Oct 2026** (released)",
     );
     assert!(in_progress < planned && planned < released);
     let drafts = &overview[find(&overview, "## Drafts due this week")..];
@@ -424,17 +427,18 @@ fn overview_and_calendar_list_every_release_and_milestone() {
     );
     find(&overview, "[calendar feed](calendar.ics)");
 
+    // The sidebar lists the releases in the overview's order.
     let summary = read(wiki.join("SUMMARY.md"));
+    let v14 = find(&summary, "- [1.14.0 Ulm](releases/1.14.0/magicbox.md)");
     let v15 = find(
         &summary,
         "- [1.15.0 Vaduz](releases/1.15.0/magicbox.md)\n    - [Slack drafts](releases/1.15.0/slack.md)",
     );
-    assert!(
-        v15 < find(
-            &summary,
-            "- [1.13.0 Tegernsee](releases/1.13.0/magicbox.md)"
-        )
+    let v13 = find(
+        &summary,
+        "- [1.13.0 Tegernsee](releases/1.13.0/magicbox.md)",
     );
+    assert!(v14 < v15 && v15 < v13, "{summary}");
 
     // The calendar lists the same events as the timeline: every milestone and every meeting.
     let calendar = read(wiki.join("calendar.md"));
@@ -645,15 +649,15 @@ fn mdbook_loads_the_generated_book() {
         [
             ("Overview", "index.md"),
             ("Calendar", "calendar.md"),
-            ("1.15.0 Vaduz", "releases/1.15.0/magicbox.md"),
-            ("Slack drafts", "releases/1.15.0/slack.md"),
             ("1.14.0 Ulm", "releases/1.14.0/magicbox.md"),
             ("Slack drafts", "releases/1.14.0/slack.md"),
+            ("1.15.0 Vaduz", "releases/1.15.0/magicbox.md"),
+            ("Slack drafts", "releases/1.15.0/slack.md"),
             ("1.13.0 Tegernsee", "releases/1.13.0/magicbox.md"),
             ("Slack drafts", "releases/1.13.0/slack.md"),
         ]
     );
-    let magicbox = &chapters[4].2;
+    let magicbox = &chapters[2].2;
     assert!(magicbox.starts_with("# Release 1.14.0 “Ulm”"), "{magicbox}");
 }
 
