@@ -925,3 +925,76 @@ fn herald_s_theme_additions_reach_every_page_and_a_users_theme_still_wins() {
     // Nothing of the staged theme is left behind in herald's folder.
     assert!(!work.out().join(".herald/site.theme").exists());
 }
+
+/// Raw HTML a Markdown text holds, as pulldown-cmark (with GitHub's extensions) reads it.
+fn raw_html(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser};
+    Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Some(h.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_paste_ready_magicbox_has_no_html_and_links_to_the_site() {
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = options(&example(), out.path());
+    opts.site_url = Some("https://kyma.example.io/releases/".to_owned());
+    build(&opts).expect("the example plans build");
+    for version in ["1.13.0", "1.14.0", "1.15.0"] {
+        let md = read(
+            out.path()
+                .join(format!("wiki/releases/{version}/MagicBox-{version}.md")),
+        );
+        assert_eq!(raw_html(&md), Vec::<String>::new(), "{version}:\n{md}");
+        find(&md, &format!("# Release {version} “"));
+        // It is published beside the page, for the copy button to fetch.
+        assert_eq!(
+            read(
+                out.path()
+                    .join(format!("site/releases/{version}/MagicBox-{version}.md"))
+            ),
+            md
+        );
+    }
+    let md = read(out.path().join("wiki/releases/1.14.0/MagicBox-1.14.0.md"));
+    // The glance as a list, its counts linking to the sections by their headings.
+    find(
+        &md,
+        "- **Release:** Thu 10 Dec 2026 (14 days to go)\n- **Next deadline:** [Cherry-pick deadline for RC2](#key-dates), Monday 30 November 2026, 16:00 CET (in 4 days)\n",
+    );
+    find(
+        &md,
+        "- **Open:** [1 release blocker](#release-blockers) · [2 failing tests](#failing-tests) · ",
+    );
+    find(&md, "- **Verdict:** **RC2: blocked.** 1 release blocker: ");
+    // Another wiki has none of the site's files: links to them are absolute.
+    let site = "https://kyma.example.io/releases/releases/1.14.0";
+    find(&md, &format!("]({site}/timeline.svg)"));
+    find(
+        &md,
+        &format!("[manual-test workbook]({site}/manual-tests-1.14.0.xlsx)"),
+    );
+    find(&md, &format!("[Slack drafts]({site}/slack.html)"));
+    find(&md, &format!("]({site}/manual-tests-rc1.svg)"));
+    assert!(
+        !md.contains("](timeline.svg)") && !md.contains("herald-copy"),
+        "{md}"
+    );
+    // The site's page offers it with a copy button.
+    let html = read(out.path().join("site/releases/1.14.0/magicbox.html"));
+    find(
+        &html,
+        "<button class=\"herald-copy\" data-copy-src=\"MagicBox-1.14.0.md\">",
+    );
+
+    // Without the site's URL, links stay relative to the release's folder.
+    let out = tempfile::tempdir().unwrap();
+    build_examples(out.path());
+    let md = read(out.path().join("wiki/releases/1.14.0/MagicBox-1.14.0.md"));
+    find(&md, "](timeline.svg)");
+    find(&md, "[Slack drafts](slack.md)");
+    assert_eq!(raw_html(&md), Vec::<String>::new(), "{md}");
+}
