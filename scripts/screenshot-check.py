@@ -284,10 +284,8 @@ def main():
                 page.open(url(rel))
                 version = rel.split("/")[-2]
                 page.screenshot(os.path.join(args.out, f"magicbox-{version}-{label}-{width}x{height}.png"))
-                # The dashboard markup (issue 14's first screen) is not built yet: until a page
-                # carries .herald-glance, its checks are reported as not run rather than failed.
                 if not page.eval("document.querySelector('.herald-glance') !== null"):
-                    print(f"screenshot-check: not checked: {rel} has no .herald-glance dashboard yet")
+                    failures.append(f"{rel} at {width}x{height}: no .herald-glance dashboard on its first screen")
                     continue
                 for name, state in page.eval(GLANCE_JS).items():
                     if state != "ok":
