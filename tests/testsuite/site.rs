@@ -408,7 +408,7 @@ fn overview_and_calendar_list_every_release_and_milestone() {
     );
     let released = find(
         &overview,
-        "### [1.13.0 Tegernsee](releases/1.13.0/magicbox.md)\n\n<span class=\"status-released\">released</span> · <span class=\"verdict-released\">released</span> · release **Thu 8 Oct 2026** (released)",
+        "### [1.13.0 Tegernsee](releases/1.13.0/magicbox.md)\n\n<span class=\"status-released\">released</span> · release **Thu 8 Oct 2026** (released)",
     );
     assert!(in_progress < planned && planned < released);
     let drafts = &overview[find(&overview, "## Drafts due this week")..];
