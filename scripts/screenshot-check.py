@@ -12,7 +12,8 @@ only) across a built site, and asserts from the DOM and the layout:
   its texts (measured by Chromium, not estimated) do not overlap;
 - printed, a MagicBox has no sidebar or toolbar and takes at most three A4 pages.
 
-Screenshots (laptop, wide, phone) and the first print page go to the output folder.
+Screenshots of each MagicBox and of the overview (laptop, wide, phone) and the print pages
+go to the output folder.
 
     scripts/screenshot-check.py SITE_DIR OUT_DIR [--chromium PATH]
 """
@@ -280,14 +281,15 @@ def main():
                     failures.append(f"{rel} at {width}x{height}: {what} sticks out of the page, cut off")
                 for what in got["unreachable"]:
                     failures.append(f"{rel} at {width}x{height}: {what} scrolls but cannot be reached by keyboard")
+            if "index.html" in pages:
+                page.open(url("index.html"))
+                page.screenshot(os.path.join(args.out, f"overview-{label}-{width}x{height}.png"))
             for rel in magicboxes:
                 page.open(url(rel))
                 version = rel.split("/")[-2]
                 page.screenshot(os.path.join(args.out, f"magicbox-{version}-{label}-{width}x{height}.png"))
-                # The dashboard markup (issue 14's first screen) is not built yet: until a page
-                # carries .herald-glance, its checks are reported as not run rather than failed.
                 if not page.eval("document.querySelector('.herald-glance') !== null"):
-                    print(f"screenshot-check: not checked: {rel} has no .herald-glance dashboard yet")
+                    failures.append(f"{rel} at {width}x{height}: no .herald-glance dashboard on its first screen")
                     continue
                 for name, state in page.eval(GLANCE_JS).items():
                     if state != "ok":

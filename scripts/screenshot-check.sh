@@ -30,6 +30,6 @@ fi
 shots=target/screenshots
 out=$shots/public
 mkdir -p "$shots"
-rm -f "$shots"/magicbox-*
+rm -f "$shots"/magicbox-* "$shots"/overview-*
 cargo run --quiet -- build releases --out "$out" --today 2026-11-26 >/dev/null
 python3 scripts/screenshot-check.py "$out/site" "$shots" --chromium "$chromium_bin"

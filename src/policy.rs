@@ -22,3 +22,8 @@ pub const WHOLE_DAY_REMINDER_HOUR: u8 = 9;
 /// earliest release not yet settled: a plan is written and moved weeks before its first date,
 /// and releases settled long ago are not walked on every build.
 pub const HISTORY_MARGIN_DAYS: i64 = 180;
+
+/// A release is at risk when pull requests wait for approval or manual tests of the candidate
+/// under test are not run, and the next deadline teams must act on is this many days away or
+/// closer (see `plan::readiness`).
+pub const AT_RISK_DAYS: i32 = 3;

@@ -9,6 +9,7 @@ pub mod format;
 mod manual_tests;
 mod meeting;
 mod milestone;
+pub mod readiness;
 mod status;
 
 use std::collections::BTreeSet;
@@ -32,6 +33,7 @@ pub use draft::{
 pub use manual_tests::{Blocker, Counts, TestMatrix, TestProblem, TestRow};
 pub use meeting::Meeting;
 pub use milestone::{Milestone, MilestoneId, MilestoneKind, MilestoneState, slugify};
+pub use readiness::{Readiness, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -94,6 +96,9 @@ pub struct ReleaseTimeline<'p> {
     /// Every Scrum of Scrums meeting, in time order.
     pub scrum_of_scrums: Vec<Meeting>,
     pub drafts: Vec<DraftDue>,
+    /// Go, at risk, blocked or released: decided once, from the facts above (see
+    /// [`readiness`]).
+    pub readiness: Readiness,
 }
 
 impl<'p> ReleaseTimeline<'p> {
@@ -297,7 +302,7 @@ pub fn plan_release<'p>(
     } else {
         ReleaseStatus::Planned
     };
-    let pending_approvals = release
+    let pending_approvals: Vec<PendingApproval> = release
         .pull_requests
         .iter()
         .filter_map(|pr| {
@@ -325,6 +330,15 @@ pub fn plan_release<'p>(
     let scrum_of_scrums = scrum_of_scrums(release, &version, today);
     let tests = test_matrix(plans, release);
     let drafts = drafts(release, &milestones, today);
+    let readiness = readiness_of(
+        release,
+        today,
+        status,
+        &milestones,
+        &tests,
+        &pending_approvals,
+        failing.len(),
+    );
     ReleaseTimeline {
         release,
         version,
@@ -338,7 +352,54 @@ pub fn plan_release<'p>(
         failing,
         scrum_of_scrums,
         drafts,
+        readiness,
     }
+}
+
+/// Gathers the facts [`readiness::decide`] judges: the candidate under test is the last one
+/// out by `today` (none before the first is), the subject the first candidate not out.
+fn readiness_of(
+    release: &Release,
+    today: Date,
+    status: ReleaseStatus,
+    milestones: &[Milestone],
+    tests: &TestMatrix,
+    pending_approvals: &[PendingApproval],
+    failing_tests: usize,
+) -> Readiness {
+    let candidates = &release.schedule.candidates;
+    let current = candidates
+        .iter()
+        .rposition(|c| c.date.value <= today)
+        .map(|i| {
+            let counts = tests.totals[i];
+            readiness::CandidateFacts {
+                title: candidates[i].name.value.to_uppercase(),
+                failed: counts.of(crate::model::Status::Failed),
+                blocked: counts.of(crate::model::Status::Blocked),
+                not_run: counts.of(crate::model::Status::NotRun),
+            }
+        });
+    let subject = candidates
+        .iter()
+        .find(|c| c.date.value > today)
+        .map_or_else(|| "The release".to_owned(), |c| c.name.value.to_uppercase());
+    let deadline_index = readiness::next_deadline(milestones);
+    let deadline = deadline_index.map(|i| (milestones[i].title.as_str(), milestones[i].days));
+    readiness::decide(&readiness::Facts {
+        released_on: (status == ReleaseStatus::Released).then_some(release.schedule.release.value),
+        subject,
+        blockers: tests
+            .blockers
+            .iter()
+            .map(|b| (b.test.title.as_str(), b.candidate.to_uppercase()))
+            .collect(),
+        current,
+        failing_tests,
+        pending_approvals: pending_approvals.len(),
+        deadline,
+        deadline_index,
+    })
 }
 
 #[cfg(test)]

@@ -53,6 +53,12 @@ pub mod paths {
         format!("releases/{version}/magicbox.md")
     }
 
+    /// The MagicBox as Markdown without HTML, for pasting into another wiki; named by the
+    /// version, as a wiki with one flat namespace of pages (GitHub's) needs.
+    pub fn paste_ready_magicbox(version: &str) -> String {
+        format!("releases/{version}/MagicBox-{version}.md")
+    }
+
     pub fn timeline_svg(version: &str) -> String {
         format!("releases/{version}/timeline.svg")
     }

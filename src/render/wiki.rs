@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::markdown::md_url;
+use super::markdown::{escape_html, md_url};
 use super::{Context, Files, TemplateError, paths, svg};
 use crate::model::{Moment, Person, Plans, Status, TeamId};
 use crate::plan::changes::Change;
@@ -21,7 +21,7 @@ use crate::plan::format::{
     weekday, weekday_iso_date, weekday_iso_moment,
 };
 use crate::plan::format::{shift, weekday_date, weekday_moment};
-use crate::plan::{Counts, Meeting, ReleaseStatus, ReleaseTimeline};
+use crate::plan::{Counts, Meeting, Readiness, ReleaseStatus, ReleaseTimeline, days_between};
 use crate::policy::AGENDA_WINDOW_DAYS;
 
 /// The progress picture of one candidate's manual tests, beside the MagicBox.
@@ -34,11 +34,17 @@ const NEXT_MEETINGS: usize = 3;
 
 pub fn render_release(ctx: &Context, release: &ReleaseTimeline) -> Result<Files, TemplateError> {
     let today = release.today;
-    let page = MagicBox::new(ctx, release);
     let mut files = Files::default();
     files.insert(
         paths::magicbox(&release.version),
-        ctx.templates.render("wiki/magicbox.md", &page)?,
+        ctx.templates
+            .render("wiki/magicbox.md", &MagicBox::new(ctx, release, false))?,
+    );
+    // The same page without HTML, for pasting into another wiki.
+    files.insert(
+        paths::paste_ready_magicbox(&release.version),
+        ctx.templates
+            .render("wiki/magicbox.md", &MagicBox::new(ctx, release, true))?,
     );
     files.insert(
         paths::timeline_svg(&release.version),
@@ -102,6 +108,16 @@ fn team_name(plans: &Plans, id: &TeamId) -> String {
         .map_or_else(|| id.0.clone(), |t| t.name.clone())
 }
 
+/// Plan text for an HTML block of an mdBook page: escaped for HTML, and brackets and braces
+/// as character references, so that mdBook finds no link and no directive in it.
+fn html_text(text: &str) -> String {
+    escape_html(text)
+        .replace('[', "&#91;")
+        .replace(']', "&#93;")
+        .replace('{', "&#123;")
+        .replace('}', "&#125;")
+}
+
 /// A page path relative to the release's folder (`releases/1.14.0/x` → `x`).
 fn beside(version: &str, path: &str) -> String {
     let dir = format!("{}/", paths::release_dir(version));
@@ -113,6 +129,11 @@ fn beside(version: &str, path: &str) -> String {
 
 #[derive(Serialize)]
 struct MagicBox {
+    /// The Markdown to paste into another wiki: no HTML, absolute links when the site URL is
+    /// known (the same template renders both pages).
+    paste_ready: bool,
+    /// The paste-ready file, beside the page (for the copy button).
+    paste_file: String,
     version: String,
     codename: Option<String>,
     /// `planned`, `in-progress` or `released`.
@@ -124,7 +145,11 @@ struct MagicBox {
     /// The release is over: the page says so instead of "as of today".
     settled: bool,
     next: Option<NextMilestone>,
-    /// Sibling files, relative to the page.
+    glance: Glance,
+    /// The timeline picture's text alternative: each milestone and its day.
+    timeline_alt: String,
+    /// Sibling files, relative to the page (absolute in the paste-ready page when the site
+    /// URL is known).
     timeline_svg: String,
     workbook: String,
     calendar_ics: String,
@@ -212,9 +237,178 @@ fn schedule_change_rows(
         .collect()
 }
 
+/// The first screen: where the release stands, what is open and the verdict. Fields ending
+/// in `_html` are escaped for the page's HTML block; the others go through `md_escape`.
+#[derive(Serialize)]
+struct Glance {
+    /// `Thu 10 Dec 2026`
+    release_date: String,
+    /// Whole days from today to the release day (negative once released).
+    days_to_release: i32,
+    /// `14 days to go`, `release day`, `released 3 days ago`.
+    countdown: String,
+    deadline: Option<GlanceDeadline>,
+    /// The next milestone is that deadline: the status line need not name it again.
+    next_is_deadline: bool,
+    /// Release blockers, failing tests, approvals, tests not run: in that order.
+    counts: Vec<GlanceCount>,
+    readiness: Readiness,
+    reason_html: String,
+}
+
+#[derive(Serialize)]
+struct GlanceDeadline {
+    title: String,
+    title_html: String,
+    /// The page anchor: the milestone's row on the page, the key dates in the paste-ready one.
+    anchor: String,
+    /// `Monday 30 November 2026, 16:00 CET`
+    when: String,
+    /// `in 4 days`
+    days_away: String,
+}
+
+#[derive(Serialize)]
+struct GlanceCount {
+    /// `blockers`, `failing-tests`, `approvals`, `not-run`: its `data-glance` name.
+    key: &'static str,
+    count: usize,
+    /// The count as shown: none when there is nothing to count (no candidate out yet).
+    number: Option<usize>,
+    /// `release blockers`, or the whole text when there is no number (`RC1 not out yet`).
+    label: String,
+    /// The section's heading anchor.
+    anchor: &'static str,
+}
+
+/// Heading anchors of the sections the counts link to, as mdBook, GitHub and GitLab derive
+/// them from the headings' text.
+const BLOCKERS_ANCHOR: &str = "release-blockers";
+const FAILING_ANCHOR: &str = "failing-tests";
+const APPROVALS_ANCHOR: &str = "pull-requests-waiting-for-approval";
+const MANUAL_TESTS_ANCHOR: &str = "manual-testing";
+const KEY_DATES_ANCHOR: &str = "key-dates";
+
+impl Glance {
+    fn new(r: &ReleaseTimeline, paste_ready: bool) -> Glance {
+        let tz = &r.release.timezone;
+        let release_day = r.release.schedule.release.value;
+        let days = days_between(r.today, release_day);
+        let countdown = match days {
+            1 => "1 day to go".to_owned(),
+            d if d > 1 => format!("{d} days to go"),
+            0 => "release day".to_owned(),
+            // A settled release is planned as of the day it settled: "8 days ago" would be
+            // true of that day only.
+            _ if r.settled => "released".to_owned(),
+            d => format!("released {}", relative_day(d)),
+        };
+        let deadline = r.readiness.deadline.map(|i| {
+            let m = &r.milestones[i];
+            GlanceDeadline {
+                title: m.title.clone(),
+                title_html: html_text(&m.title),
+                anchor: if paste_ready {
+                    KEY_DATES_ANCHOR.to_owned()
+                } else {
+                    m.slug().to_owned()
+                },
+                when: long_moment(&m.when, tz),
+                days_away: relative_day(m.days),
+            }
+        });
+        let candidates = &r.release.schedule.candidates;
+        let tested = r.tested_candidate();
+        let not_run = match candidates.get(tested) {
+            Some(c) if c.date.value <= r.today => {
+                let n = r.tests.totals[tested].of(Status::NotRun) as usize;
+                let title = c.name.value.to_uppercase();
+                (
+                    Some(n),
+                    format!(
+                        "{} on {title}",
+                        plural_word(n, "test not run", "tests not run")
+                    ),
+                )
+            }
+            Some(c) => (None, format!("{} not out yet", c.name.value.to_uppercase())),
+            None => (None, "no candidate planned".to_owned()),
+        };
+        let count = |key, n: usize, one, many, anchor| GlanceCount {
+            key,
+            count: n,
+            number: Some(n),
+            label: plural_word(n, one, many).to_owned(),
+            anchor,
+        };
+        Glance {
+            release_date: weekday_date(release_day),
+            days_to_release: days,
+            countdown,
+            deadline,
+            next_is_deadline: r.next.is_some() && r.next == r.readiness.deadline,
+            counts: vec![
+                count(
+                    "blockers",
+                    r.tests.blockers.len(),
+                    "release blocker",
+                    "release blockers",
+                    BLOCKERS_ANCHOR,
+                ),
+                count(
+                    "failing-tests",
+                    r.failing.len(),
+                    "failing test",
+                    "failing tests",
+                    FAILING_ANCHOR,
+                ),
+                count(
+                    "approvals",
+                    r.pending_approvals.len(),
+                    "pull request waiting for approval",
+                    "pull requests waiting for approval",
+                    APPROVALS_ANCHOR,
+                ),
+                GlanceCount {
+                    key: "not-run",
+                    count: not_run.0.unwrap_or(0),
+                    number: not_run.0,
+                    label: not_run.1,
+                    anchor: MANUAL_TESTS_ANCHOR,
+                },
+            ],
+            reason_html: html_text(&r.readiness.reason),
+            readiness: r.readiness.clone(),
+        }
+    }
+}
+
+fn plural_word<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// `Timeline of 1.14.0: Freeze Mon 16 Nov, RC1 Wed 18 Nov, …`: what the picture shows, for
+/// readers who cannot see it.
+fn timeline_alt(r: &ReleaseTimeline) -> String {
+    let tz = &r.release.timezone;
+    let days: Vec<String> = r
+        .milestones
+        .iter()
+        .map(|m| {
+            let day = match &m.when {
+                Moment::Day(d) => *d,
+                Moment::At(z) => in_zone(z, tz).date(),
+            };
+            format!("{} {}", m.title, day.strftime("%a %-d %b"))
+        })
+        .collect();
+    format!("Timeline of {}: {}", r.version, days.join(", "))
+}
+
 #[derive(Serialize)]
 struct NextMilestone {
     title: String,
+    title_html: String,
     anchor: String,
     when: String,
     days: i32,
@@ -253,7 +447,6 @@ struct PersonRow {
     name: String,
     github: Option<String>,
     github_href: Option<String>,
-    slack: Option<String>,
     team: Option<String>,
 }
 
@@ -280,7 +473,17 @@ struct ManualTests {
     blockers: Vec<ResultRow>,
     /// Failed and blocked results that are not release blockers.
     problems: Vec<ResultRow>,
-    candidates: Vec<CandidateTests>,
+    /// The candidate under test once it is out, then the others with results, latest first.
+    shown: Vec<CandidateTests>,
+    /// Candidates without any result, in order: one line on the page.
+    not_started: Vec<NotStarted>,
+}
+
+#[derive(Serialize)]
+struct NotStarted {
+    title: String,
+    /// `Tue 1 Dec 2026`
+    date: String,
 }
 
 #[derive(Serialize)]
@@ -290,6 +493,8 @@ struct ResultRow {
     team: String,
     candidate: String,
     status: &'static str,
+    /// A later candidate's result: `passed on RC2`.
+    later: Option<String>,
     tester: Option<String>,
     note: Option<String>,
     issue: Option<String>,
@@ -300,7 +505,8 @@ struct CandidateTests {
     name: String,
     title: String,
     date: String,
-    past: bool,
+    /// `8 of 9 run, 1 failed`
+    summary: String,
     progress_svg: String,
     teams: Vec<TeamCounts>,
     total: Counts,
@@ -313,6 +519,7 @@ struct TeamCounts {
     team: String,
     id: String,
     counts: Counts,
+    /// Passed or skipped.
     done: u32,
     percent_done: u32,
 }
@@ -378,12 +585,17 @@ fn person_row(plans: &Plans, role: &'static str, person: &Person) -> PersonRow {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
         .and_then(|login| md_url(&format!("https://github.com/{login}")));
+    // A Slack member id means nothing to a reader; it stands in only for a missing name.
+    let name = if person.name.trim().is_empty() {
+        person.slack.clone().unwrap_or_default()
+    } else {
+        person.name.clone()
+    };
     PersonRow {
         role,
-        name: person.name.clone(),
+        name,
         github,
         github_href,
-        slack: person.slack.clone(),
         team: person.team.as_ref().map(|t| team_name(plans, t)),
     }
 }
@@ -408,7 +620,7 @@ fn milestone_times(when: &Moment, tz: &TimeZone) -> (String, String, String) {
 }
 
 impl MagicBox {
-    fn new(ctx: &Context, r: &ReleaseTimeline) -> MagicBox {
+    fn new(ctx: &Context, r: &ReleaseTimeline, paste_ready: bool) -> MagicBox {
         let today = r.today;
         let plans = ctx.plans;
         let release = r.release;
@@ -417,6 +629,7 @@ impl MagicBox {
 
         let next = r.next_milestone().map(|m| NextMilestone {
             title: m.title.clone(),
+            title_html: html_text(&m.title),
             anchor: m.slug().to_owned(),
             when: long_moment(&m.when, tz),
             days: m.days,
@@ -524,7 +737,16 @@ impl MagicBox {
             }
         }
 
+        // The paste-ready page lands in another wiki: its links to the site's files are
+        // absolute when the site's URL is known.
+        let link = |path: &str, site_path: &str| match ctx.site_link(site_path) {
+            Some(url) if paste_ready => url,
+            _ => beside(v, path),
+        };
+        let paste_file = beside(v, &paths::paste_ready_magicbox(v));
         MagicBox {
+            paste_ready,
+            paste_file,
             version: v.clone(),
             codename: release.codename.clone(),
             status: r.status,
@@ -534,17 +756,19 @@ impl MagicBox {
             today: long_date(today),
             settled: r.settled,
             next,
-            timeline_svg: beside(v, &paths::timeline_svg(v)),
-            workbook: beside(v, &paths::workbook(v)),
-            calendar_ics: beside(v, &paths::release_ics(v)),
+            glance: Glance::new(r, paste_ready),
+            timeline_alt: timeline_alt(r),
+            timeline_svg: link(&paths::timeline_svg(v), &paths::timeline_svg(v)),
+            workbook: link(&paths::workbook(v), &paths::workbook(v)),
+            calendar_ics: link(&paths::release_ics(v), &paths::release_ics(v)),
             calendar_subscribe: ctx.site_link(&paths::release_ics(v)),
-            drafts_page: beside(v, &paths::drafts_page(v)),
+            drafts_page: link(&paths::drafts_page(v), &paths::html(&paths::drafts_page(v))),
             milestones,
             descriptions,
             people,
             channels,
             test_environment,
-            manual_tests: manual_tests(plans, r),
+            manual_tests: manual_tests(plans, r, &link),
             pull_requests: pull_requests(plans, r),
             failing_count: r.failing.len(),
             failing,
@@ -566,7 +790,11 @@ fn meeting_row(m: &Meeting, tz: &TimeZone) -> MeetingRow {
     }
 }
 
-fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
+fn manual_tests(
+    plans: &Plans,
+    r: &ReleaseTimeline,
+    link: &dyn Fn(&str, &str) -> String,
+) -> ManualTests {
     let candidates = &r.release.schedule.candidates;
     let blockers: Vec<ResultRow> = r
         .tests
@@ -580,6 +808,7 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
                 team: team_name(plans, &b.test.team),
                 candidate: b.candidate.to_uppercase(),
                 status: Status::Failed.label(),
+                later: None,
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
                 issue: b.test.issue.clone(),
@@ -594,12 +823,32 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
         .map(|p| {
             let name = &candidates[p.candidate].name.value;
             let result = r.release.result(&p.test.id, name);
+            // What became of it on a later candidate: the latest result recorded there.
+            let later = r
+                .tests
+                .rows
+                .iter()
+                .find(|row| row.test.id == p.test.id)
+                .and_then(|row| {
+                    let (i, status) = row
+                        .statuses
+                        .iter()
+                        .enumerate()
+                        .skip(p.candidate + 1)
+                        .rfind(|(_, s)| **s != Status::NotRun)?;
+                    Some(format!(
+                        "{} on {}",
+                        status.label(),
+                        candidates[i].name.value.to_uppercase()
+                    ))
+                });
             ResultRow {
                 test: p.test.id.0.clone(),
                 title: p.test.title.clone(),
                 team: team_name(plans, &p.test.team),
                 candidate: name.to_uppercase(),
                 status: p.status.label(),
+                later,
                 tester: result.and_then(|x| x.tester.clone()),
                 note: result.and_then(|x| x.note.clone()),
                 issue: p.test.issue.clone(),
@@ -607,42 +856,88 @@ fn manual_tests(plans: &Plans, r: &ReleaseTimeline) -> ManualTests {
         })
         .collect();
     let v = &r.version;
-    let candidates = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let name = &c.name.value;
-            CandidateTests {
-                name: name.clone(),
+    let tested = r.tested_candidate();
+    let mut current = None;
+    let mut earlier = Vec::new();
+    let mut not_started = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let name = &c.name.value;
+        let total = r.tests.totals[i];
+        let out = c.date.value <= r.today;
+        let started = total.of(Status::NotRun) < total.total();
+        let is_current = i == tested && out;
+        if !started && !is_current {
+            not_started.push(NotStarted {
                 title: name.to_uppercase(),
-                date: iso_date(c.date.value),
-                past: r.milestone(name).is_some_and(|m| m.past),
-                progress_svg: beside(v, &progress_svg(v, name)),
-                teams: r
-                    .tests
-                    .by_team
-                    .iter()
-                    .map(|(team, counts)| TeamCounts {
-                        team: team_name(plans, team),
-                        id: team.0.clone(),
-                        counts: counts[i],
-                        done: counts[i].done(),
-                        percent_done: counts[i].percent_done(),
-                    })
-                    .collect(),
-                total: r.tests.totals[i],
-                done: r.tests.totals[i].done(),
-                percent_done: r.tests.totals[i].percent_done(),
-            }
-        })
-        .collect();
+                date: weekday_date(c.date.value),
+            });
+            continue;
+        }
+        let progress = progress_svg(v, name);
+        let view = CandidateTests {
+            name: name.clone(),
+            title: name.to_uppercase(),
+            date: iso_date(c.date.value),
+            summary: run_summary(&total),
+            progress_svg: link(&progress, &progress),
+            teams: r
+                .tests
+                .by_team
+                .iter()
+                .map(|(team, counts)| TeamCounts {
+                    team: team_name(plans, team),
+                    id: team.0.clone(),
+                    counts: counts[i],
+                    done: done(&counts[i]),
+                    percent_done: percent_done(&counts[i]),
+                })
+                .collect(),
+            total,
+            done: done(&total),
+            percent_done: percent_done(&total),
+        };
+        if is_current {
+            current = Some(view);
+        } else {
+            earlier.push(view);
+        }
+    }
+    // The latest first: that is the one people compare with.
+    earlier.reverse();
+    let shown = current.into_iter().chain(earlier).collect();
     ManualTests {
         tests: r.tests.rows.len(),
         skipped_in_release: r.release.skip.len(),
         blockers,
         problems,
-        candidates,
+        shown,
+        not_started,
     }
+}
+
+/// Done is passed or skipped: a failed test needs a fix and a new run, a blocked one could
+/// not run.
+fn done(c: &Counts) -> u32 {
+    c.of(Status::Passed) + c.of(Status::Skipped)
+}
+
+/// Whole percent done, rounded down; 100 when there are no tests.
+fn percent_done(c: &Counts) -> u32 {
+    (done(c) * 100).checked_div(c.total()).unwrap_or(100)
+}
+
+/// `8 of 9 run, 1 failed, 1 blocked`: run is passed or failed; the other statuses follow
+/// when there are any.
+fn run_summary(c: &Counts) -> String {
+    let run = c.of(Status::Passed) + c.of(Status::Failed);
+    let mut out = format!("{run} of {} run", c.total());
+    for status in [Status::Failed, Status::Blocked, Status::Skipped] {
+        let n = c.of(status);
+        if n > 0 {
+            out.push_str(&format!(", {n} {}", status.label()));
+        }
+    }
+    out
 }
 
 fn pull_requests(plans: &Plans, r: &ReleaseTimeline) -> PullRequests {
@@ -667,6 +962,31 @@ fn pull_requests(plans: &Plans, r: &ReleaseTimeline) -> PullRequests {
 // ---------------------------------------------------------------------------------------------
 // SUMMARY, overview and calendar.
 
+/// The order releases are listed in, in the sidebar and on the overview alike: in progress,
+/// then planned (soonest first), then released (latest first). Active releases are what
+/// people come for.
+fn display_order<'t, 'p>(ctx: &'t Context) -> Vec<&'t ReleaseTimeline<'p>>
+where
+    't: 'p,
+{
+    let mut ordered: Vec<&ReleaseTimeline> = ctx.timeline.releases.iter().collect();
+    ordered.sort_by(|a, b| {
+        let rank = |r: &ReleaseTimeline| match r.status {
+            ReleaseStatus::InProgress => 0,
+            ReleaseStatus::Planned => 1,
+            ReleaseStatus::Released => 2,
+        };
+        rank(a).cmp(&rank(b)).then_with(|| {
+            if a.status == ReleaseStatus::Released {
+                b.release.version.value.cmp(&a.release.version.value)
+            } else {
+                a.release.version.value.cmp(&b.release.version.value)
+            }
+        })
+    });
+    ordered
+}
+
 #[derive(Serialize)]
 struct Summary {
     overview: &'static str,
@@ -687,12 +1007,8 @@ impl Summary {
         Summary {
             overview: paths::OVERVIEW,
             calendar: paths::CALENDAR_PAGE,
-            // Newest first: the release people look for is usually the latest.
-            releases: ctx
-                .timeline
-                .releases
-                .iter()
-                .rev()
+            releases: display_order(ctx)
+                .into_iter()
                 .map(|r| SummaryRelease {
                     version: r.version.clone(),
                     codename: r.release.codename.clone(),
@@ -727,6 +1043,13 @@ struct OverviewRow {
     next_when: Option<String>,
     next_days_away: Option<String>,
     release_date: String,
+    /// `14 days to go`, `released 3 days ago`.
+    countdown: String,
+    /// The next deadline teams act on, with its anchor on the MagicBox.
+    deadline: Option<String>,
+    deadline_anchor: Option<String>,
+    deadline_when: Option<String>,
+    readiness: Readiness,
     blockers: usize,
     pending_approvals: usize,
     failing_tests: usize,
@@ -747,26 +1070,12 @@ struct DraftRow {
 impl Overview {
     fn new(ctx: &Context) -> Overview {
         let today = ctx.timeline.today;
-        let mut ordered: Vec<&ReleaseTimeline> = ctx.timeline.releases.iter().collect();
-        // In progress, then planned (soonest first), then released (latest first).
-        ordered.sort_by(|a, b| {
-            let rank = |r: &ReleaseTimeline| match r.status {
-                ReleaseStatus::InProgress => 0,
-                ReleaseStatus::Planned => 1,
-                ReleaseStatus::Released => 2,
-            };
-            rank(a).cmp(&rank(b)).then_with(|| {
-                if a.status == ReleaseStatus::Released {
-                    b.release.version.value.cmp(&a.release.version.value)
-                } else {
-                    a.release.version.value.cmp(&b.release.version.value)
-                }
-            })
-        });
+        let ordered = display_order(ctx);
         let releases = ordered
             .iter()
             .map(|r| {
                 let next = r.next_milestone();
+                let deadline = r.readiness.deadline.map(|i| &r.milestones[i]);
                 OverviewRow {
                     version: r.version.clone(),
                     codename: r.release.codename.clone(),
@@ -777,7 +1086,18 @@ impl Overview {
                     next_anchor: next.map(|m| m.slug().to_owned()),
                     next_when: next.map(|m| weekday_iso_moment(&m.when, &r.release.timezone)),
                     next_days_away: next.map(|m| days_away(today, m.date())),
-                    release_date: iso_date(r.release.schedule.release.value),
+                    release_date: weekday_date(r.release.schedule.release.value),
+                    countdown: Glance::new(r, false).countdown,
+                    deadline: deadline.map(|m| m.title.clone()),
+                    deadline_anchor: deadline.map(|m| m.slug().to_owned()),
+                    deadline_when: deadline.map(|m| {
+                        format!(
+                            "{} ({})",
+                            weekday_iso_moment(&m.when, &r.release.timezone),
+                            days_away(today, m.date())
+                        )
+                    }),
+                    readiness: r.readiness.clone(),
                     blockers: r.tests.blockers.len(),
                     pending_approvals: r.pending_approvals.len(),
                     failing_tests: r.failing.len(),

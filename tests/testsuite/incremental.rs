@@ -312,20 +312,20 @@ fn a_user_template_added_then_removed_changes_pages_then_restores_the_defaults()
     let (report, changes) = project.rebuild();
     assert_eq!(report.rendered, 3, "{report:?}");
     for version in ["1.13.0", "1.14.0", "1.15.0"] {
-        let page = project.read_out(&format!("releases/{version}/magicbox.md"));
-        assert!(
-            page.starts_with("<!-- maintained by the release desk -->")
-                && page.contains(&format!("# Release {version} “")),
-            "{version}:\n{page}"
-        );
-        assert!(
-            changes
-                .written
-                .contains(&PathBuf::from(format!("releases/{version}/magicbox.md")))
-        );
+        // The page and its paste-ready Markdown come from the same template.
+        for page in ["magicbox.md".to_owned(), format!("MagicBox-{version}.md")] {
+            let path = format!("releases/{version}/{page}");
+            let text = project.read_out(&path);
+            assert!(
+                text.starts_with("<!-- maintained by the release desk -->")
+                    && text.contains(&format!("# Release {version} “")),
+                "{path}:\n{text}"
+            );
+            assert!(changes.written.contains(&PathBuf::from(&path)), "{path}");
+        }
     }
     // Only the MagicBoxes use that template: workbooks, calendars and drafts kept their time.
-    assert_eq!(changes.written.len(), 3, "{:?}", changes.paths());
+    assert_eq!(changes.written.len(), 6, "{:?}", changes.paths());
 
     // Editing the override reaches the pages again.
     project.edit(
@@ -334,7 +334,7 @@ fn a_user_template_added_then_removed_changes_pages_then_restores_the_defaults()
         "kept by the release desk",
     );
     let (_, changes) = project.rebuild();
-    assert_eq!(changes.written.len(), 3, "{:?}", changes.paths());
+    assert_eq!(changes.written.len(), 6, "{:?}", changes.paths());
     assert!(
         project
             .read_out("releases/1.14.0/magicbox.md")
@@ -344,7 +344,7 @@ fn a_user_template_added_then_removed_changes_pages_then_restores_the_defaults()
     std::fs::remove_file(project.root().join("templates/wiki/magicbox.md")).unwrap();
     let (report, changes) = project.rebuild();
     assert_eq!(report.rendered, 3, "{report:?}");
-    assert_eq!(changes.written.len(), 3, "{:?}", changes.paths());
+    assert_eq!(changes.written.len(), 6, "{:?}", changes.paths());
     assert_eq!(bytes_of(&tree(&project.wiki())), bytes_of(&defaults));
 }
 
@@ -380,7 +380,7 @@ fn moving_today_renders_releases_in_progress_and_leaves_settled_ones_alone() {
     let before = tree(&project.wiki());
     assert_contains(
         &project.read_out("releases/1.14.0/magicbox.md"),
-        "(**in 4 days**)",
+        "16:00 CET (in 4 days)</p>",
         "the 1.14.0 MagicBox",
     );
 
@@ -390,7 +390,11 @@ fn moving_today_renders_releases_in_progress_and_leaves_settled_ones_alone() {
     // 1.14.0 is in progress and 1.15.0 planned; 1.13.0 settled in October.
     assert_eq!(report.rendered, 2, "{report:?}");
     let magicbox = project.read_out("releases/1.14.0/magicbox.md");
-    assert_contains(&magicbox, "(**in 3 days**)", "the 1.14.0 MagicBox");
+    assert_contains(
+        &magicbox,
+        "16:00 CET (in 3 days)</p>",
+        "the 1.14.0 MagicBox",
+    );
     assert_contains(
         &magicbox,
         "As of Friday 27 November 2026.",

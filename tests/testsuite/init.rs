@@ -51,7 +51,7 @@ fn a_scaffolded_repository_checks_and_builds_from_its_root() {
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     assert!(
         stdout.starts_with(
-            "built 1 releases (1 rendered, 0 unchanged): 25 files in public/wiki (25 written, 0 unchanged, 0 removed), site rebuilt in public/site in "
+            "built 1 releases (1 rendered, 0 unchanged): 26 files in public/wiki (26 written, 0 unchanged, 0 removed), site rebuilt in public/site in "
         ),
         "{stdout}"
     );
@@ -75,7 +75,7 @@ fn a_scaffolded_repository_checks_and_builds_from_its_root() {
     assert_eq!(code, 0);
     assert!(
         stdout.starts_with(
-            "up to date: 1 releases, 25 files in public/wiki; nothing changed since the last build ("
+            "up to date: 1 releases, 26 files in public/wiki; nothing changed since the last build ("
         ),
         "{stdout}"
     );

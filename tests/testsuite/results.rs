@@ -792,14 +792,14 @@ fn an_import_edits_the_plan_in_place_and_reaches_the_magicbox_and_the_draft() {
     )
     .unwrap();
     let rc2 = &page[page
-        .find("### RC2, 2030-03-12: 2 of 3 done")
+        .find("### RC2, 2030-03-12: 2 of 3 run, 1 failed")
         .expect("the RC2 section")..];
     assert!(
-        rc2.contains("| Alpha | 1 | 1 | 0 | 0 | 0 | 2/2 (100%) |"),
+        rc2.contains("| Alpha | 1 | 1 | 0 | 0 | 0 | 1/2 (50%) |"),
         "{rc2}"
     );
     assert!(
-        page.contains("| @SUM(1) | Beta | RC1 | failed |  | @waiting for access |"),
+        page.contains("| @SUM(1) | Beta | RC1 | failed | — |  | @waiting for access |"),
         "{page}"
     );
     assert!(
