@@ -136,8 +136,8 @@ fn config(
     }
     cfg.set(key, chapters)
         .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
-    // The whole-book print view of 200 releases is a 40 MB page nobody prints (each MagicBox
-    // prints from its own page) and a fifth of mdBook's time: off unless book.toml sets it.
+    // The whole-book print view is one page of every release, rendered on every build, that
+    // nobody prints (each MagicBox prints from its own page): off unless book.toml sets it.
     let key = "output.html.print.enable";
     if cfg.get::<bool>(key).ok().flatten().is_none() {
         cfg.set(key, false)
