@@ -56,11 +56,16 @@ pub struct BuildReport {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
     pub fingerprint: Duration,
+    /// Reading and parsing the plans.
+    pub parse: Duration,
+    /// The rules run over the parsed plans.
     pub check: Duration,
     pub plan: Duration,
     pub render: Duration,
     pub render_cpu: render::RenderTimes,
     pub write: Duration,
+    /// The site: mdBook (beside the workbooks when releases were rendered again), the
+    /// downloads linked in, and the swap.
     pub site: Duration,
 }
 
@@ -371,24 +376,35 @@ struct RenderedWiki {
     rendered: usize,
 }
 
-fn render_changed(
+/// The first half of a wiki in its stage: every page, picture and drafts file (what the
+/// site's book is made from), and the releases whose workbooks and feeds are still to come.
+struct RenderedPages {
+    wiki: RenderedWiki,
+    /// Indexes into the Timeline's releases rendered again.
+    pending: Vec<usize>,
+}
+
+/// Stages every file of `files`, each as it is made, so the build holds a release's files
+/// at a time, not the organisation's.
+fn put_all(staging: &tree::Stage, wiki: &Layout, files: Files) -> Result<Vec<Put>, BuildError> {
+    files
+        .iter()
+        .map(|(path, bytes)| staging.put(&write::rel_string(path), bytes))
+        .collect::<std::io::Result<_>>()
+        .map_err(write_error(&wiki.new))
+}
+
+/// Stages the pages of each release that changed (and keeps every file of those that did
+/// not), and the files about all releases.
+fn render_pages(
     ctx: &Context,
     keys: &Keys,
     opts: &BuildOptions,
     output: &Output,
     staging: &tree::Stage,
     times: &mut RenderTimes,
-) -> Result<RenderedWiki, BuildError> {
+) -> Result<RenderedPages, BuildError> {
     let (wiki, previous) = (&output.wiki, &output.previous);
-    // Each release's files go into the staged wiki as they are rendered, so the build
-    // holds a release's files at a time, not the organisation's.
-    let put_all = |files: Files| -> Result<Vec<Put>, BuildError> {
-        files
-            .iter()
-            .map(|(path, bytes)| staging.put(&write::rel_string(path), bytes))
-            .collect::<std::io::Result<_>>()
-            .map_err(write_error(&wiki.new))
-    };
     let outcomes: Vec<Result<ReleaseOutcome, BuildError>> = ctx
         .timeline
         .releases
@@ -421,8 +437,8 @@ fn render_changed(
                     RenderTimes::default(),
                 ));
             }
-            let (files, times) = render::render_release(ctx, release)?;
-            let puts = put_all(files)?;
+            let (files, times) = render::render_release_pages(ctx, release)?;
+            let puts = put_all(staging, wiki, files)?;
             let entry = ReleaseEntry {
                 key,
                 files: puts.iter().map(|p| p.path.clone()).collect(),
@@ -430,22 +446,64 @@ fn render_changed(
             Ok((release.version.clone(), entry, true, puts, times))
         })
         .collect();
-    let mut out = RenderedWiki {
-        puts: Vec::new(),
-        releases: BTreeMap::new(),
-        rendered: 0,
+    let mut out = RenderedPages {
+        wiki: RenderedWiki {
+            puts: Vec::new(),
+            releases: BTreeMap::new(),
+            rendered: 0,
+        },
+        pending: Vec::new(),
     };
-    for outcome in outcomes {
+    for (index, outcome) in outcomes.into_iter().enumerate() {
         let (version, entry, was_rendered, release_puts, release_times) = outcome?;
-        out.rendered += usize::from(was_rendered);
-        out.puts.extend(release_puts);
+        if was_rendered {
+            out.wiki.rendered += 1;
+            out.pending.push(index);
+        }
+        out.wiki.puts.extend(release_puts);
         times.add(release_times);
-        out.releases.insert(version, entry);
+        out.wiki.releases.insert(version, entry);
     }
     let (shared, shared_times) = render::render_shared(ctx)?;
     times.add(shared_times);
-    out.puts.extend(put_all(shared)?);
+    out.wiki.puts.extend(put_all(staging, wiki, shared)?);
     Ok(out)
+}
+
+/// A release (its index in the Timeline), how its downloads were staged, and their cost.
+type DownloadsOutcome = (usize, Vec<Put>, RenderTimes);
+
+/// Stages the workbooks and feeds of the releases [`render_pages`] rendered again.
+fn render_downloads(
+    ctx: &Context,
+    output: &Output,
+    staging: &tree::Stage,
+    pages: RenderedPages,
+    times: &mut RenderTimes,
+) -> Result<RenderedWiki, BuildError> {
+    let releases = &ctx.timeline.releases;
+    let outcomes: Vec<Result<DownloadsOutcome, BuildError>> = pages
+        .pending
+        .par_iter()
+        .map(|&index| {
+            let (files, times) = render::render_release_downloads(ctx, &releases[index])?;
+            Ok((index, put_all(staging, &output.wiki, files)?, times))
+        })
+        .collect();
+    let mut wiki = pages.wiki;
+    for outcome in outcomes {
+        let (index, puts, release_times) = outcome?;
+        times.add(release_times);
+        if let Some(entry) = wiki.releases.get_mut(&releases[index].version) {
+            entry.files.extend(puts.iter().map(|p| p.path.clone()));
+            // In the order of the paths, as one renderer's files are listed.
+            entry
+                .files
+                .sort_by_cached_key(|f| PathBuf::from(f.as_str()));
+        }
+        wiki.puts.extend(puts);
+    }
+    Ok(wiki)
 }
 
 /// Sorts out what else is in `OUT/wiki` (the user's files stay, and none is ever written
@@ -485,10 +543,12 @@ fn finish_wiki(
 
 /// Builds the site from the staged wiki (or the published one, if it did not change) into
 /// its own stage, with the user's files of `OUT/site` carried in; returns what herald wrote.
+/// `book` is the book already rendered from the staged pages, if it was.
 fn stage_site(
     opts: &BuildOptions,
     output: &Output,
     staged_wiki: &Staged,
+    book: Option<Result<crate::site::RenderedBook, String>>,
 ) -> Result<BTreeMap<String, FileEntry>, BuildError> {
     let (wiki, site) = (&output.wiki, &output.site);
     let source = if staged_wiki.changed {
@@ -498,14 +558,17 @@ fn stage_site(
     };
     let names: Vec<&str> = staged_wiki.entries.keys().map(String::as_str).collect();
     let site_url = opts.site_url.as_deref();
-    crate::site::stage_site(
-        source,
-        &names,
-        site,
-        &opts.dir,
-        site_url,
-        &opts.allowed_commands,
-    )
+    match book {
+        Some(book) => book.and_then(|book| book.finish(source, &names, site)),
+        None => crate::site::stage_site(
+            source,
+            &names,
+            site,
+            &opts.dir,
+            site_url,
+            &opts.allowed_commands,
+        ),
+    }
     .map_err(BuildError::Site)?;
     let site_files = crate::write::manifest::stat_tree(&site.new).map_err(read_error(&site.new))?;
     let wanted: BTreeSet<String> = site_files.keys().cloned().collect();
@@ -559,7 +622,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
 
     let stage = Instant::now();
-    let checked = crate::check(&opts.dir, opts.today, false)?;
+    let mut loaded = crate::load::load(&opts.dir)?;
+    timings.parse = stage.elapsed();
+    let stage = Instant::now();
+    let checked = {
+        let mut diags = std::mem::take(&mut loaded.diags);
+        let (plans, found) = crate::check::check(loaded, opts.today);
+        diags.extend(found);
+        diags.finish();
+        Checked { plans, diags }
+    };
     timings.check = stage.elapsed();
     if checked.diags.has_errors() {
         return Err(BuildError::Plans(Box::new(checked)));
@@ -590,7 +662,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let stage = Instant::now();
     let staging = tree::Stage::open(&output.wiki, &output.previous.files)
         .map_err(write_error(&output.wiki.new))?;
-    let rendered = render_changed(
+    let pages = render_pages(
         &ctx,
         &keys,
         opts,
@@ -598,10 +670,59 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         &staging,
         &mut timings.render_cpu,
     )?;
-    timings.render = stage.elapsed();
+    // The book needs the pages, not the workbooks: when releases were rendered again (so the
+    // site almost surely changes), mdBook renders on one thread while the workbooks and
+    // feeds are made on the others. Should the site turn out unchanged, the book is dropped.
+    let speculative = opts.site && !pages.pending.is_empty();
+    if speculative {
+        let names: Vec<&str> = pages.wiki.puts.iter().map(|p| p.path.as_str()).collect();
+        crate::site::link_book_pages(&output.wiki.new, &names, &output.site)
+            .map_err(BuildError::Site)?;
+    }
+    let site_url = opts.site_url.as_deref();
+    let (wiki_done, book) = std::thread::scope(|scope| {
+        let book = speculative.then(|| {
+            scope.spawn(|| {
+                let started = Instant::now();
+                let book = crate::site::render_book(
+                    &output.site,
+                    &opts.dir,
+                    site_url,
+                    &opts.allowed_commands,
+                );
+                (book, started.elapsed())
+            })
+        });
+        let wiki_done = (|| {
+            let rendered =
+                render_downloads(&ctx, &output, &staging, pages, &mut timings.render_cpu)?;
+            timings.render = stage.elapsed();
+            let stage = Instant::now();
+            let staged = finish_wiki(&output, staging, rendered.puts, opts.keep_foreign)?;
+            timings.write = stage.elapsed();
+            Ok::<_, BuildError>((rendered.releases, rendered.rendered, staged))
+        })();
+        let book = book.map(|job| {
+            job.join()
+                .unwrap_or_else(|_| (Err("mdBook stopped".to_owned()), Duration::ZERO))
+        });
+        (wiki_done, book)
+    });
+    let book = book.map(|(book, took)| {
+        timings.site = took;
+        book
+    });
+    let (releases, rendered, staged) = match wiki_done {
+        Ok(done) => done,
+        Err(e) => {
+            if let Some(Ok(book)) = book {
+                let _ = book.discard();
+            }
+            return Err(e);
+        }
+    };
 
     let stage = Instant::now();
-    let staged = finish_wiki(&output, staging, rendered.puts, opts.keep_foreign)?;
     let releases_built = timeline.releases.len();
     let warnings = checked.diags.warnings();
     // mdBook holds the whole book in memory: let go of the plans first.
@@ -619,7 +740,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         interim.files.entry(path.clone()).or_default();
     }
     output.write_manifest(&interim)?;
-    timings.write = stage.elapsed();
+    timings.write += stage.elapsed();
 
     // The site is built from the staged wiki before either is swapped in, so a broken
     // theme or book.toml leaves both as they were.
@@ -630,14 +751,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             || !output.previous.site_intact(&output.site.root)
     });
     let site_files = if site_changed {
-        let files = stage_site(opts, &output, &staged)?;
+        let files = stage_site(opts, &output, &staged, book)?;
         interim.site_files.extend(files.clone());
         output.write_manifest(&interim)?;
         files
-    } else if opts.site {
-        output.previous.site_files.clone()
     } else {
-        BTreeMap::new()
+        if let Some(Ok(book)) = book {
+            book.discard().map_err(BuildError::Site)?;
+        }
+        if opts.site {
+            output.previous.site_files.clone()
+        } else {
+            BTreeMap::new()
+        }
     };
     made.armed = false;
     if staged.changed {
@@ -653,18 +779,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         build_key: keys.build(),
         releases_built,
         warnings,
-        releases: rendered.releases,
+        releases,
         files: entries,
         site_key,
         site_files,
         ..Manifest::default()
     };
     output.write_manifest(&manifest)?;
-    timings.site = stage.elapsed();
+    timings.site += stage.elapsed();
 
     Ok(BuildReport {
         releases: manifest.releases_built,
-        rendered: rendered.rendered,
+        rendered,
         files: manifest.files.len(),
         wiki: wiki_stats,
         site_built: site_changed,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Loc};
 use crate::render::paths::{self, SUMMARY};
@@ -136,6 +136,13 @@ fn config(
     }
     cfg.set(key, chapters)
         .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
+    // The whole-book print view is one page of every release, rendered on every build, that
+    // nobody prints (each MagicBox prints from its own page): off unless book.toml sets it.
+    let key = "output.html.print.enable";
+    if cfg.get::<bool>(key).ok().flatten().is_none() {
+        cfg.set(key, false)
+            .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
+    }
     // The 404 page is served at any depth, so its links go through `<base href>`, which
     // mdBook takes from `site-url`: the path the site is published under (a GitHub Pages
     // project site is under `/<repository>/`). A `site-url` of book.toml's wins.
@@ -272,19 +279,11 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), String> {
 /// downloads such as the Slack drafts (`releases/<v>/slack/<id>.md`) would be missing.
 /// `SUMMARY.md` stays out, being the book's structure, not a page or a download.
 fn copy_downloads(
-    book: &MDBook,
+    chapters: &BTreeSet<PathBuf>,
     wiki_dir: &Path,
     wiki_files: &[&str],
     html: &Path,
 ) -> Result<(), String> {
-    use mdbook_driver::book::BookItem;
-    let chapters: std::collections::BTreeSet<&Path> = book
-        .iter()
-        .filter_map(|item| match item {
-            BookItem::Chapter(ch) => ch.path.as_deref(),
-            _ => None,
-        })
-        .collect();
     for rel in wiki_files {
         let target = html.join(rel);
         if *rel == SUMMARY || chapters.contains(Path::new(rel)) || target.exists() {
@@ -295,10 +294,100 @@ fn copy_downloads(
     Ok(())
 }
 
+/// A book mdBook rendered into `OUT/.herald/site.build`, waiting for the downloads.
+pub struct RenderedBook {
+    build: PathBuf,
+    html: PathBuf,
+    chapters: BTreeSet<PathBuf>,
+}
+
+/// Links the pages and pictures of herald's `wiki_files` in `wiki_dir` into herald's
+/// scratch folder, so the book can be rendered while the wiki's other files are still
+/// being written (or after its folder is gone).
+pub fn link_book_pages(wiki_dir: &Path, wiki_files: &[&str], site: &Layout) -> Result<(), String> {
+    let build = site.new.with_file_name("site.build");
+    let pages = site.new.with_file_name("site.pages");
+    let theme = site.new.with_file_name("site.theme");
+    for dir in [&site.new, &build, &pages, &theme] {
+        remove_dir_if_exists(dir)?;
+    }
+    link_pages(wiki_dir, wiki_files, &pages)?;
+    write_theme_assets(&pages)
+}
+
+/// Renders the pages [`link_book_pages`] linked, configured by the `book.toml` beside the
+/// plans folder, into `OUT/.herald/site.build` (mdBook empties its build folder, so it is
+/// herald's own): nothing outside herald's folder is touched.
+pub fn render_book(
+    site: &Layout,
+    plans_dir: &Path,
+    site_url: Option<&str>,
+    allowed_commands: &[String],
+) -> Result<RenderedBook, String> {
+    let root = absolute(&book_root(plans_dir))?;
+    let build = site.new.with_file_name("site.build");
+    let pages = site.new.with_file_name("site.pages");
+    let theme = absolute(&site.new.with_file_name("site.theme"))?;
+    let rendered = (|| {
+        let mut cfg = config(&root, &pages, &build, site_url, allowed_commands)?;
+        stage_theme(&root, &mut cfg, &theme)?;
+        let book = MDBook::load_with_config(&root, cfg)
+            .map_err(|e| format!("cannot load the book in {}: {e:#}", pages.display()))?;
+        book.build().map_err(|e| format!("mdBook failed: {e:#}"))?;
+        use mdbook_driver::book::BookItem;
+        let chapters = book
+            .iter()
+            .filter_map(|item| match item {
+                BookItem::Chapter(ch) => ch.path.clone(),
+                _ => None,
+            })
+            .collect();
+        // With several renderers in book.toml, the HTML is in its own subfolder.
+        let html = book.build_dir_for("html");
+        Ok(RenderedBook {
+            build: build.clone(),
+            html,
+            chapters,
+        })
+    })();
+    remove_dir_if_exists(&pages)?;
+    remove_dir_if_exists(&theme)?;
+    if rendered.is_err() {
+        remove_dir_if_exists(&build)?;
+    }
+    rendered
+}
+
+impl RenderedBook {
+    /// Adds the downloads of herald's `wiki_files` in `wiki_dir` (the staged wiki, or the
+    /// published one when it did not change) and stages the site in `site.new`, ready to be
+    /// swapped in; unchanged files are links to the published ones.
+    pub fn finish(self, wiki_dir: &Path, wiki_files: &[&str], site: &Layout) -> Result<(), String> {
+        let staged = copy_downloads(&self.chapters, wiki_dir, wiki_files, &self.html)
+            .and_then(|()| {
+                crate::write::tree::link_unchanged(&self.html, &site.root)
+                    .map_err(|e| format!("cannot stage the site in {}: {e}", self.html.display()))
+            })
+            .and_then(|()| {
+                std::fs::rename(&self.html, &site.new)
+                    .map_err(|e| format!("cannot stage the site in {}: {e}", site.new.display()))
+            });
+        let build = self.discard();
+        if staged.is_err() {
+            let _ = remove_dir_if_exists(&site.new);
+        }
+        staged.and(build)
+    }
+
+    /// Removes the rendered book (the site did not change after all, or the build stopped).
+    pub fn discard(self) -> Result<(), String> {
+        remove_dir_if_exists(&self.build)
+    }
+}
+
 /// Builds the site from herald's `wiki_files` in `wiki_dir` (the staged wiki, or the
 /// published one when it did not change), configured by the `book.toml` beside the plans
-/// folder, into `site.new`, ready to be swapped in. mdBook empties its build folder, so it
-/// builds into `OUT/.herald/site.build`; nothing outside herald's own folder is touched.
+/// folder, into `site.new`, ready to be swapped in.
 pub fn stage_site(
     wiki_dir: &Path,
     wiki_files: &[&str],
@@ -307,38 +396,8 @@ pub fn stage_site(
     site_url: Option<&str>,
     allowed_commands: &[String],
 ) -> Result<(), String> {
-    let root = absolute(&book_root(plans_dir))?;
-    let build = site.new.with_file_name("site.build");
-    let pages = site.new.with_file_name("site.pages");
-    let theme = absolute(&site.new.with_file_name("site.theme"))?;
-    for dir in [&site.new, &build, &pages, &theme] {
-        remove_dir_if_exists(dir)?;
-    }
-    link_pages(wiki_dir, wiki_files, &pages)?;
-    write_theme_assets(&pages)?;
-    let mut cfg = config(&root, &pages, &build, site_url, allowed_commands)?;
-    stage_theme(&root, &mut cfg, &theme)?;
-    let book = MDBook::load_with_config(&root, cfg)
-        .map_err(|e| format!("cannot load the book in {}: {e:#}", wiki_dir.display()))?;
-    let built = book.build();
-    remove_dir_if_exists(&pages)?;
-    remove_dir_if_exists(&theme)?;
-    let staged = built
-        .map_err(|e| format!("mdBook failed: {e:#}"))
-        .and_then(|()| {
-            // With several renderers in book.toml, the HTML is in its own subfolder.
-            let html = book.build_dir_for("html");
-            copy_downloads(&book, wiki_dir, wiki_files, &html)?;
-            crate::write::tree::link_unchanged(&html, &site.root)
-                .map_err(|e| format!("cannot stage the site in {}: {e}", html.display()))?;
-            std::fs::rename(&html, &site.new)
-                .map_err(|e| format!("cannot stage the site in {}: {e}", site.new.display()))
-        });
-    remove_dir_if_exists(&build)?;
-    if staged.is_err() {
-        let _ = remove_dir_if_exists(&site.new);
-    }
-    staged
+    link_book_pages(wiki_dir, wiki_files, site)?;
+    render_book(site, plans_dir, site_url, allowed_commands)?.finish(wiki_dir, wiki_files, site)
 }
 
 fn remove_dir_if_exists(path: &Path) -> Result<(), String> {

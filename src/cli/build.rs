@@ -86,8 +86,9 @@ pub fn run(args: Args) -> ExitCode {
                 let t = report.timings;
                 let cpu = t.render_cpu;
                 eprintln!(
-                    "timings: fingerprint {:.3}s, check {:.3}s, plan {:.3}s, render {:.3}s (cpu: pages {:.3}s, workbooks {:.3}s, calendars {:.3}s, drafts {:.3}s), write {:.3}s, site {:.3}s",
+                    "timings: fingerprint {:.3}s, parse {:.3}s, check {:.3}s, plan {:.3}s, render {:.3}s (cpu: pages {:.3}s, workbooks {:.3}s, calendars {:.3}s, drafts {:.3}s), write {:.3}s, site {:.3}s",
                     t.fingerprint.as_secs_f64(),
+                    t.parse.as_secs_f64(),
                     t.check.as_secs_f64(),
                     t.plan.as_secs_f64(),
                     t.render.as_secs_f64(),

@@ -126,20 +126,44 @@ pub fn render_release(
     ctx: &Context,
     release: &ReleaseTimeline,
 ) -> Result<(Files, RenderTimes), RenderError> {
+    let (mut files, mut times) = render_release_pages(ctx, release)?;
+    let (downloads, download_times) = render_release_downloads(ctx, release)?;
+    files.extend(downloads);
+    times.add(download_times);
+    Ok((files, times))
+}
+
+/// What the site's book is made from, of one release: its pages and pictures, and the
+/// drafts (whose page is a chapter), so mdBook can start before the workbooks are made.
+pub fn render_release_pages(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+) -> Result<(Files, RenderTimes), RenderError> {
     let mut times = RenderTimes::default();
     let mut files = Files::default();
     files.extend(timed(&mut times.pages, || {
         wiki::render_release(ctx, release)
     })?);
+    files.extend(timed(&mut times.drafts, || {
+        slack::render_release(ctx, release)
+    })?);
+    Ok((files, times))
+}
+
+/// The downloads of one release that no page of the book is made from: its workbook and
+/// calendar feed.
+pub fn render_release_downloads(
+    ctx: &Context,
+    release: &ReleaseTimeline,
+) -> Result<(Files, RenderTimes), RenderError> {
+    let mut times = RenderTimes::default();
+    let mut files = Files::default();
     files.extend(timed(&mut times.workbooks, || {
         workbook::render_release(ctx, release)
     })?);
     files.extend(timed(&mut times.calendars, || {
         calendar::render_release(ctx, release)
     }));
-    files.extend(timed(&mut times.drafts, || {
-        slack::render_release(ctx, release)
-    })?);
     Ok((files, times))
 }
 

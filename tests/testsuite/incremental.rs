@@ -1137,3 +1137,58 @@ fn herald_removes_its_own_staging_folders_and_never_folders_of_the_users() {
         assert_eq!(std::fs::read_to_string(kept).unwrap(), "the user's\n");
     }
 }
+
+#[test]
+fn a_release_rendered_again_to_the_same_bytes_leaves_the_site_as_it_was() {
+    let project = site_project();
+    project.build();
+    let site_before = tree(&project.site_dir());
+    // A comment changes the release's key, so it is rendered again, but none of its files.
+    let path = project.plans().join("1.15.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n# reviewed: nothing to change\n")).unwrap();
+    let (report, changes) = project.rebuild();
+    assert_eq!(report.rendered, 1, "{report:?}");
+    assert!(changes.written.is_empty(), "{:?}", changes.paths());
+    // The book mdBook rendered beside the workbooks is dropped: the site is untouched.
+    assert!(!report.site_built, "{report:?}");
+    assert_eq!(tree(&project.site_dir()), site_before);
+    for name in ["site.new", "site.build", "site.pages", "site.theme"] {
+        let scratch = project.out().join(".herald").join(name);
+        assert!(!scratch.exists(), "{name} is left");
+    }
+}
+
+#[test]
+fn a_site_rebuilt_after_one_release_changed_equals_one_built_from_scratch() {
+    let project = site_project();
+    project.build();
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts in the new year.",
+    );
+    let (report, _) = project.rebuild();
+    assert!(report.site_built && report.rendered == 1, "{report:?}");
+    let page = "releases/1.15.0/magicbox.html";
+    assert_contains(
+        &std::fs::read_to_string(project.site_dir().join(page)).unwrap(),
+        "Planning starts in the new year.",
+        "the 1.15.0 MagicBox page",
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    build(&project.options_into(scratch.path())).unwrap();
+    let rebuilt = harness::snapshot(&project.site_dir());
+    let from_scratch = harness::snapshot(&scratch.path().join("site"));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        from_scratch.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &rebuilt {
+        assert!(
+            from_scratch[path] == *bytes,
+            "{} differs from a build from scratch",
+            path.display()
+        );
+    }
+}

@@ -284,7 +284,8 @@ fn published_magicbox_has_anchors_pictures_and_downloads() {
     ] {
         assert!(!site.join(page).exists(), "{page} copied into the site");
     }
-    // The front page is the overview; the print view and search index hold every release.
+    // The front page is the overview; the search index holds every release, and there is
+    // no whole-book print view unless book.toml asks for one (each page prints itself).
     // The overview links each due draft to its heading on the drafts page.
     find(
         &read(site.join("releases/1.14.0/slack.html")),
@@ -292,10 +293,7 @@ fn published_magicbox_has_anchors_pictures_and_downloads() {
     );
     let index = read(site.join("index.html"));
     find(&index, "href=\"releases/1.14.0/magicbox.html\"");
-    let print = read(site.join("print.html"));
-    for v in ["Release 1.13.0", "Release 1.14.0", "Release 1.15.0"] {
-        find(&print, v);
-    }
+    assert!(!site.join("print.html").exists());
     find(&read(site.join("searchindex.js")), "Ulm");
 }
 
@@ -549,7 +547,6 @@ fn hostile_plan_text_shows_as_text_and_breaks_nothing() {
         "releases/9.9.0/magicbox.html",
         "index.html",
         "calendar.html",
-        "print.html",
         "toc.html",
     ] {
         let html = read(out.path().join("site").join(page));
@@ -761,7 +758,7 @@ fn a_book_toml_beside_the_plans_configures_the_site() {
     let plans = work.plans();
     std::fs::write(
         work.root().join("book.toml"),
-        "[book]\ntitle = \"Team <Releases>\"\nsrc = \"elsewhere\"\n\n[build]\nbuild-dir = \"book\"\n",
+        "[book]\ntitle = \"Team <Releases>\"\nsrc = \"elsewhere\"\n\n[build]\nbuild-dir = \"book\"\n\n[output.html.print]\nenable = true\n",
     )
     .unwrap();
     let out = work.root().join("public");
@@ -772,6 +769,11 @@ fn a_book_toml_beside_the_plans_configures_the_site() {
     assert!(!work.root().join("book").exists() && !work.root().join("elsewhere").exists());
     // Asset names are stable, so unchanged pages give unchanged files.
     assert!(out.join("site/searchindex.js").is_file());
+    // The whole-book print view, off by default, is there when book.toml asks for it.
+    let print = read(out.join("site/print.html"));
+    for v in ["Release 1.14.0", "Release 1.15.0"] {
+        find(&print, v);
+    }
 
     std::fs::write(work.root().join("book.toml"), "[book]\nnot_a_key = 1\n").unwrap();
     std::fs::write(
