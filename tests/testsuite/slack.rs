@@ -243,18 +243,28 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
         d.contains("*9 of 9 tests* are not run yet, *5 of them blocking*."),
         "{d}"
     );
-    assert!(d.contains("<!subteam^S01GOATXX>: *2 of 2* not run, 1 blocking\n• :rotating_light: Kafka channel delivers events in order (blocking)\n• An idle function scales to zero and back"), "{d}");
+    // One line per team with its counts: passed / failed / blocked / not run.
     assert!(
-        d.contains("<!subteam^S01FRAMEF>: *1 of 1* not run, 1 blocking"),
+        d.contains("*Per team*: passed / failed / blocked / not run\n• <!subteam^S01FRAMEF>: 0 / 0 / 0 / *1*, 1 blocking\n• <!subteam^S01GOATXX>: 0 / 0 / 0 / *2*, 1 blocking\n"),
         "{d}"
     );
     // Skydivers have no Slack group: named, not mentioned.
     assert!(
-        d.contains("\nSkydivers: *2 of 2* not run, 1 blocking\n"),
+        d.contains("\n• Skydivers: 0 / 0 / 0 / *2*, 1 blocking\n"),
         "{d}"
     );
+    // Only tests that need attention are named: here the five blocking ones, none other.
+    assert!(d.contains("\n• :rotating_light: Kafka channel delivers events in order (<!subteam^S01GOATXX>): not run yet, blocking\n"), "{d}");
+    assert_eq!(d.matches(":rotating_light:").count(), 5, "{d}");
+    assert!(!d.contains("An idle function scales to zero"), "{d}");
+    assert!(!d.contains("more in the"), "{d}");
+    // Each team with open tests is mentioned (a listed test mentions its team again, and
+    // Slack notifies once a message).
+    let mut pinged = mentions(d);
+    pinged.sort_unstable();
+    pinged.dedup();
     assert_eq!(
-        mentions(d),
+        pinged,
         [
             "<!subteam^S01FRAMEF>",
             "<!subteam^S01GOATXX>",
@@ -271,15 +281,24 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
         rc1.contains("All *9* tests have a result: 7 passed, 1 failed, 1 blocked, 0 skipped."),
         "{rc1}"
     );
-    assert!(rc1.contains("• :rotating_light: Kafka channel delivers events in order: failed, blocking the release (<!subteam^S01GOATXX>). Events 40-45 arrive out of order after a broker restart"), "{rc1}");
+    assert!(rc1.contains("• :rotating_light: Kafka channel delivers events in order (<!subteam^S01GOATXX>): failed, blocking the release. Events 40-45 arrive out of order after a broker restart"), "{rc1}");
+    assert!(rc1.contains("\n• Pair an external application with the Application Connector (<!subteam^S01GOPHER>): blocked. "), "{rc1}");
+    // Gophers still have a blocked test: theirs is the one team line.
+    assert!(
+        rc1.contains("\n• <!subteam^S01GOPHER>: 1 / 0 / 1 / *0*\n\n"),
+        "{rc1}"
+    );
     // Gophers' pairing test was blocked: it could not run, so Gophers are not thanked yet.
     assert!(
         rc1.contains("Done, thank you: Framefrog, Goat, Huskies, Skydivers."),
         "{rc1}"
     );
     // Nobody is asked to test when everything has a result, but the owners of problems are.
+    let mut pinged = mentions(rc1);
+    pinged.sort_unstable();
+    pinged.dedup();
     assert_eq!(
-        mentions(rc1),
+        pinged,
         [
             "<!subteam^S01GOATXX>",
             "<!subteam^S01GOPHER>",
@@ -614,56 +633,161 @@ fn long_lists_are_split_or_truncated_within_the_limits() {
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
         assert_valid_payload(path, &serde_json::from_str(text).unwrap());
     }
-    // 202 pull requests in one list: split across sections, nothing lost.
-    let approvals = json(&files, "1.14.0", "approvals");
-    let sections = approvals["blocks"].as_array().unwrap().len();
-    assert!(sections > 5, "{sections} blocks");
-    assert_eq!(
-        block_text(&approvals)
-            .matches("\n• <https://github.com")
-            .count(),
-        202
+    // 202 pull requests: as many as the budget holds, the rest counted, none lost.
+    let approvals = md(&files, "1.14.0", "approvals");
+    let listed = approvals.matches("\n• <https://github.com").count();
+    let more = number_after(
+        approvals,
+        "…and ",
+        " more on the <https://org.github.io/releases/releases/1.14.0/magicbox.html|MagicBox>.",
     );
+    assert!(listed > 10, "{approvals}");
+    assert_eq!(listed + more, 202, "{approvals}");
+    assert_within_budget("1.14.0/approvals", &files);
 
-    // 75 teams with tests: more paragraphs than blocks, so the rest is summarised.
+    // 75 teams with tests: a line for as many teams as fit, the rest counted.
     let tests_md = md(&files, "1.14.0", "manual-tests-rc2");
     assert!(
         tests_md.contains("*379 of 379 tests* are not run yet, *75 of them blocking*."),
-        "{}",
-        &tests_md[..400]
+        "{tests_md}"
     );
-    let p = json(&files, "1.14.0", "manual-tests-rc2");
-    let blocks = p["blocks"].as_array().unwrap();
-    assert_eq!(blocks.len(), 50);
-    let last = blocks[49]["text"]["text"].as_str().unwrap();
-    let dropped: usize = last
-        .strip_prefix("_…and ")
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("last block: {last}"));
-    assert!(last.ends_with(
-        "more lines: the full draft is on the <https://org.github.io/releases/releases/1.14.0/slack.html|drafts page>_"
-    ), "{last}");
-    // Without a site URL the drafts page is named, not linked by a path.
-    let unlinked = json(&render(&dir, None), "1.14.0", "manual-tests-rc2");
-    let last_unlinked = unlinked["blocks"][49]["text"]["text"].as_str().unwrap();
-    assert!(
-        last_unlinked
-            .ends_with("more lines: the full draft is on the drafts page of the release site_"),
-        "{last_unlinked}"
+    let team_lines = tests_md
+        .lines()
+        .filter(|l| l.starts_with("• ") && l.contains(" / *"))
+        .count();
+    let more_teams = number_after(
+        tests_md,
+        "…and ",
+        " more teams in the <https://org.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>",
     );
-    // Every line of the draft is either in a block or counted as dropped.
-    let kept: usize = blocks[..49]
+    assert_eq!(team_lines + more_teams, 75, "{tests_md}");
+    // The 75 blocking tests: named up to the cap, the rest counted.
+    let named = tests_md.matches(": not run yet, blocking\n").count();
+    let more_tests = number_after(
+        tests_md,
+        "…and ",
+        " more in the <https://org.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>",
+    );
+    assert!(named >= 5, "{tests_md}");
+    assert_eq!(named + more_tests, 75, "{tests_md}");
+    // The husky tests are not blocking and not run: counted, never named.
+    assert!(!tests_md.contains("husky test number"), "{tests_md}");
+    assert_within_budget("1.14.0/manual-tests-rc2", &files);
+}
+
+/// The number between `before` and `after` in `text`, the one `after` follows.
+fn number_after(text: &str, before: &str, after: &str) -> usize {
+    let end = text
+        .find(after)
+        .unwrap_or_else(|| panic!("no `{after}` in\n{text}"));
+    let start = text[..end]
+        .rfind(before)
+        .unwrap_or_else(|| panic!("no `{before}` before `{after}` in\n{text}"));
+    text[start + before.len()..end]
+        .parse()
+        .unwrap_or_else(|e| panic!("`{}`: {e}", &text[start..end]))
+}
+
+/// A draft (`VERSION/ID`) is under both of Slack's message budgets: fewer than 4,000
+/// characters of mrkdwn, fewer than 11,000 characters of block text.
+fn assert_within_budget(draft: &str, files: &BTreeMap<String, String>) {
+    let (version, id) = draft.split_once('/').expect("VERSION/ID");
+    let pasted = md(files, version, id).chars().count();
+    assert!(pasted < 4000, "{draft}: {pasted} characters of mrkdwn");
+    let blocks: usize = json(files, version, id)["blocks"]
+        .as_array()
+        .expect("blocks")
         .iter()
-        .map(|b| match b["text"]["text"].as_str() {
-            Some(t) => t.lines().filter(|l| !l.is_empty()).count(),
-            None => 0,
-        })
+        .filter_map(|b| b["text"]["text"].as_str())
+        .map(|t| t.chars().count())
         .sum();
-    assert_eq!(
-        kept + dropped,
-        tests_md.lines().filter(|l| !l.is_empty()).count()
+    assert!(blocks < 11000, "{draft}: {blocks} characters of block text");
+}
+
+#[test]
+fn every_draft_of_a_large_organisation_is_within_both_budgets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("releases");
+    let today = TODAY;
+    let (code, _, stderr) = harness::run(
+        tmp.path(),
+        &[
+            "synth",
+            "releases",
+            "--releases",
+            "2",
+            "--teams",
+            "50",
+            "--tests",
+            "1000",
+            "--candidates",
+            "4",
+            "--today",
+            &today.to_string(),
+        ],
     );
+    assert_eq!(code, 0, "{stderr}");
+    for site_url in [None, Some(SITE)] {
+        let files = render_on(&dir, site_url, today);
+        let mut drafts = 0;
+        for path in files
+            .keys()
+            .filter(|p| p.ends_with(".md") && p.contains("/slack/"))
+        {
+            let (release_dir, name) = path.rsplit_once("/slack/").unwrap();
+            let version = release_dir.rsplit('/').next().unwrap();
+            let id = name.strip_suffix(".md").unwrap();
+            assert_within_budget(&format!("{version}/{id}"), &files);
+            assert_valid_payload(path, &json(&files, version, id));
+            drafts += 1;
+        }
+        assert!(drafts >= 2 * 10, "{drafts} drafts");
+        // Failed and blocked tests are named first, up to the cap; the rest is counted, with
+        // a way to the workbook.
+        let (mut capped, mut with_problems) = (0, 0);
+        let manual = files
+            .iter()
+            .filter(|(p, _)| p.contains("/slack/manual-tests-") && p.ends_with(".md"));
+        for (path, text) in manual {
+            let named: Vec<&str> = text
+                .lines()
+                .filter(|l| l.starts_with("• ") && l.contains("): "))
+                .map(|l| l.rsplit_once("): ").unwrap().1)
+                .collect();
+            let problems = named
+                .iter()
+                .take_while(|s| s.starts_with("failed") || s.starts_with("blocked"))
+                .count();
+            // Nothing not run comes before a failure or a block.
+            assert!(
+                named[problems..]
+                    .iter()
+                    .all(|s| s.starts_with("not run yet")),
+                "{path}:\n{text}"
+            );
+            with_problems += usize::from(problems > 0);
+            let Some(more) = text
+                .lines()
+                .find(|l| l.starts_with("…and ") && !l.contains(" more teams "))
+            else {
+                continue;
+            };
+            capped += 1;
+            assert!(named.len() >= 5, "{path}:\n{text}");
+            let n: &str = more["…and ".len()..].split(' ').next().unwrap();
+            assert!(n.parse::<u32>().is_ok_and(|n| n > 0), "{path}:\n{text}");
+            let workbook = match site_url {
+                Some(_) => " more in the <https://org.github.io/releases/releases/",
+                None => " more in the manual-test workbook on the release site",
+            };
+            assert!(more.contains(workbook), "{path}:\n{text}");
+        }
+        assert!(
+            with_problems > 0,
+            "no manual-tests draft names a failed or blocked test"
+        );
+        assert!(capped > 0, "no manual-tests draft reached its cap");
+    }
 }
 
 const HOSTILE: &str = "<!channel> <@U123> <https://evil|click> & {{#include ../../Cargo.toml}}";
@@ -890,6 +1014,44 @@ fn a_user_template_replaces_one_draft_and_keeps_the_mentions_escaped_data() {
         "*1.14.0 shipped*\n\nBy <@U01HBALIK> on *Thu 10 Dec 2026*.\n"
     );
     assert!(md(&files, "1.14.0", "deadlines").contains("release deadlines"));
+}
+
+#[test]
+fn a_user_template_over_the_budget_fails_the_build_naming_draft_and_template() {
+    let project = Project::new();
+    let user = project.root().join("templates/slack");
+    std::fs::create_dir_all(&user).unwrap();
+    // 45 lines of 99 characters: within every block's limit, over the message's.
+    std::fs::write(
+        user.join("release.md"),
+        "*{{ release.version }} shipped*\n\n{% for i in range(end=45) %}Thanks to everyone, and the Huskies, and the Goats, and the Gophers, and the Frogs, for the release. \n{% endfor %}",
+    )
+    .unwrap();
+    let out = project.herald(&["build", "releases", "--out", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // The first release built names its draft; the count is the draft's own length.
+    let line = stderr.lines().next().unwrap_or_default();
+    let rest = line
+        .strip_prefix("herald: draft `")
+        .and_then(|r| r.split_once("/release` is "))
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let (count, reason) = rest.split_once(' ').unwrap();
+    assert!(count.parse::<usize>().is_ok_and(|n| n >= 4000), "{stderr}");
+    assert!(
+        reason.starts_with(
+            "characters of mrkdwn; Slack messages must stay under 4000; shorten template `templates/slack/release.md`"
+        ),
+        "{stderr}"
+    );
+    // Nothing is cut: no draft of the failed build was written.
+    assert!(
+        !project
+            .root()
+            .join("out/wiki/releases/1.14.0/slack/release.md")
+            .exists()
+    );
 }
 
 /// `herald args` beside the example plans, as a user runs it in the plans' repository.
