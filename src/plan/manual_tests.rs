@@ -4,7 +4,47 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{ManualTest, Plans, Release, Status, TeamId};
+use jiff::Span;
+
+use crate::model::{ManualTest, Moment, Plans, Release, Status, TeamId};
+use crate::policy::LAST_RESULTS_DAYS_BEFORE_RELEASE;
+
+impl Release {
+    /// When the manual-test results of the candidate at `index` are due: its `results_due:`,
+    /// else a default that leaves time to act on them. Before a next candidate, that is the
+    /// next candidate's cherry-pick deadline (a failure found later can no longer be fixed in
+    /// it), or, without one, the day before the next candidate is built. For the last
+    /// candidate, [`LAST_RESULTS_DAYS_BEFORE_RELEASE`] days before the release, so that the
+    /// release is decided with every result in. Never before the candidate's own day.
+    pub fn results_due(&self, index: usize) -> Moment {
+        let candidates = &self.schedule.candidates;
+        let Some(candidate) = candidates.get(index) else {
+            return Moment::Day(self.schedule.release.value);
+        };
+        if let Some(given) = &candidate.results_due {
+            return given.value.clone();
+        }
+        let day_before = |d: jiff::civil::Date| d.yesterday().unwrap_or(d);
+        let due = match candidates.get(index + 1) {
+            Some(next) => match &next.cherry_pick_deadline {
+                Some(deadline) => deadline.value.clone(),
+                None => Moment::Day(day_before(next.date.value)),
+            },
+            None => Moment::Day(
+                self.schedule
+                    .release
+                    .value
+                    .checked_sub(Span::new().days(LAST_RESULTS_DAYS_BEFORE_RELEASE))
+                    .unwrap_or(self.schedule.release.value),
+            ),
+        };
+        if due.date() < candidate.date.value {
+            Moment::Day(candidate.date.value)
+        } else {
+            due
+        }
+    }
+}
 
 /// Manual-test results counted for one team (or all) and one candidate, by status.
 /// Templates see `total` and one count per status, by its key (`passed`, `not_run`, …).

@@ -44,6 +44,16 @@ fn url_text(url: &str) -> String {
     slack_url(url).unwrap_or_else(|| escape_slack(url))
 }
 
+/// The host of a URL as written (`console.example.com` of `https://console.example.com/x`),
+/// or the whole text when it names none.
+fn url_host(url: &str) -> &str {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    // Credentials before the host are not for a label.
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if host.is_empty() { url } else { host }
+}
+
 /// One rendered draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
@@ -234,6 +244,9 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
             },
             json = escape_markdown(&json_name),
         ));
+        if let Some(note) = d.kind.poster_note() {
+            page.push_str(&format!("Once posted, {}.\n\n", escape_markdown(note)));
+        }
         page.push_str(&preformatted(&d.mrkdwn));
     }
     page
@@ -445,11 +458,16 @@ struct SosInfo {
 #[derive(Debug, Serialize)]
 struct EnvInfo {
     url: String,
+    /// The URL's host, escaped: a label that reads as an address without the URL's path and
+    /// query, which would show percent-encoded.
+    host: String,
     /// mrkdwn; may span several lines.
     access: Option<String>,
     ready: DraftTime,
     /// `RC1`: the first candidate on or after the ready date.
     candidate: String,
+    /// When that candidate's manual-test results are due.
+    results_due: Option<DraftTime>,
 }
 
 /// One team's line of a manual-tests draft.
@@ -470,6 +488,8 @@ struct CandidateInfo {
     label: String,
     date: DraftTime,
     cherry_pick_deadline: Option<DraftTime>,
+    /// When its manual-test results are due (`Release::results_due`).
+    results_due: DraftTime,
     /// `total` and a count per status.
     #[serde(flatten)]
     counts: Counts,
@@ -606,14 +626,25 @@ impl DraftContext {
         });
         let test_environment = r.test_environment.as_ref().and_then(|env| {
             let ready = release.environment_ready()?;
-            let candidate = release.environment_candidate().map_or(String::new(), |c| {
+            let env_candidate = release.environment_candidate();
+            let candidate = env_candidate.map_or(String::new(), |c| {
                 escape_slack(&c.name.value.to_uppercase())
             });
+            let results_due = env_candidate
+                .and_then(|c| {
+                    r.schedule
+                        .candidates
+                        .iter()
+                        .position(|o| o.name.value == c.name.value)
+                })
+                .map(|i| DraftTime::moment(&r.results_due(i), tz, block_kit));
             Some(EnvInfo {
                 url: url_text(&env.url),
+                host: escape_slack(url_host(&env.url)),
                 access: env.access.as_deref().map(to_mrkdwn),
                 ready: DraftTime::moment(&ready, tz, block_kit),
                 candidate,
+                results_due,
             })
         });
         let candidate = due
@@ -891,6 +922,7 @@ fn candidate_info(
             .cherry_pick_deadline
             .as_ref()
             .map(|d| DraftTime::moment(&d.value, &r.timezone, block_kit)),
+        results_due: DraftTime::moment(&r.results_due(index), &r.timezone, block_kit),
         counts: totals,
         blocking_not_run,
         unlisted: (ranked.len() - listed.len()) as u32,

@@ -143,13 +143,14 @@ fn deadlines_list_every_date_in_zone_and_utc_with_people_and_links() {
         "• *Thu 26 Nov 2026, 10:00 CET* (09:00 UTC)",
         "• *Thu 10 Dec 2026, 10:00 CET* (09:00 UTC)",
         "Release Master: <@U01HBALIK>, Scrum Master: <@U01LILITG>, Release Manager: Jose Cortina.",
-        ":pushpin: Please pin this message to #kyma-team so the dates stay easy to find.",
     ] {
         assert!(
             d.lines().any(|l| l == line),
             "missing line {line:?} in\n{d}"
         );
     }
+    // What the poster should do is not the channel's to read: it is on the drafts page.
+    assert!(!d.to_lowercase().contains("pin"), "{d}");
     // Meetings before the announcement (10 Nov) are not announced.
     assert!(!d.contains("29 Oct 2026"), "{d}");
     for link in [
@@ -308,6 +309,59 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
 }
 
 #[test]
+fn manual_tests_say_by_when_results_are_due_by_default_or_as_the_plan_says() {
+    let by = |text: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("Please run your manual tests"))
+            .unwrap_or_else(|| panic!("{text}"));
+        line.split_once(" by ")
+            .map(|(_, due)| due.to_owned())
+            .unwrap_or_default()
+    };
+    let files = render(&example(), None);
+    // Before the next candidate: its cherry-pick deadline (RC3's is Mon 7 Dec, 12:00).
+    assert_eq!(
+        by(md(&files, "1.14.0", "manual-tests-rc2")),
+        "*Mon 7 Dec 2026, 12:00 CET* (11:00 UTC)."
+    );
+    // The last candidate: two days before the release on Thu 10 Dec.
+    assert_eq!(
+        by(md(&files, "1.14.0", "manual-tests-rc3")),
+        "*Tue 8 Dec 2026*."
+    );
+    // The test environment's call names the due time of its candidate, RC1.
+    assert!(
+        md(&files, "1.14.0", "test-environment")
+            .contains(" by *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC)."),
+        "{}",
+        md(&files, "1.14.0", "test-environment")
+    );
+
+    let project = Project::new();
+    let dir = project.plans();
+    edit(
+        &dir.join("1.14.yaml"),
+        "      date: 2026-12-01\n",
+        "      date: 2026-12-01\n      results_due: 2026-12-04T18:00\n",
+    );
+    let files = render(&dir, None);
+    assert_eq!(
+        by(md(&files, "1.14.0", "manual-tests-rc2")),
+        "*Fri 4 Dec 2026, 18:00 CET* (17:00 UTC)."
+    );
+    // A field the candidate does not know is still refused, naming the new one.
+    edit(&dir.join("1.14.yaml"), "results_due:", "results_dew:");
+    let (code, stdout, _) = harness::run(&dir, &["check", "."]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("error: unknown field `results_dew` in a candidate")
+            && stdout.contains("did you mean `results_due`?"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn approvals_list_waiting_pull_requests_and_mention_only_the_teams_still_to_approve() {
     let files = render(&example(), None);
     let d = md(&files, "1.14.0", "approvals");
@@ -348,7 +402,7 @@ fn test_environment_draft_converts_the_access_markdown() {
     let files = render(&example(), None);
     let d = md(&files, "1.14.0", "test-environment");
     assert!(
-        d.contains("The test environment for *RC1* is ready from *Wed 18 Nov 2026*:\n<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"),
+        d.contains("The test environment for *RC1* is ready from *Wed 18 Nov 2026*:\n<https://console.rc-114.kyma.example.com|console.rc-114.kyma.example.com>"),
         "{d}"
     );
     assert!(
@@ -358,6 +412,41 @@ fn test_environment_draft_converts_the_access_markdown() {
     // The handle from the plan reads as written, but Slack does not ping or link it: herald
     // mentions only the people and teams whose Slack ids it checked.
     assert!(!d.contains("**"), "{d}");
+}
+
+#[test]
+fn urls_and_labels_are_escaped_so_no_link_breaks() {
+    let project = Project::new();
+    let dir = project.plans();
+    edit(
+        &dir.join("1.14.yaml"),
+        "  url: https://console.rc-114.kyma.example.com",
+        "  url: \"https://env.example/a|b)(<x>?q=1&r=2\"",
+    );
+    edit(
+        &dir.join("1.14.yaml"),
+        "title: \"Fix ordering in the Kafka channel dispatcher\"",
+        "title: \"Fix <ordering> & dispatch\"",
+    );
+    let files = render(&dir, None);
+    let env = md(&files, "1.14.0", "test-environment");
+    // `|` and `>` in the URL are percent-encoded, `&` is `&amp;`; the label is the host.
+    assert!(
+        env.contains("\n<https://env.example/a%7Cb%29%28%3Cx%3E?q=1&amp;r=2|env.example>\n"),
+        "{env}"
+    );
+    assert_eq!(
+        links(env).first().copied(),
+        Some((
+            "https://env.example/a%7Cb%29%28%3Cx%3E?q=1&amp;r=2",
+            "env.example"
+        ))
+    );
+    let approvals = md(&files, "1.14.0", "approvals");
+    assert!(
+        approvals.contains("|Fix &lt;ordering&gt; &amp; dispatch>: waiting for"),
+        "{approvals}"
+    );
 }
 
 #[test]
@@ -400,20 +489,21 @@ fn without_a_site_url_drafts_name_the_release_site_instead_of_giving_paths() {
     assert_eq!(n, 2 * 23);
     let d = md(&files, "1.14.0", "deadlines");
     assert!(
-        d.contains("\n\nThe MagicBox, the manual-test workbook and the release calendar are on the release site. Subscribe to the calendar to keep these dates in your own.\n\n"),
+        d.contains("\n\nThe MagicBox, the manual-test workbook and the release calendar are on the release site. Subscribe to the calendar to keep these dates in your own.\n"),
         "{d}"
     );
     for id in ["manual-tests-rc2", "test-environment"] {
         let d = md(&files, "1.14.0", id);
         assert!(
-            d.contains("record each result in the manual-test workbook on the release site."),
+            d.contains("record each result in the manual-test workbook on the release site by *"),
             "{id}:\n{d}"
         );
     }
     // Addresses the plan gives are still links.
-    assert!(md(&files, "1.14.0", "test-environment").contains(
-        "<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"
-    ));
+    assert!(
+        md(&files, "1.14.0", "test-environment")
+            .contains("<https://console.rc-114.kyma.example.com|console.rc-114.kyma.example.com>")
+    );
 }
 
 /// Every `<url|text>` link of a text, as (url, text).
@@ -470,7 +560,7 @@ fn with_a_site_url_site_links_are_absolute_and_name_the_published_files() {
         let env = md(&files, "1.14.0", "test-environment");
         assert!(
             env.contains(&format!(
-                "record each result in the <{SITE}/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>."
+                "record each result in the <{SITE}/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook> by *"
             )),
             "{env}"
         );
@@ -945,6 +1035,16 @@ fn drafts_page_lists_every_draft_with_channel_due_date_and_state() {
         page.contains("[cherry-pick-rc2.json](slack/cherry-pick-rc2.json)"),
         "{page}"
     );
+    // The poster's instruction is on the page, under its draft, and in no draft's text.
+    let deadlines = &page[page.find("\n## deadlines\n").expect("deadlines section")..];
+    let deadlines = &deadlines[..deadlines.find("<pre>").unwrap()];
+    assert!(
+        deadlines.contains(
+            "\nOnce posted, pin it in the channel, so that the dates stay easy to find.\n"
+        ),
+        "{deadlines}"
+    );
+    assert_eq!(page.matches("Once posted, pin it").count(), 1, "{page}");
 }
 
 #[test]
@@ -1097,6 +1197,18 @@ Fri 4 Dec 2026  today           1.14.0   failing-tests     #kyma-team  herald se
 Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, run the command beside it (it adds the draft to `sent:` in the release file).
 `approvals` and `failing-tests` are due daily while something waits: `approvals@2026-12-04` in `sent:` (what `--on` writes) silences one day.
 "
+    );
+
+    // What the poster should do besides posting comes after the table, not in the message.
+    let (code, out, _) = herald(&["due", "releases", "--today", "2027-01-06", "--days", "0"]);
+    assert_eq!(code, 0, "{out}");
+    let table_end = out
+        .find("\n\n1.15.0 deadlines")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(out[..table_end].contains("  1.15.0   deadlines  "), "{out}");
+    assert!(
+        out.contains("\n\n1.15.0 deadlines in #kyma-team: once posted, pin it in the channel, so that the dates stay easy to find.\n\nPrint one with"),
+        "{out}"
     );
 
     // Months later nothing is due: every unsent draft of 1.14.0 and 1.15.0 was missed.
@@ -1427,7 +1539,7 @@ fn every_ping_form_slack_knows_is_inert_in_every_draft() {
     let env = md(&files, "1.14.0", "test-environment");
     assert!(
         env.contains(
-            "<https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here|https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here>"
+            "<https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here|x.example>"
         ),
         "{env}"
     );
