@@ -385,6 +385,11 @@ fn approvals_list_waiting_pull_requests_and_mention_only_the_teams_still_to_appr
 fn failing_tests_are_grouped_by_team_with_their_age() {
     let files = render(&example(), None);
     let d = md(&files, "1.14.0", "failing-tests");
+    // By when: the next cherry-pick deadline on 26 Nov is RC2's.
+    assert!(
+        d.contains("Please fix them before the next cherry-pick deadline, *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC), and keep <@U01HBALIK>"),
+        "{d}"
+    );
     assert!(d.contains("<!subteam^S01FRAMEF>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-gke-upgrade|pre-rel114-kyma-gke-upgrade>: failing since *Fri 20 Nov 2026* (6 days). Times out waiting for the eventing controller\n"), "{d}");
     assert!(d.contains("<!subteam^S01GOATXX>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-integration|pre-rel114-kyma-integration>: failing since *Mon 23 Nov 2026* (3 days)\n"), "{d}");
     assert_eq!(
