@@ -823,13 +823,27 @@ fn candidate_info(
     let mut done = Vec::new();
     let mut done_unlisted = 0;
     let mut team_chars = 0;
-    let mut blocking_not_run = 0;
-    for team_id in tests.by_team.keys() {
+    // Blocking tests per team, not run and open (not run, failed or blocked), in one pass:
+    // a scan of every test per team costs seconds on a large organisation.
+    let mut blocking: std::collections::BTreeMap<&TeamId, (u32, u32)> = Default::default();
+    if manual {
+        for row in tests.rows.iter().filter(|row| row.test.blocking) {
+            let entry = blocking.entry(&row.test.team).or_default();
+            match row.statuses.get(index) {
+                Some(Status::NotRun) => {
+                    entry.0 += 1;
+                    entry.1 += 1;
+                }
+                Some(Status::Failed | Status::Blocked) => entry.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    let blocking_not_run = blocking.values().map(|(not_run, _)| not_run).sum();
+    // Only a manual-tests draft lists teams; a cherry-pick reminder builds none of it.
+    let team_ids = tests.by_team.keys().filter(|_| manual);
+    for team_id in team_ids {
         let counts = tests.team_counts(team_id, index);
-        blocking_not_run += tests
-            .not_run(index, team_id)
-            .filter(|row| row.test.blocking)
-            .count() as u32;
         // Thanked only with every test run or skipped: a blocked test still needs work.
         if counts.open() == 0 {
             let team = TeamInfo::new(ctx, team_id);
@@ -841,26 +855,13 @@ fn candidate_info(
             }
             continue;
         }
-        if !manual {
-            continue;
-        }
         let team = TeamInfo::new(ctx, team_id);
         team_chars += team.mention.chars().count() + TEAM_LINE_OVERHEAD;
         if team_chars > TEAM_LINES_BUDGET {
             teams_unlisted += 1;
             continue;
         }
-        let blocking_open = tests
-            .rows
-            .iter()
-            .filter(|row| {
-                &row.test.team == team_id
-                    && row.test.blocking
-                    && row.statuses.get(index).is_some_and(|s| {
-                        matches!(s, Status::NotRun | Status::Failed | Status::Blocked)
-                    })
-            })
-            .count() as u32;
+        let blocking_open = blocking.get(team_id).map_or(0, |(_, open)| *open);
         teams.push(TeamTests {
             team,
             counts,
