@@ -138,9 +138,6 @@ impl DraftKind {
             DraftKind::Deadlines => {
                 Some("pin it in the channel, so that the dates stay easy to find")
             }
-            DraftKind::ScheduleChange => Some(
-                "post it in the thread of the pinned deadlines announcement, also sent to the channel",
-            ),
             _ => None,
         }
     }
