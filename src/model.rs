@@ -144,6 +144,9 @@ pub struct Candidate {
     pub name: Located<String>,
     pub date: Located<Date>,
     pub cherry_pick_deadline: Option<Located<Moment>>,
+    /// When the manual-test results of this candidate are due; `None`: the Timeline's default
+    /// (see `Release::results_due`).
+    pub results_due: Option<Located<Moment>>,
 }
 
 #[derive(Debug, Clone)]

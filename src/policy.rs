@@ -15,6 +15,10 @@ pub const RELEASE_NOTICE_DAYS: i64 = 7;
 /// deadline, so that teams have time to open their pull requests.
 pub const CHERRY_PICK_REMINDER_WORKING_DAYS: u32 = 2;
 
+/// The manual-test results of the last candidate are due this many days before the release,
+/// so that the Release Master has time to decide on the release with every result in.
+pub const LAST_RESULTS_DAYS_BEFORE_RELEASE: i64 = 2;
+
 /// A deadline given as a whole day is reminded at this hour (local) of the day before.
 pub const WHOLE_DAY_REMINDER_HOUR: u8 = 9;
 

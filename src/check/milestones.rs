@@ -108,6 +108,7 @@ mod tests {
                 loc: Loc::new(line, 30, 10),
             },
             cherry_pick_deadline: None,
+            results_due: None,
         }
     }
 

@@ -183,6 +183,7 @@ mod tests {
                 name: at("rc1".to_owned()),
                 date: at(first),
                 cherry_pick_deadline: None,
+                results_due: None,
             }],
             release: at(first),
             events: Vec::new(),

@@ -107,6 +107,20 @@ fn render(items: &[Agendum], today: Date, until: Date, dir: &std::path::Path) ->
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
+    let notes: Vec<String> = items
+        .iter()
+        .filter_map(|a| {
+            let note = a.draft.kind.poster_note()?;
+            Some(format!(
+                "{} {} in {}: once posted, {note}.\n",
+                a.release.version, a.draft.kind, a.draft.channel
+            ))
+        })
+        .collect();
+    if !notes.is_empty() {
+        out.push('\n');
+        out.push_str(&notes.concat());
+    }
     let first = &items[0];
     out.push_str(&format!(
         "\nPrint one with `herald draft {} {}`; once posted, run the command beside it (it adds the draft to `sent:` in the release file).\n",

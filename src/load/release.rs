@@ -427,8 +427,11 @@ fn read_schedule(
             let cherry = optional(c.get("cherry_pick_deadline"), |n| {
                 moment(r, n, "cherry_pick_deadline", tz)
             });
+            let results_due = optional(c.get("results_due"), |n| moment(r, n, "results_due", tz));
             read.candidate_ids.extend(name.clone());
-            let (Some(name), Some(cdate), Some(cherry)) = (name, cdate, cherry) else {
+            let (Some(name), Some(cdate), Some(cherry), Some(results_due)) =
+                (name, cdate, cherry, results_due)
+            else {
                 candidates_ok = false;
                 continue;
             };
@@ -436,6 +439,7 @@ fn read_schedule(
                 name,
                 date: cdate,
                 cherry_pick_deadline: cherry,
+                results_due,
             });
         }
     } else {

@@ -338,6 +338,11 @@ pub const CANDIDATE: Shape = Shape {
             Value::Moment,
             "The last moment to cherry-pick into this candidate",
         ),
+        field(
+            "results_due",
+            Value::Moment,
+            "When the manual-test results of this candidate are due (default: the next candidate's cherry-pick deadline, else the day before it; for the last candidate, 2 days before the release)",
+        ),
     ],
 };
 

@@ -131,6 +131,17 @@ impl DraftKind {
         )
     }
 
+    /// What the person posting it should do besides posting, which is not for the channel to
+    /// read: shown on the drafts page and by `herald due`, never in the message.
+    pub fn poster_note(&self) -> Option<&'static str> {
+        match self {
+            DraftKind::Deadlines => {
+                Some("pin it in the channel, so that the dates stay easy to find")
+            }
+            _ => None,
+        }
+    }
+
     pub fn channel(&self) -> DraftChannel {
         match self {
             DraftKind::Release => DraftChannel::Community,

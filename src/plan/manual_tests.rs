@@ -4,7 +4,47 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{ManualTest, Plans, Release, Status, TeamId};
+use jiff::Span;
+
+use crate::model::{ManualTest, Moment, Plans, Release, Status, TeamId};
+use crate::policy::LAST_RESULTS_DAYS_BEFORE_RELEASE;
+
+impl Release {
+    /// When the manual-test results of the candidate at `index` are due: its `results_due:`,
+    /// else a default that leaves time to act on them. Before a next candidate, that is the
+    /// next candidate's cherry-pick deadline (a failure found later can no longer be fixed in
+    /// it), or, without one, the day before the next candidate is built. For the last
+    /// candidate, [`LAST_RESULTS_DAYS_BEFORE_RELEASE`] days before the release, so that the
+    /// release is decided with every result in. Never before the candidate's own day.
+    pub fn results_due(&self, index: usize) -> Moment {
+        let candidates = &self.schedule.candidates;
+        let Some(candidate) = candidates.get(index) else {
+            return Moment::Day(self.schedule.release.value);
+        };
+        if let Some(given) = &candidate.results_due {
+            return given.value.clone();
+        }
+        let day_before = |d: jiff::civil::Date| d.yesterday().unwrap_or(d);
+        let due = match candidates.get(index + 1) {
+            Some(next) => match &next.cherry_pick_deadline {
+                Some(deadline) => deadline.value.clone(),
+                None => Moment::Day(day_before(next.date.value)),
+            },
+            None => Moment::Day(
+                self.schedule
+                    .release
+                    .value
+                    .checked_sub(Span::new().days(LAST_RESULTS_DAYS_BEFORE_RELEASE))
+                    .unwrap_or(self.schedule.release.value),
+            ),
+        };
+        if due.date() < candidate.date.value {
+            Moment::Day(candidate.date.value)
+        } else {
+            due
+        }
+    }
+}
 
 /// Manual-test results counted for one team (or all) and one candidate, by status.
 /// Templates see `total` and one count per status, by its key (`passed`, `not_run`, …).
@@ -188,6 +228,42 @@ pub(super) fn test_matrix<'p>(plans: &'p Plans, release: &'p Release) -> TestMat
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::fixtures::{PLAN, one_release};
+    use jiff::civil::date;
+
+    #[test]
+    fn results_are_due_before_what_they_decide_unless_the_plan_says_when() {
+        // RC2 has no cherry-pick deadline: RC1's results are due the day before RC2; RC2's,
+        // the last, two days before the release on 10 Dec.
+        let (_dir, plans) = one_release(PLAN);
+        let r = &plans.releases[0];
+        assert_eq!(r.results_due(0), Moment::Day(date(2026, 12, 7)));
+        assert_eq!(r.results_due(1), Moment::Day(date(2026, 12, 8)));
+        // The next candidate's cherry-pick deadline, when it has one.
+        let with_deadline = PLAN.replace(
+            "{ name: rc2, date: 2026-12-08 }",
+            "{ name: rc2, date: 2026-12-08, cherry_pick_deadline: 2026-12-04T12:00 }",
+        );
+        let (_dir, plans) = one_release(&with_deadline);
+        let Moment::At(due) = plans.releases[0].results_due(0) else {
+            panic!("a day, not the deadline's time");
+        };
+        assert_eq!(
+            (due.date(), due.hour(), due.minute()),
+            (date(2026, 12, 4), 12, 0)
+        );
+        // As the plan says; and never before the candidate's own day.
+        let given = PLAN
+            .replace(
+                "{ name: rc1, date: 2026-12-01,",
+                "{ name: rc1, date: 2026-12-01, results_due: 2026-12-03,",
+            )
+            .replace("release: 2026-12-10", "release: 2026-12-09");
+        let (_dir, plans) = one_release(&given);
+        let r = &plans.releases[0];
+        assert_eq!(r.results_due(0), Moment::Day(date(2026, 12, 3)));
+        assert_eq!(r.results_due(1), Moment::Day(date(2026, 12, 8)));
+    }
 
     #[test]
     fn counts_percent_done() {

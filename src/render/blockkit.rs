@@ -9,6 +9,34 @@ pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_TEXT: usize = 3000;
 pub const MAX_HEADER_TEXT: usize = 150;
 
+/// The budget of a whole message, which the per-block limits do not bound. Slack advises
+/// keeping a message's text under 4,000 characters, and rejects a message at roughly 11,000
+/// to 13,000 characters of block text even when every block is within its own limit
+/// (slackapi/bolt-js#2509, #2867). Both are upper bounds, not reached: a message must stay
+/// under them.
+pub const MAX_MESSAGE_TEXT: usize = 4000;
+pub const MAX_BLOCKS_TEXT: usize = 11000;
+
+/// Why a message is over its budget, or `None` when it is within it: fewer than
+/// [`MAX_MESSAGE_TEXT`] characters of mrkdwn as pasted, and fewer than [`MAX_BLOCKS_TEXT`]
+/// characters of text over all blocks of the payload. Every draft is held to it in one place,
+/// `slack::render_draft`.
+pub fn over_budget(mrkdwn: &str, payload: &Payload) -> Option<String> {
+    let pasted = mrkdwn.chars().count();
+    if pasted >= MAX_MESSAGE_TEXT {
+        return Some(format!(
+            "{pasted} characters of mrkdwn; Slack messages must stay under {MAX_MESSAGE_TEXT}"
+        ));
+    }
+    let blocks = payload.block_text_chars();
+    (blocks >= MAX_BLOCKS_TEXT).then(|| {
+        format!(
+            "{blocks} characters of Block Kit text; Slack rejects a message from about \
+             {MAX_BLOCKS_TEXT}"
+        )
+    })
+}
+
 /// A `chat.postMessage` body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Payload {
@@ -37,6 +65,17 @@ impl Payload {
             parse: "none",
             link_names: false,
         }
+    }
+
+    /// Characters of text over all blocks (headers and sections).
+    pub fn block_text_chars(&self) -> usize {
+        self.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Header { text } | Block::Section { text } => text.text.chars().count(),
+                Block::Divider => 0,
+            })
+            .sum()
     }
 
     /// As pretty JSON, ending with a newline.
@@ -90,7 +129,7 @@ impl TextObject {
 }
 
 /// At most `max` characters, cut at a space when one is near, with an ellipsis.
-fn ellipsize_at_word(text: &str, max: usize) -> String {
+pub(super) fn ellipsize_at_word(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

@@ -11,8 +11,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
+use super::blockkit::{self, ellipsize_at_word};
 pub use super::blockkit::{
-    Block, MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, Payload, TextObject,
+    Block, MAX_BLOCKS, MAX_BLOCKS_TEXT, MAX_HEADER_TEXT, MAX_MESSAGE_TEXT, MAX_SECTION_TEXT,
+    Payload, TextObject,
 };
 pub use super::markdown::slack_link;
 use super::markdown::{escape_html, escape_markdown, escape_slack, slack_url, to_mrkdwn};
@@ -40,6 +42,16 @@ pub fn register(tera: &mut tera::Tera) {
 /// else escaped as text. Either way it can be shown as it is, or passed to `slack_link`.
 fn url_text(url: &str) -> String {
     slack_url(url).unwrap_or_else(|| escape_slack(url))
+}
+
+/// The host of a URL as written (`console.example.com` of `https://console.example.com/x`),
+/// or the whole text when it names none.
+fn url_host(url: &str) -> &str {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    // Credentials before the host are not for a label.
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if host.is_empty() { url } else { host }
 }
 
 /// One rendered draft.
@@ -148,6 +160,14 @@ fn render_draft(
         .site_link(&paths::html(&paths::drafts_page(&release.version)))
         .map(|url| slack_link(&url, "drafts page"));
     let payload = Payload::new(&due.channel, &mrkdwn, &posted, drafts_page.as_deref());
+    // The one place every draft passes: none is written that Slack would refuse or cut.
+    if let Some(reason) = blockkit::over_budget(&mrkdwn, &payload) {
+        return Err(TemplateError::OverBudget {
+            draft: format!("{}/{}", release.version, due.kind),
+            template: ctx.templates.display_name(&template),
+            reason,
+        });
+    }
     Ok(Draft {
         kind: due.kind.clone(),
         channel: due.channel.clone(),
@@ -224,6 +244,9 @@ fn drafts_page(release: &ReleaseTimeline, drafts: &[Draft]) -> String {
             },
             json = escape_markdown(&json_name),
         ));
+        if let Some(note) = d.kind.poster_note() {
+            page.push_str(&format!("Once posted, {}.\n\n", escape_markdown(note)));
+        }
         page.push_str(&preformatted(&d.mrkdwn));
     }
     page
@@ -435,29 +458,27 @@ struct SosInfo {
 #[derive(Debug, Serialize)]
 struct EnvInfo {
     url: String,
+    /// The URL's host, escaped: a label that reads as an address without the URL's path and
+    /// query, which would show percent-encoded.
+    host: String,
     /// mrkdwn; may span several lines.
     access: Option<String>,
     ready: DraftTime,
     /// `RC1`: the first candidate on or after the ready date.
     candidate: String,
+    /// When that candidate's manual-test results are due.
+    results_due: Option<DraftTime>,
 }
 
-#[derive(Debug, Serialize)]
-struct TestInfo {
-    id: String,
-    title: String,
-    blocking: bool,
-}
-
+/// One team's line of a manual-tests draft.
 #[derive(Debug, Serialize)]
 struct TeamTests {
     team: TeamInfo,
     /// `total` and a count per status.
     #[serde(flatten)]
     counts: Counts,
-    blocking_not_run: u32,
-    /// Not run yet, blocking first.
-    tests: Vec<TestInfo>,
+    /// Blocking tests not passed or skipped yet: not run, failed or blocked.
+    blocking_open: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -467,26 +488,34 @@ struct CandidateInfo {
     label: String,
     date: DraftTime,
     cherry_pick_deadline: Option<DraftTime>,
+    /// When its manual-test results are due (`Release::results_due`).
+    results_due: DraftTime,
     /// `total` and a count per status.
     #[serde(flatten)]
     counts: Counts,
     blocking_not_run: u32,
-    /// Teams with tests not run yet, in team order.
+    /// Teams with tests still open (not run or blocked), in team order, as many as the
+    /// draft's budget holds; `teams_unlisted` counts the others.
     teams: Vec<TeamTests>,
+    teams_unlisted: u32,
     /// Teams whose tests were all run or skipped (none not run, none blocked).
     done: Vec<TeamInfo>,
-    /// Tests that failed or were blocked on this candidate, blocking first.
-    problems: Vec<ProblemInfo>,
+    /// Done teams beyond the budget, which the draft counts rather than names.
+    done_unlisted: u32,
+    /// The tests worth naming, most urgent first: failed, blocked, then blocking tests not
+    /// run; as many as the draft's budget holds; `unlisted` counts the others.
+    listed: Vec<ListedTest>,
+    unlisted: u32,
 }
 
 #[derive(Debug, Serialize)]
-struct ProblemInfo {
+struct ListedTest {
     title: String,
     team: TeamInfo,
-    /// `failed` or `blocked`
+    /// `failed`, `blocked` or `not-run`
     status: &'static str,
     blocking: bool,
-    /// mrkdwn on one line, from the result.
+    /// mrkdwn on one line, from the result, shortened to a line's length.
     note: Option<String>,
 }
 
@@ -534,9 +563,13 @@ struct DraftContext {
     test_environment: Option<EnvInfo>,
     /// The candidate of a `cherry-pick-…` or `manual-tests-…` draft.
     candidate: Option<CandidateInfo>,
+    /// Pull requests waiting for approval, as many as the draft's budget holds.
     pull_requests: Vec<PullRequestInfo>,
+    pull_requests_unlisted: u32,
     /// Failing tests grouped by team, in team order.
     failing: Vec<FailingTeamInfo>,
+    /// Failing tests beyond the draft's budget.
+    failing_unlisted: u32,
     /// The first cherry-pick deadline not past.
     next_cherry_pick: Option<NextDeadline>,
     /// Every team in the registry.
@@ -593,14 +626,25 @@ impl DraftContext {
         });
         let test_environment = r.test_environment.as_ref().and_then(|env| {
             let ready = release.environment_ready()?;
-            let candidate = release.environment_candidate().map_or(String::new(), |c| {
+            let env_candidate = release.environment_candidate();
+            let candidate = env_candidate.map_or(String::new(), |c| {
                 escape_slack(&c.name.value.to_uppercase())
             });
+            let results_due = env_candidate
+                .and_then(|c| {
+                    r.schedule
+                        .candidates
+                        .iter()
+                        .position(|o| o.name.value == c.name.value)
+                })
+                .map(|i| DraftTime::moment(&r.results_due(i), tz, block_kit));
             Some(EnvInfo {
                 url: url_text(&env.url),
+                host: escape_slack(url_host(&env.url)),
                 access: env.access.as_deref().map(to_mrkdwn),
                 ready: DraftTime::moment(&ready, tz, block_kit),
                 candidate,
+                results_due,
             })
         });
         let candidate = due
@@ -612,11 +656,14 @@ impl DraftContext {
                     .iter()
                     .position(|c| c.name.value == name)
             })
-            .map(|i| candidate_info(ctx, release, i, block_kit));
-        let pull_requests = release
-            .pending_approvals
-            .iter()
-            .map(|p| PullRequestInfo {
+            .map(|i| {
+                let manual = matches!(due.kind, DraftKind::ManualTests(_));
+                candidate_info(ctx, release, i, block_kit, manual)
+            });
+        let mut pull_requests = Vec::new();
+        let mut list_chars = 0;
+        for p in &release.pending_approvals {
+            let info = PullRequestInfo {
                 url: url_text(&p.pull_request.url),
                 title: escape_slack(&p.pull_request.title),
                 waiting_for: p
@@ -624,27 +671,59 @@ impl DraftContext {
                     .iter()
                     .map(|t| TeamInfo::new(ctx, t))
                     .collect(),
-            })
-            .collect();
+            };
+            list_chars += info.url.chars().count()
+                + info.title.chars().count()
+                + info
+                    .waiting_for
+                    .iter()
+                    .map(|t| t.mention.chars().count() + 2)
+                    .sum::<usize>()
+                + LINE_OVERHEAD;
+            if list_chars > LIST_BUDGET {
+                break;
+            }
+            pull_requests.push(info);
+        }
+        let pull_requests_unlisted = (release.pending_approvals.len() - pull_requests.len()) as u32;
         let mut failing: Vec<FailingTeamInfo> = Vec::new();
+        let mut failing_listed = 0;
+        list_chars = 0;
         for f in &release.failing {
             let info = FailingInfo {
                 name: escape_slack(&f.test.name),
                 link: f.test.link.as_deref().map(url_text),
                 since: DraftTime::day(f.test.since.date()),
                 days: f.days,
-                note: f.test.note.as_deref().map(inline_mrkdwn),
+                note: f
+                    .test
+                    .note
+                    .as_deref()
+                    .map(|n| inline_mrkdwn(&ellipsize_at_word(n, NOTE_CHARS))),
             };
+            list_chars += info.name.chars().count()
+                + info.link.as_ref().map_or(0, |l| l.chars().count())
+                + info.note.as_ref().map_or(0, |n| n.chars().count())
+                + LINE_OVERHEAD;
+            if list_chars > LIST_BUDGET {
+                break;
+            }
+            failing_listed += 1;
             match failing.last_mut() {
                 Some(group) if group.team.id == escape_slack(&f.test.team.0) => {
                     group.tests.push(info)
                 }
-                _ => failing.push(FailingTeamInfo {
-                    team: TeamInfo::new(ctx, &f.test.team),
-                    tests: vec![info],
-                }),
+                _ => {
+                    let team = TeamInfo::new(ctx, &f.test.team);
+                    list_chars += team.mention.chars().count() + 1;
+                    failing.push(FailingTeamInfo {
+                        team,
+                        tests: vec![info],
+                    })
+                }
             }
         }
+        let failing_unlisted = (release.failing.len() - failing_listed) as u32;
         let next_cherry_pick = release.next_cherry_pick().map(|m| NextDeadline {
             title: escape_slack(&m.title),
             when: DraftTime::moment(&m.when, tz, block_kit),
@@ -683,7 +762,9 @@ impl DraftContext {
             test_environment,
             candidate,
             pull_requests,
+            pull_requests_unlisted,
             failing,
+            failing_unlisted,
             next_cherry_pick,
             teams: ctx
                 .plans
@@ -711,63 +792,130 @@ fn schedule_change_text(ctx: &Context, release: &ReleaseTimeline) -> String {
     ))
 }
 
+/// How much of a manual-tests draft its lists may take, in characters of mrkdwn: with the
+/// fixed text around them (some 600 characters) the draft stays within
+/// [`blockkit::MAX_MESSAGE_TEXT`] on any size of organisation, and the workbook holds the rest.
+/// Fifty teams with Slack groups still get a line each.
+const TEAM_LINES_BUDGET: usize = 2700;
+const LISTED_TESTS_BUDGET: usize = 600;
+/// The same for the list of an approvals or failing-tests draft.
+const LIST_BUDGET: usize = 3000;
+/// A result's note is cut to this many characters in the draft; the workbook has it whole.
+const NOTE_CHARS: usize = 100;
+/// What a line costs besides its names: bullet, counts, status words.
+const LINE_OVERHEAD: usize = 40;
+const TEAM_LINE_OVERHEAD: usize = 32;
+const LISTED_LINE_OVERHEAD: usize = 50;
+
 fn candidate_info(
     ctx: &Context,
     release: &ReleaseTimeline,
     index: usize,
     block_kit: bool,
+    manual: bool,
 ) -> CandidateInfo {
     let r = release.release;
     let c = &r.schedule.candidates[index];
     let totals = release.tests.totals.get(index).copied().unwrap_or_default();
+    let tests = &release.tests;
     let mut teams = Vec::new();
+    let mut teams_unlisted = 0;
     let mut done = Vec::new();
-    for team_id in release.tests.by_team.keys() {
-        let counts = release.tests.team_counts(team_id, index);
-        let team = TeamInfo::new(ctx, team_id);
+    let mut done_unlisted = 0;
+    let mut team_chars = 0;
+    // Blocking tests per team, not run and open (not run, failed or blocked), in one pass:
+    // a scan of every test per team costs seconds on a large organisation.
+    let mut blocking: std::collections::BTreeMap<&TeamId, (u32, u32)> = Default::default();
+    if manual {
+        for row in tests.rows.iter().filter(|row| row.test.blocking) {
+            let entry = blocking.entry(&row.test.team).or_default();
+            match row.statuses.get(index) {
+                Some(Status::NotRun) => {
+                    entry.0 += 1;
+                    entry.1 += 1;
+                }
+                Some(Status::Failed | Status::Blocked) => entry.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    let blocking_not_run = blocking.values().map(|(not_run, _)| not_run).sum();
+    // Only a manual-tests draft lists teams; a cherry-pick reminder builds none of it.
+    let team_ids = tests.by_team.keys().filter(|_| manual);
+    for team_id in team_ids {
+        let counts = tests.team_counts(team_id, index);
         // Thanked only with every test run or skipped: a blocked test still needs work.
         if counts.open() == 0 {
-            done.push(team);
+            let team = TeamInfo::new(ctx, team_id);
+            team_chars += team.name.chars().count() + 2;
+            if team_chars > TEAM_LINES_BUDGET {
+                done_unlisted += 1;
+            } else {
+                done.push(team);
+            }
             continue;
         }
-        if counts.of(Status::NotRun) == 0 {
+        let team = TeamInfo::new(ctx, team_id);
+        team_chars += team.mention.chars().count() + TEAM_LINE_OVERHEAD;
+        if team_chars > TEAM_LINES_BUDGET {
+            teams_unlisted += 1;
             continue;
         }
-        let mut tests: Vec<TestInfo> = release
-            .tests
-            .not_run(index, team_id)
-            .map(|row| TestInfo {
-                id: escape_slack(&row.test.id.0),
-                title: escape_slack(&row.test.title),
-                blocking: row.test.blocking,
-            })
-            .collect();
-        // Blocking tests first; the sort is stable, so test order holds within each group.
-        tests.sort_by_key(|t| !t.blocking);
+        let blocking_open = blocking.get(team_id).map_or(0, |(_, open)| *open);
         teams.push(TeamTests {
             team,
             counts,
-            blocking_not_run: tests.iter().filter(|t| t.blocking).count() as u32,
-            tests,
+            blocking_open,
         });
     }
-    let mut problems: Vec<ProblemInfo> = release
-        .tests
-        .problems
-        .iter()
-        .filter(|p| p.candidate == index)
-        .map(|p| ProblemInfo {
-            title: escape_slack(&p.test.title),
-            team: TeamInfo::new(ctx, &p.test.team),
-            status: p.status.as_str(),
-            blocking: p.test.blocking,
-            note: r
-                .result(&p.test.id, &c.name.value)
-                .and_then(|res| res.note.as_deref())
-                .map(inline_mrkdwn),
-        })
-        .collect();
-    problems.sort_by_key(|p| !p.blocking);
+    // Ranked before anything is written, so that only the tests the draft names are built.
+    let urgency = |status: Status, blocking: bool| match (status, blocking) {
+        (Status::Failed, true) => Some(0),
+        (Status::Blocked, true) => Some(1),
+        (Status::Failed, false) => Some(2),
+        (Status::Blocked, false) => Some(3),
+        (Status::NotRun, true) => Some(4),
+        _ => None,
+    };
+    let mut ranked: Vec<(u8, &crate::plan::TestRow)> = if manual {
+        tests
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let status = *row.statuses.get(index)?;
+                Some((urgency(status, row.test.blocking)?, row))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Stable: within one rank, the workbook's order (team, then id).
+    ranked.sort_by_key(|(rank, _)| *rank);
+    let mut listed = Vec::new();
+    let mut listed_chars = 0;
+    for (_, row) in &ranked {
+        let status = row.statuses[index];
+        let note = r
+            .result(&row.test.id, &c.name.value)
+            .and_then(|res| res.note.as_deref())
+            // Cut before conversion: a cut link is then literal text, not a broken token.
+            .map(|n| inline_mrkdwn(&ellipsize_at_word(n, NOTE_CHARS)));
+        let team = TeamInfo::new(ctx, &row.test.team);
+        listed_chars += row.test.title.chars().count()
+            + team.mention.chars().count()
+            + note.as_ref().map_or(0, |n| n.chars().count())
+            + LISTED_LINE_OVERHEAD;
+        if listed_chars > LISTED_TESTS_BUDGET {
+            break;
+        }
+        listed.push(ListedTest {
+            title: escape_slack(&row.test.title),
+            team,
+            status: status.as_str(),
+            blocking: row.test.blocking,
+            note,
+        });
+    }
     CandidateInfo {
         name: escape_slack(&c.name.value),
         label: escape_slack(&c.name.value.to_uppercase()),
@@ -776,11 +924,15 @@ fn candidate_info(
             .cherry_pick_deadline
             .as_ref()
             .map(|d| DraftTime::moment(&d.value, &r.timezone, block_kit)),
+        results_due: DraftTime::moment(&r.results_due(index), &r.timezone, block_kit),
         counts: totals,
-        blocking_not_run: teams.iter().map(|t| t.blocking_not_run).sum(),
+        blocking_not_run,
+        unlisted: (ranked.len() - listed.len()) as u32,
         teams,
+        teams_unlisted,
         done,
-        problems,
+        done_unlisted,
+        listed,
     }
 }
 

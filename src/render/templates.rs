@@ -42,6 +42,16 @@ pub enum TemplateError {
          inside a loop over large lists"
     )]
     Runaway { template: String, reason: String },
+    /// A draft longer than Slack reads or accepts (see [`super::blockkit::over_budget`]).
+    #[error(
+        "draft `{draft}` is {reason}; shorten template `{template}` (list fewer items, or \
+         link to the workbook or the site for the rest)"
+    )]
+    OverBudget {
+        draft: String,
+        template: String,
+        reason: String,
+    },
 }
 
 impl From<tera::Error> for TemplateError {
@@ -100,7 +110,7 @@ impl Templates {
     }
 
     /// The file a user template came from, or the name of an embedded default.
-    fn display_name(&self, name: &str) -> String {
+    pub fn display_name(&self, name: &str) -> String {
         match self.user_paths.iter().find(|(n, _)| n == name) {
             Some((_, path)) => path.display().to_string(),
             None => format!("{name} (built in)"),

@@ -143,13 +143,14 @@ fn deadlines_list_every_date_in_zone_and_utc_with_people_and_links() {
         "• *Thu 26 Nov 2026, 10:00 CET* (09:00 UTC)",
         "• *Thu 10 Dec 2026, 10:00 CET* (09:00 UTC)",
         "Release Master: <@U01HBALIK>, Scrum Master: <@U01LILITG>, Release Manager: Jose Cortina.",
-        ":pushpin: Please pin this message to #kyma-team so the dates stay easy to find.",
     ] {
         assert!(
             d.lines().any(|l| l == line),
             "missing line {line:?} in\n{d}"
         );
     }
+    // What the poster should do is not the channel's to read: it is on the drafts page.
+    assert!(!d.to_lowercase().contains("pin"), "{d}");
     // Meetings before the announcement (10 Nov) are not announced.
     assert!(!d.contains("29 Oct 2026"), "{d}");
     for link in [
@@ -243,18 +244,28 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
         d.contains("*9 of 9 tests* are not run yet, *5 of them blocking*."),
         "{d}"
     );
-    assert!(d.contains("<!subteam^S01GOATXX>: *2 of 2* not run, 1 blocking\n• :rotating_light: Kafka channel delivers events in order (blocking)\n• An idle function scales to zero and back"), "{d}");
+    // One line per team with its counts: passed / failed / blocked / not run.
     assert!(
-        d.contains("<!subteam^S01FRAMEF>: *1 of 1* not run, 1 blocking"),
+        d.contains("*Per team*: passed / failed / blocked / not run\n• <!subteam^S01FRAMEF>: 0 / 0 / 0 / *1*, 1 blocking\n• <!subteam^S01GOATXX>: 0 / 0 / 0 / *2*, 1 blocking\n"),
         "{d}"
     );
     // Skydivers have no Slack group: named, not mentioned.
     assert!(
-        d.contains("\nSkydivers: *2 of 2* not run, 1 blocking\n"),
+        d.contains("\n• Skydivers: 0 / 0 / 0 / *2*, 1 blocking\n"),
         "{d}"
     );
+    // Only tests that need attention are named: here the five blocking ones, none other.
+    assert!(d.contains("\n• :rotating_light: Kafka channel delivers events in order (<!subteam^S01GOATXX>): not run yet, blocking\n"), "{d}");
+    assert_eq!(d.matches(":rotating_light:").count(), 5, "{d}");
+    assert!(!d.contains("An idle function scales to zero"), "{d}");
+    assert!(!d.contains("more in the"), "{d}");
+    // Each team with open tests is mentioned (a listed test mentions its team again, and
+    // Slack notifies once a message).
+    let mut pinged = mentions(d);
+    pinged.sort_unstable();
+    pinged.dedup();
     assert_eq!(
-        mentions(d),
+        pinged,
         [
             "<!subteam^S01FRAMEF>",
             "<!subteam^S01GOATXX>",
@@ -271,20 +282,82 @@ fn manual_tests_draft_counts_per_team_and_mentions_the_owning_teams() {
         rc1.contains("All *9* tests have a result: 7 passed, 1 failed, 1 blocked, 0 skipped."),
         "{rc1}"
     );
-    assert!(rc1.contains("• :rotating_light: Kafka channel delivers events in order: failed, blocking the release (<!subteam^S01GOATXX>). Events 40-45 arrive out of order after a broker restart"), "{rc1}");
+    assert!(rc1.contains("• :rotating_light: Kafka channel delivers events in order (<!subteam^S01GOATXX>): failed, blocking the release. Events 40-45 arrive out of order after a broker restart"), "{rc1}");
+    assert!(rc1.contains("\n• Pair an external application with the Application Connector (<!subteam^S01GOPHER>): blocked. "), "{rc1}");
+    // Gophers still have a blocked test: theirs is the one team line.
+    assert!(
+        rc1.contains("\n• <!subteam^S01GOPHER>: 1 / 0 / 1 / *0*\n\n"),
+        "{rc1}"
+    );
     // Gophers' pairing test was blocked: it could not run, so Gophers are not thanked yet.
     assert!(
         rc1.contains("Done, thank you: Framefrog, Goat, Huskies, Skydivers."),
         "{rc1}"
     );
     // Nobody is asked to test when everything has a result, but the owners of problems are.
+    let mut pinged = mentions(rc1);
+    pinged.sort_unstable();
+    pinged.dedup();
     assert_eq!(
-        mentions(rc1),
+        pinged,
         [
             "<!subteam^S01GOATXX>",
             "<!subteam^S01GOPHER>",
             "<@U01HBALIK>"
         ]
+    );
+}
+
+#[test]
+fn manual_tests_say_by_when_results_are_due_by_default_or_as_the_plan_says() {
+    let by = |text: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("Please run your manual tests"))
+            .unwrap_or_else(|| panic!("{text}"));
+        line.split_once(" by ")
+            .map(|(_, due)| due.to_owned())
+            .unwrap_or_default()
+    };
+    let files = render(&example(), None);
+    // Before the next candidate: its cherry-pick deadline (RC3's is Mon 7 Dec, 12:00).
+    assert_eq!(
+        by(md(&files, "1.14.0", "manual-tests-rc2")),
+        "*Mon 7 Dec 2026, 12:00 CET* (11:00 UTC)."
+    );
+    // The last candidate: two days before the release on Thu 10 Dec.
+    assert_eq!(
+        by(md(&files, "1.14.0", "manual-tests-rc3")),
+        "*Tue 8 Dec 2026*."
+    );
+    // The test environment's call names the due time of its candidate, RC1.
+    assert!(
+        md(&files, "1.14.0", "test-environment")
+            .contains(" by *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC)."),
+        "{}",
+        md(&files, "1.14.0", "test-environment")
+    );
+
+    let project = Project::new();
+    let dir = project.plans();
+    edit(
+        &dir.join("1.14.yaml"),
+        "      date: 2026-12-01\n",
+        "      date: 2026-12-01\n      results_due: 2026-12-04T18:00\n",
+    );
+    let files = render(&dir, None);
+    assert_eq!(
+        by(md(&files, "1.14.0", "manual-tests-rc2")),
+        "*Fri 4 Dec 2026, 18:00 CET* (17:00 UTC)."
+    );
+    // A field the candidate does not know is still refused, naming the new one.
+    edit(&dir.join("1.14.yaml"), "results_due:", "results_dew:");
+    let (code, stdout, _) = harness::run(&dir, &["check", "."]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("error: unknown field `results_dew` in a candidate")
+            && stdout.contains("did you mean `results_due`?"),
+        "{stdout}"
     );
 }
 
@@ -312,6 +385,11 @@ fn approvals_list_waiting_pull_requests_and_mention_only_the_teams_still_to_appr
 fn failing_tests_are_grouped_by_team_with_their_age() {
     let files = render(&example(), None);
     let d = md(&files, "1.14.0", "failing-tests");
+    // By when: the next cherry-pick deadline on 26 Nov is RC2's.
+    assert!(
+        d.contains("Please fix them before the next cherry-pick deadline, *Mon 30 Nov 2026, 16:00 CET* (15:00 UTC), and keep <@U01HBALIK>"),
+        "{d}"
+    );
     assert!(d.contains("<!subteam^S01FRAMEF>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-gke-upgrade|pre-rel114-kyma-gke-upgrade>: failing since *Fri 20 Nov 2026* (6 days). Times out waiting for the eventing controller\n"), "{d}");
     assert!(d.contains("<!subteam^S01GOATXX>\n• <https://status.build.kyma-project.io/?job=pre-rel114-kyma-integration|pre-rel114-kyma-integration>: failing since *Mon 23 Nov 2026* (3 days)\n"), "{d}");
     assert_eq!(
@@ -329,7 +407,7 @@ fn test_environment_draft_converts_the_access_markdown() {
     let files = render(&example(), None);
     let d = md(&files, "1.14.0", "test-environment");
     assert!(
-        d.contains("The test environment for *RC1* is ready from *Wed 18 Nov 2026*:\n<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"),
+        d.contains("The test environment for *RC1* is ready from *Wed 18 Nov 2026*:\n<https://console.rc-114.kyma.example.com|console.rc-114.kyma.example.com>"),
         "{d}"
     );
     assert!(
@@ -339,6 +417,41 @@ fn test_environment_draft_converts_the_access_markdown() {
     // The handle from the plan reads as written, but Slack does not ping or link it: herald
     // mentions only the people and teams whose Slack ids it checked.
     assert!(!d.contains("**"), "{d}");
+}
+
+#[test]
+fn urls_and_labels_are_escaped_so_no_link_breaks() {
+    let project = Project::new();
+    let dir = project.plans();
+    edit(
+        &dir.join("1.14.yaml"),
+        "  url: https://console.rc-114.kyma.example.com",
+        "  url: \"https://env.example/a|b)(<x>?q=1&r=2\"",
+    );
+    edit(
+        &dir.join("1.14.yaml"),
+        "title: \"Fix ordering in the Kafka channel dispatcher\"",
+        "title: \"Fix <ordering> & dispatch\"",
+    );
+    let files = render(&dir, None);
+    let env = md(&files, "1.14.0", "test-environment");
+    // `|` and `>` in the URL are percent-encoded, `&` is `&amp;`; the label is the host.
+    assert!(
+        env.contains("\n<https://env.example/a%7Cb%29%28%3Cx%3E?q=1&amp;r=2|env.example>\n"),
+        "{env}"
+    );
+    assert_eq!(
+        links(env).first().copied(),
+        Some((
+            "https://env.example/a%7Cb%29%28%3Cx%3E?q=1&amp;r=2",
+            "env.example"
+        ))
+    );
+    let approvals = md(&files, "1.14.0", "approvals");
+    assert!(
+        approvals.contains("|Fix &lt;ordering&gt; &amp; dispatch>: waiting for"),
+        "{approvals}"
+    );
 }
 
 #[test]
@@ -381,20 +494,21 @@ fn without_a_site_url_drafts_name_the_release_site_instead_of_giving_paths() {
     assert_eq!(n, 2 * 23);
     let d = md(&files, "1.14.0", "deadlines");
     assert!(
-        d.contains("\n\nThe MagicBox, the manual-test workbook and the release calendar are on the release site. Subscribe to the calendar to keep these dates in your own.\n\n"),
+        d.contains("\n\nThe MagicBox, the manual-test workbook and the release calendar are on the release site. Subscribe to the calendar to keep these dates in your own.\n"),
         "{d}"
     );
     for id in ["manual-tests-rc2", "test-environment"] {
         let d = md(&files, "1.14.0", id);
         assert!(
-            d.contains("record each result in the manual-test workbook on the release site."),
+            d.contains("record each result in the manual-test workbook on the release site by *"),
             "{id}:\n{d}"
         );
     }
     // Addresses the plan gives are still links.
-    assert!(md(&files, "1.14.0", "test-environment").contains(
-        "<https://console.rc-114.kyma.example.com|https://console.rc-114.kyma.example.com>"
-    ));
+    assert!(
+        md(&files, "1.14.0", "test-environment")
+            .contains("<https://console.rc-114.kyma.example.com|console.rc-114.kyma.example.com>")
+    );
 }
 
 /// Every `<url|text>` link of a text, as (url, text).
@@ -451,7 +565,7 @@ fn with_a_site_url_site_links_are_absolute_and_name_the_published_files() {
         let env = md(&files, "1.14.0", "test-environment");
         assert!(
             env.contains(&format!(
-                "record each result in the <{SITE}/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>."
+                "record each result in the <{SITE}/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook> by *"
             )),
             "{env}"
         );
@@ -614,56 +728,163 @@ fn long_lists_are_split_or_truncated_within_the_limits() {
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".json")) {
         assert_valid_payload(path, &serde_json::from_str(text).unwrap());
     }
-    // 202 pull requests in one list: split across sections, nothing lost.
-    let approvals = json(&files, "1.14.0", "approvals");
-    let sections = approvals["blocks"].as_array().unwrap().len();
-    assert!(sections > 5, "{sections} blocks");
-    assert_eq!(
-        block_text(&approvals)
-            .matches("\n• <https://github.com")
-            .count(),
-        202
+    // 202 pull requests: as many as the budget holds, the rest counted, none lost.
+    let approvals = md(&files, "1.14.0", "approvals");
+    let listed = approvals.matches("\n• <https://github.com").count();
+    let more = number_after(
+        approvals,
+        "…and ",
+        " more on the <https://org.github.io/releases/releases/1.14.0/magicbox.html|MagicBox>.",
     );
+    assert!(listed > 10, "{approvals}");
+    assert_eq!(listed + more, 202, "{approvals}");
+    assert_within_budget("1.14.0/approvals", &files);
 
-    // 75 teams with tests: more paragraphs than blocks, so the rest is summarised.
+    // 75 teams with tests: a line for as many teams as fit, the rest counted.
     let tests_md = md(&files, "1.14.0", "manual-tests-rc2");
     assert!(
         tests_md.contains("*379 of 379 tests* are not run yet, *75 of them blocking*."),
-        "{}",
-        &tests_md[..400]
+        "{tests_md}"
     );
-    let p = json(&files, "1.14.0", "manual-tests-rc2");
-    let blocks = p["blocks"].as_array().unwrap();
-    assert_eq!(blocks.len(), 50);
-    let last = blocks[49]["text"]["text"].as_str().unwrap();
-    let dropped: usize = last
-        .strip_prefix("_…and ")
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("last block: {last}"));
-    assert!(last.ends_with(
-        "more lines: the full draft is on the <https://org.github.io/releases/releases/1.14.0/slack.html|drafts page>_"
-    ), "{last}");
-    // Without a site URL the drafts page is named, not linked by a path.
-    let unlinked = json(&render(&dir, None), "1.14.0", "manual-tests-rc2");
-    let last_unlinked = unlinked["blocks"][49]["text"]["text"].as_str().unwrap();
-    assert!(
-        last_unlinked
-            .ends_with("more lines: the full draft is on the drafts page of the release site_"),
-        "{last_unlinked}"
+    let team_lines = tests_md
+        .lines()
+        .filter(|l| l.starts_with("• ") && l.contains(" / *"))
+        .count();
+    let more_teams = number_after(
+        tests_md,
+        "…and ",
+        " more teams in the <https://org.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>",
     );
-    // Every line of the draft is either in a block or counted as dropped.
-    let kept: usize = blocks[..49]
+    assert_eq!(team_lines + more_teams, 75, "{tests_md}");
+    // The 75 blocking tests: named up to the cap, the rest counted.
+    let named = tests_md.matches(": not run yet, blocking\n").count();
+    let more_tests = number_after(
+        tests_md,
+        "…and ",
+        " more in the <https://org.github.io/releases/releases/1.14.0/manual-tests-1.14.0.xlsx|manual-test workbook>",
+    );
+    assert!(named >= 5, "{tests_md}");
+    assert_eq!(named + more_tests, 75, "{tests_md}");
+    // The husky tests are not blocking and not run: counted, never named.
+    assert!(!tests_md.contains("husky test number"), "{tests_md}");
+    assert_within_budget("1.14.0/manual-tests-rc2", &files);
+}
+
+/// The number between `before` and `after` in `text`, the one `after` follows.
+fn number_after(text: &str, before: &str, after: &str) -> usize {
+    let end = text
+        .find(after)
+        .unwrap_or_else(|| panic!("no `{after}` in\n{text}"));
+    let start = text[..end]
+        .rfind(before)
+        .unwrap_or_else(|| panic!("no `{before}` before `{after}` in\n{text}"));
+    text[start + before.len()..end]
+        .parse()
+        .unwrap_or_else(|e| panic!("`{}`: {e}", &text[start..end]))
+}
+
+/// A draft (`VERSION/ID`) is under both of Slack's message budgets: fewer than 4,000
+/// characters of mrkdwn, fewer than 11,000 characters of block text.
+fn assert_within_budget(draft: &str, files: &BTreeMap<String, String>) {
+    let (version, id) = draft.split_once('/').expect("VERSION/ID");
+    let pasted = md(files, version, id).chars().count();
+    assert!(pasted < 4000, "{draft}: {pasted} characters of mrkdwn");
+    let blocks: usize = json(files, version, id)["blocks"]
+        .as_array()
+        .expect("blocks")
         .iter()
-        .map(|b| match b["text"]["text"].as_str() {
-            Some(t) => t.lines().filter(|l| !l.is_empty()).count(),
-            None => 0,
-        })
+        .filter_map(|b| b["text"]["text"].as_str())
+        .map(|t| t.chars().count())
         .sum();
-    assert_eq!(
-        kept + dropped,
-        tests_md.lines().filter(|l| !l.is_empty()).count()
+    assert!(blocks < 11000, "{draft}: {blocks} characters of block text");
+}
+
+#[test]
+fn every_draft_of_a_large_organisation_is_within_both_budgets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("releases");
+    let today = TODAY;
+    let (code, _, stderr) = harness::run(
+        tmp.path(),
+        &[
+            "synth",
+            "releases",
+            "--releases",
+            "2",
+            "--teams",
+            "50",
+            "--tests",
+            "1000",
+            "--candidates",
+            "4",
+            "--today",
+            &today.to_string(),
+        ],
     );
+    assert_eq!(code, 0, "{stderr}");
+    for site_url in [None, Some(SITE)] {
+        let files = render_on(&dir, site_url, today);
+        let mut drafts = 0;
+        for path in files
+            .keys()
+            .filter(|p| p.ends_with(".md") && p.contains("/slack/"))
+        {
+            let (release_dir, name) = path.rsplit_once("/slack/").unwrap();
+            let version = release_dir.rsplit('/').next().unwrap();
+            let id = name.strip_suffix(".md").unwrap();
+            assert_within_budget(&format!("{version}/{id}"), &files);
+            assert_valid_payload(path, &json(&files, version, id));
+            drafts += 1;
+        }
+        assert!(drafts >= 2 * 10, "{drafts} drafts");
+        // Failed and blocked tests are named first, up to the cap; the rest is counted, with
+        // a way to the workbook.
+        let (mut capped, mut with_problems) = (0, 0);
+        let manual = files
+            .iter()
+            .filter(|(p, _)| p.contains("/slack/manual-tests-") && p.ends_with(".md"));
+        for (path, text) in manual {
+            let named: Vec<&str> = text
+                .lines()
+                .filter(|l| l.starts_with("• ") && l.contains("): "))
+                .map(|l| l.rsplit_once("): ").unwrap().1)
+                .collect();
+            let problems = named
+                .iter()
+                .take_while(|s| s.starts_with("failed") || s.starts_with("blocked"))
+                .count();
+            // Nothing not run comes before a failure or a block.
+            assert!(
+                named[problems..]
+                    .iter()
+                    .all(|s| s.starts_with("not run yet")),
+                "{path}:\n{text}"
+            );
+            with_problems += usize::from(problems > 0);
+            // Fifty teams: each still has its line (or is thanked), none is only counted.
+            assert!(!text.contains(" more teams"), "{path}:\n{text}");
+            let Some(more) = text
+                .lines()
+                .find(|l| l.starts_with("…and ") && !l.contains(" more teams "))
+            else {
+                continue;
+            };
+            capped += 1;
+            assert!(named.len() >= 5, "{path}:\n{text}");
+            let n: &str = more["…and ".len()..].split(' ').next().unwrap();
+            assert!(n.parse::<u32>().is_ok_and(|n| n > 0), "{path}:\n{text}");
+            let workbook = match site_url {
+                Some(_) => " more in the <https://org.github.io/releases/releases/",
+                None => " more in the manual-test workbook on the release site",
+            };
+            assert!(more.contains(workbook), "{path}:\n{text}");
+        }
+        assert!(
+            with_problems > 0,
+            "no manual-tests draft names a failed or blocked test"
+        );
+        assert!(capped > 0, "no manual-tests draft reached its cap");
+    }
 }
 
 const HOSTILE: &str = "<!channel> <@U123> <https://evil|click> & {{#include ../../Cargo.toml}}";
@@ -821,6 +1042,16 @@ fn drafts_page_lists_every_draft_with_channel_due_date_and_state() {
         page.contains("[cherry-pick-rc2.json](slack/cherry-pick-rc2.json)"),
         "{page}"
     );
+    // The poster's instruction is on the page, under its draft, and in no draft's text.
+    let deadlines = &page[page.find("\n## deadlines\n").expect("deadlines section")..];
+    let deadlines = &deadlines[..deadlines.find("<pre>").unwrap()];
+    assert!(
+        deadlines.contains(
+            "\nOnce posted, pin it in the channel, so that the dates stay easy to find.\n"
+        ),
+        "{deadlines}"
+    );
+    assert_eq!(page.matches("Once posted, pin it").count(), 1, "{page}");
 }
 
 #[test]
@@ -892,6 +1123,44 @@ fn a_user_template_replaces_one_draft_and_keeps_the_mentions_escaped_data() {
     assert!(md(&files, "1.14.0", "deadlines").contains("release deadlines"));
 }
 
+#[test]
+fn a_user_template_over_the_budget_fails_the_build_naming_draft_and_template() {
+    let project = Project::new();
+    let user = project.root().join("templates/slack");
+    std::fs::create_dir_all(&user).unwrap();
+    // 45 lines of 99 characters: within every block's limit, over the message's.
+    std::fs::write(
+        user.join("release.md"),
+        "*{{ release.version }} shipped*\n\n{% for i in range(end=45) %}Thanks to everyone, and the Huskies, and the Goats, and the Gophers, and the Frogs, for the release. \n{% endfor %}",
+    )
+    .unwrap();
+    let out = project.herald(&["build", "releases", "--out", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // The first release built names its draft; the count is the draft's own length.
+    let line = stderr.lines().next().unwrap_or_default();
+    let rest = line
+        .strip_prefix("herald: draft `")
+        .and_then(|r| r.split_once("/release` is "))
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let (count, reason) = rest.split_once(' ').unwrap();
+    assert!(count.parse::<usize>().is_ok_and(|n| n >= 4000), "{stderr}");
+    assert!(
+        reason.starts_with(
+            "characters of mrkdwn; Slack messages must stay under 4000; shorten template `templates/slack/release.md`"
+        ),
+        "{stderr}"
+    );
+    // Nothing is cut: no draft of the failed build was written.
+    assert!(
+        !project
+            .root()
+            .join("out/wiki/releases/1.14.0/slack/release.md")
+            .exists()
+    );
+}
+
 /// `herald args` beside the example plans, as a user runs it in the plans' repository.
 fn herald(args: &[&str]) -> (i32, String, String) {
     harness::run(example().parent().unwrap(), args)
@@ -935,6 +1204,18 @@ Fri 4 Dec 2026  today           1.14.0   failing-tests     #kyma-team  herald se
 Print one with `herald draft 1.14.0 manual-tests-rc2`; once posted, run the command beside it (it adds the draft to `sent:` in the release file).
 `approvals` and `failing-tests` are due daily while something waits: `approvals@2026-12-04` in `sent:` (what `--on` writes) silences one day.
 "
+    );
+
+    // What the poster should do besides posting comes after the table, not in the message.
+    let (code, out, _) = herald(&["due", "releases", "--today", "2027-01-06", "--days", "0"]);
+    assert_eq!(code, 0, "{out}");
+    let table_end = out
+        .find("\n\n1.15.0 deadlines")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(out[..table_end].contains("  1.15.0   deadlines  "), "{out}");
+    assert!(
+        out.contains("\n\n1.15.0 deadlines in #kyma-team: once posted, pin it in the channel, so that the dates stay easy to find.\n\nPrint one with"),
+        "{out}"
     );
 
     // Months later nothing is due: every unsent draft of 1.14.0 and 1.15.0 was missed.
@@ -1265,7 +1546,7 @@ fn every_ping_form_slack_knows_is_inert_in_every_draft() {
     let env = md(&files, "1.14.0", "test-environment");
     assert!(
         env.contains(
-            "<https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here|https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here>"
+            "<https://x.example/%3Ex%3C!channel%3E%3C%40U0VICTIM1%3E%7C%40here|x.example>"
         ),
         "{env}"
     );
