@@ -888,13 +888,13 @@ fn manual_tests(
                     team: team_name(plans, team),
                     id: team.0.clone(),
                     counts: counts[i],
-                    done: done(&counts[i]),
-                    percent_done: percent_done(&counts[i]),
+                    done: counts[i].done(),
+                    percent_done: counts[i].percent_done(),
                 })
                 .collect(),
             total,
-            done: done(&total),
-            percent_done: percent_done(&total),
+            done: total.done(),
+            percent_done: total.percent_done(),
         };
         if is_current {
             current = Some(view);
@@ -913,17 +913,6 @@ fn manual_tests(
         shown,
         not_started,
     }
-}
-
-/// Done is passed or skipped: a failed test needs a fix and a new run, a blocked one could
-/// not run.
-fn done(c: &Counts) -> u32 {
-    c.of(Status::Passed) + c.of(Status::Skipped)
-}
-
-/// Whole percent done, rounded down; 100 when there are no tests.
-fn percent_done(c: &Counts) -> u32 {
-    (done(c) * 100).checked_div(c.total()).unwrap_or(100)
 }
 
 /// `8 of 9 run, 1 failed, 1 blocked`: run is passed or failed; the other statuses follow
