@@ -155,7 +155,12 @@ pub fn decide(facts: &Facts) -> Readiness {
         [] => {}
         [(title, on)] => blocking.push(format!("1 release blocker: {title} (failed on {on})")),
         many => {
-            let titles: Vec<String> = many.iter().map(|(t, _)| (*t).to_owned()).collect();
+            // Three by name keep the sentence to one line; the MagicBox lists them all.
+            let mut titles: Vec<String> =
+                many.iter().take(3).map(|(t, _)| (*t).to_owned()).collect();
+            if many.len() > 3 {
+                titles.push(format!("{} more", many.len() - 3));
+            }
             blocking.push(format!(
                 "{} release blockers: {}",
                 many.len(),
@@ -307,6 +312,13 @@ mod tests {
             ("C", "RC1".into()),
         ];
         assert_eq!(decide(&f).reason, "3 release blockers: A, B and C.");
+        let mut five = f.clone();
+        five.blockers
+            .extend([("D", "RC1".into()), ("E", "RC1".into())]);
+        assert_eq!(
+            decide(&five).reason,
+            "5 release blockers: A, B, C and 2 more."
+        );
     }
 
     #[test]

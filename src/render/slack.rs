@@ -24,7 +24,7 @@ use crate::plan::format::{
     clock_time, iso_date, iso_date_time_offset, utc_time, weekday_date, weekday_date_utc_time,
     zone_abbreviation,
 };
-use crate::plan::{Counts, DraftDue, DraftKind, MilestoneKind, ReleaseTimeline};
+use crate::plan::{Counts, DraftDue, DraftKind, MilestoneKind, ReleaseTimeline, Verdict};
 
 /// Registers the filters and functions the draft templates use:
 /// `slack_link(url=…, text=…)` makes `<url|text>` for an http(s) URL, and `text (`url`)` for
@@ -418,6 +418,24 @@ struct ReleaseInfo {
     release_notes: Option<String>,
 }
 
+/// The release's readiness verdict as the MagicBox and the overview show it (decided in
+/// [`crate::plan::readiness`]); absent once the release is out.
+#[derive(Debug, Serialize)]
+struct ReadinessInfo {
+    /// `go`, `at-risk` or `blocked`.
+    verdict: &'static str,
+    /// `at risk`.
+    label: &'static str,
+    /// `RC2` or `The release`.
+    subject: String,
+    /// One sentence, escaped, cut at a word so a long list of titles keeps the draft short.
+    reason: String,
+}
+
+/// Longest readiness reason a draft carries. The approvals and failing-tests drafts carry it;
+/// the manual-tests draft spends its budget on a line per team.
+const READINESS_CHARS: usize = 200;
+
 #[derive(Debug, Serialize)]
 struct PeopleInfo {
     release_master: PersonInfo,
@@ -555,6 +573,7 @@ struct DraftContext {
     today: DraftTime,
     draft: DraftInfo,
     release: ReleaseInfo,
+    readiness: Option<ReadinessInfo>,
     people: PeopleInfo,
     links: Links,
     /// Every milestone but the deadlines announcement, in order.
@@ -746,6 +765,15 @@ impl DraftContext {
                 date: DraftTime::day(r.schedule.release.value),
                 release_notes: r.release_notes.as_deref().map(url_text),
             },
+            readiness: (release.readiness.verdict != Verdict::Released).then(|| ReadinessInfo {
+                verdict: release.readiness.verdict.key(),
+                label: release.readiness.verdict.label(),
+                subject: escape_slack(&release.readiness.subject),
+                reason: escape_slack(&ellipsize_at_word(
+                    &release.readiness.reason,
+                    READINESS_CHARS,
+                )),
+            }),
             people: PeopleInfo {
                 release_master: PersonInfo::new(&r.people.release_master),
                 release_manager: r.people.release_manager.as_ref().map(PersonInfo::new),

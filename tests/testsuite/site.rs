@@ -1000,3 +1000,30 @@ fn the_paste_ready_magicbox_has_no_html_and_links_to_the_site() {
     find(&md, "[Slack drafts](slack.md)");
     assert_eq!(raw_html(&md), Vec::<String>::new(), "{md}");
 }
+
+/// The readiness verdict is decided once, in the Timeline: the MagicBox, its paste-ready copy,
+/// the overview and the drafts teams act on all carry the same verdict and reason.
+#[test]
+fn the_same_verdict_reaches_the_magicbox_the_overview_and_the_drafts() {
+    let out = tempfile::tempdir().unwrap();
+    build_examples(out.path());
+    let release = out.path().join("wiki/releases/1.14.0");
+    let reason = "1 release blocker: Kafka channel delivers events in order (failed on RC1); 1 test blocked on RC1.";
+    let magicbox = read(release.join("magicbox.md"));
+    find(
+        &magicbox,
+        &format!("<strong>RC2: blocked.</strong> {reason}</p>"),
+    );
+    let paste = read(release.join("MagicBox-1.14.0.md"));
+    find(&paste, &format!("**RC2: blocked.** {reason}"));
+    let overview = read(out.path().join("wiki/index.md"));
+    find(
+        &overview,
+        "<span class=\"verdict-blocked\">RC2: blocked</span>",
+    );
+    find(&overview, reason);
+    for draft in ["approvals", "failing-tests"] {
+        let text = read(release.join(format!("slack/{draft}.md")));
+        find(&text, &format!(":red_circle: *RC2: blocked.* {reason}"));
+    }
+}
