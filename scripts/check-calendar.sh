@@ -4,14 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plans="${1:-releases}"
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "skipped: python3 not installed"
-  exit 0
-fi
-if ! python3 -c 'import icalendar, recurring_ical_events' >/dev/null 2>&1; then
-  echo "skipped: Python packages icalendar and recurring-ical-events not installed (pip install icalendar recurring-ical-events)"
-  exit 0
-fi
+. scripts/python-checks.sh
+require_python "import icalendar, recurring_ical_events" "pip install icalendar recurring-ical-events"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 # The calendar does not depend on the day; a fixed one keeps the check's warnings stable.

@@ -6,14 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plans="${1:-releases}"
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "skipped: python3 not installed"
-  exit 0
-fi
-if ! python3 -c 'import cmarkgfm, markdown_it' >/dev/null 2>&1; then
-  echo "skipped: Python packages cmarkgfm and markdown-it-py not installed (pip install cmarkgfm markdown-it-py)"
-  exit 0
-fi
+. scripts/python-checks.sh
+require_python "import cmarkgfm, markdown_it" "pip install cmarkgfm markdown-it-py"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 today="${HERALD_TODAY:-2026-11-26}"

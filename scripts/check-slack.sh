@@ -4,14 +4,8 @@
 # scripts/check-slack.py; skips cleanly where Python or slack_sdk is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "skipped: python3 not installed"
-  exit 0
-fi
-if ! python3 -c 'import slack_sdk.models.blocks' >/dev/null 2>&1; then
-  echo "skipped: Python package slack_sdk not installed (pip install slack_sdk)"
-  exit 0
-fi
+. scripts/python-checks.sh
+require_python "import slack_sdk.models.blocks" "pip install slack_sdk"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 today="${HERALD_TODAY:-2026-11-26}"
