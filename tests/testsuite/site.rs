@@ -991,6 +991,14 @@ fn the_paste_ready_magicbox_has_no_html_and_links_to_the_site() {
         &html,
         "<button class=\"herald-copy\" data-copy-src=\"MagicBox-1.14.0.md\">",
     );
+    // and a link to the file that mdBook's `.md` → `.html` rewriting leaves alone: the file is
+    // in the site under the name the link decodes to.
+    find(&html, "<a href=\"MagicBox-1.14.0%2Emd\">");
+    assert!(!html.contains("MagicBox-1.14.0.html"), "{html}");
+    assert_eq!(
+        read(out.path().join("site/releases/1.14.0/MagicBox-1.14.0.md")),
+        read(out.path().join("wiki/releases/1.14.0/MagicBox-1.14.0.md"))
+    );
 
     // Without the site's URL, links stay relative to the release's folder.
     let out = tempfile::tempdir().unwrap();
