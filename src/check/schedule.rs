@@ -75,6 +75,25 @@ pub fn check_schedule(file: &Path, s: &Schedule) -> Vec<Diagnostic> {
                 .with_help("changes must be cherry-picked before the candidate is built"),
             );
         }
+        if let Some(due) = &c.results_due
+            && due.value.date() < c.date.value
+        {
+            out.push(
+                Diagnostic::error(
+                    file,
+                    due.loc,
+                    format!(
+                        "manual-test results of candidate `{}` ({}) are due on {}, before it is built",
+                        c.name.value,
+                        c.date.value,
+                        due.value.date()
+                    ),
+                )
+                .with_help(
+                    "set `results_due` on or after the candidate's date, or remove it for the default",
+                ),
+            );
+        }
     }
     // The latest candidate, not the last listed: an order mistake must not hide this one.
     if let Some(last) = s.candidates.iter().rev().max_by_key(|c| c.date.value)
@@ -207,6 +226,24 @@ mod tests {
         assert!(late("2020-07-13T00:00", date(2020, 7, 19)));
         assert!(late("2020-07-13", date(2020, 7, 19)));
         assert!(late("2020-07-14T00:01", date(2020, 7, 20)));
+    }
+
+    #[test]
+    fn results_cannot_be_due_before_their_candidate() {
+        let file = Path::new("1.0.yaml");
+        let first = date(2026, 11, 18);
+        let mut s = schedule(Moment::Day(date(2026, 11, 11)), first);
+        s.release = at(date(2026, 12, 10));
+        assert!(check_schedule(file, &s).is_empty());
+        s.candidates[0].results_due = Some(at(Moment::Day(first)));
+        assert!(check_schedule(file, &s).is_empty());
+        s.candidates[0].results_due = Some(at(Moment::Day(date(2026, 11, 17))));
+        let found = check_schedule(file, &s);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "manual-test results of candidate `rc1` (2026-11-18) are due on 2026-11-17, before it is built"
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@ impl Release {
     /// next candidate's cherry-pick deadline (a failure found later can no longer be fixed in
     /// it), or, without one, the day before the next candidate is built. For the last
     /// candidate, [`LAST_RESULTS_DAYS_BEFORE_RELEASE`] days before the release, so that the
-    /// release is decided with every result in. Never before the candidate's own day.
+    /// release is decided with every result in. Never before the candidate's own day (`check`
+    /// rejects a `results_due:` before it).
     pub fn results_due(&self, index: usize) -> Moment {
         let candidates = &self.schedule.candidates;
         let Some(candidate) = candidates.get(index) else {
