@@ -6,6 +6,13 @@ use clap::{Parser, Subcommand};
 
 mod cli;
 
+// The build renders 200 workbooks, pages and feeds on both cores, and glibc's allocator
+// took a quarter of its CPU (malloc, free, consolidation); mimalloc keeps a heap per thread.
+// On the large synthetic organisation a full build takes 0.74x the time, at a peak 150 MB
+// higher (its arenas are committed ahead).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "herald",

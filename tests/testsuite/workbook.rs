@@ -346,28 +346,41 @@ fn status_cells_offer_exactly_the_valid_statuses_and_are_coloured() {
 
     // Every status has its colours; both candidates share the five formats, and priorities
     // run on across them.
+    let styles = xlsx_part(&bytes, "xl/styles.xml");
+    let dxfs: Vec<&str> = between(&styles, "<dxfs", "</dxfs>")
+        .split("<dxf>")
+        .skip(1)
+        .collect();
+    let fill = |id: usize| {
+        let dxf = dxfs[id];
+        dxf.find(r#"<bgColor rgb="FF"#)
+            .map(|at| &dxf[at + 16..at + 22])
+            .unwrap_or("none")
+    };
+    let statuses = ["not-run", "passed", "failed", "blocked", "skipped"];
+    let mut ids = Vec::new();
     for (range, first_priority) in [("D4:D6", 1), ("G4:G6", 6)] {
         let block = between(
             &sheet,
             &format!(r#"<conditionalFormatting sqref="{range}">"#),
             "</conditionalFormatting>",
         );
-        let statuses = ["not-run", "passed", "failed", "blocked", "skipped"];
+        let mut block_ids = Vec::new();
         for (k, status) in statuses.iter().enumerate() {
             let rule = format!(
-                r#"<cfRule type="cellIs" dxfId="{k}" priority="{}" operator="equal"><formula>"{status}"</formula></cfRule>"#,
+                r#"priority="{}" operator="equal"><formula>"{status}"</formula></cfRule>"#,
                 first_priority + k
             );
-            assert!(block.contains(&rule), "{block}");
+            let at = block
+                .find(&rule)
+                .unwrap_or_else(|| panic!("{rule} in {block}"));
+            let id = block[..at].rsplit(r#"dxfId=""#).next().unwrap();
+            block_ids.push(id[..id.find('"').unwrap()].parse::<usize>().unwrap());
         }
+        ids.push(block_ids);
     }
-    let styles = xlsx_part(&bytes, "xl/styles.xml");
-    let dxfs = between(&styles, "<dxfs", "</dxfs>");
-    let fills: Vec<&str> = dxfs
-        .split(r#"<bgColor rgb="FF"#)
-        .skip(1)
-        .map(|rest| &rest[..6])
-        .collect();
+    assert_eq!(ids[0], ids[1], "both candidates share the five formats");
+    let fills: Vec<&str> = ids[0].iter().map(|&id| fill(id)).collect();
     assert_eq!(
         fills,
         ["EDEDED", "C6EFCE", "FFC7CE", "FFEB9C", "D9D2E9"],
