@@ -271,8 +271,8 @@ impl Cells {
     }
 
     /// Writes plan text into the tests table, whose column gives it its format when the
-    /// table is added (see [`table_cell_format`]); a blank cell, which the table does not
-    /// format, gets `style` here.
+    /// table is added ([`Layout::styles`]); a blank cell, which the table does not format,
+    /// gets `style` here.
     fn write_in_table(
         &mut self,
         sheet: &mut Worksheet,
@@ -358,6 +358,16 @@ enum CellStyle {
     },
     /// Links, each cell formatted as it is written.
     Issue,
+}
+
+impl CellStyle {
+    /// How plan text written in the column looks (only text columns take plan text).
+    fn text(self) -> Style {
+        match self {
+            CellStyle::Text(style) => style,
+            CellStyle::Status { .. } | CellStyle::Issue => Style::Text,
+        }
+    }
 }
 
 /// Where the columns of "Tests" are, for a number of candidates.
@@ -576,7 +586,8 @@ fn tests_sheet(
             column = column.set_header_format(&tested_header);
         }
         // The table formats its data cells, a format looked up once per column rather than
-        // once per cell (a fifth of the workbooks' time): every cell but the issue links'.
+        // once per cell (over a quarter of the workbooks' time): every cell but the issue
+        // links'.
         match styles[col] {
             CellStyle::Text(style) => column = column.set_format(cells.format(style)),
             CellStyle::Status { marked } => {
@@ -601,81 +612,53 @@ fn tests_sheet(
                        sheet: &mut Worksheet,
                        col: ColNum,
                        value: &str,
-                       style: Style,
                        field: &dyn Fn() -> String|
          -> Result<(), XlsxError> {
+            let style = styles[col as usize].text();
             if style.wraps() {
                 lines = lines.max(fit::lines(value, widths[col as usize]));
             }
             cells.write_in_table(sheet, (r, col), value, style, field)
         };
-        put(cells, &mut sheet, 0, id, Style::Text, &|| {
-            format!("id of test `{id}`")
-        })?;
-        put(cells, &mut sheet, 1, &test.team.0, Style::Text, &|| {
+        put(cells, &mut sheet, 0, id, &|| format!("id of test `{id}`"))?;
+        put(cells, &mut sheet, 1, &test.team.0, &|| {
             format!("team of test `{id}`")
         })?;
-        put(cells, &mut sheet, 2, &test.title, Style::Wrapped, &|| {
+        put(cells, &mut sheet, 2, &test.title, &|| {
             format!("title of test `{id}`")
         })?;
         for (i, (candidate, status)) in candidates.iter().zip(&row.statuses).enumerate() {
             let col = layout.status(i);
-            let marked = i == tested;
             sheet.write_string(r, col, status.as_str())?;
             let result = release.release.result(&test.id, &candidate.name.value);
             let tester = result.and_then(|res| res.tester.as_deref()).unwrap_or("");
             let name = &candidate.name.value;
-            let (text, wrapped) = if marked {
-                (Style::MarkedText, Style::MarkedWrapped)
-            } else {
-                (Style::Text, Style::Wrapped)
-            };
-            put(cells, &mut sheet, col + 1, tester, text, &|| {
+            put(cells, &mut sheet, col + 1, tester, &|| {
                 format!("tester of test `{id}` in {name}")
             })?;
             let note = result.and_then(|res| res.note.as_deref()).unwrap_or("");
-            put(cells, &mut sheet, col + 2, note, wrapped, &|| {
+            put(cells, &mut sheet, col + 2, note, &|| {
                 format!("note on test `{id}` in {name}")
             })?;
         }
         let steps = to_plain(&test.steps);
-        put(
-            cells,
-            &mut sheet,
-            steps_col,
-            &steps,
-            Style::Wrapped,
-            &|| format!("steps of test `{id}`"),
-        )?;
+        put(cells, &mut sheet, steps_col, &steps, &|| {
+            format!("steps of test `{id}`")
+        })?;
         let expected = to_plain(&test.expected);
-        put(
-            cells,
-            &mut sheet,
-            steps_col + 1,
-            &expected,
-            Style::Wrapped,
-            &|| format!("expected result of test `{id}`"),
-        )?;
+        put(cells, &mut sheet, steps_col + 1, &expected, &|| {
+            format!("expected result of test `{id}`")
+        })?;
         let blocking = if test.blocking { "yes" } else { "no" };
         sheet.write_string(r, steps_col + 2, blocking)?;
         let area = test.area.as_deref().unwrap_or("");
-        put(
-            cells,
-            &mut sheet,
-            steps_col + 3,
-            area,
-            Style::Wrapped,
-            &|| format!("area of test `{id}`"),
-        )?;
+        put(cells, &mut sheet, steps_col + 3, area, &|| {
+            format!("area of test `{id}`")
+        })?;
         let name = team_name(ctx, &test.team);
-        put(
-            cells,
-            &mut sheet,
-            steps_col + 4,
-            name,
-            Style::Wrapped,
-            &|| format!("team name of test `{id}`"),
-        )?;
+        put(cells, &mut sheet, steps_col + 4, name, &|| {
+            format!("team name of test `{id}`")
+        })?;
         write_issue(
             cells,
             &mut sheet,
