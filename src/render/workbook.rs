@@ -208,6 +208,9 @@ enum Style {
     Title,
     MarkedText,
     MarkedWrapped,
+    /// A status from the drop-down list (no quote prefix, so the list's check applies).
+    Status,
+    MarkedStatus,
 }
 
 impl Style {
@@ -223,6 +226,8 @@ struct Cells {
     wrapped: Format,
     marked_text: Format,
     marked_wrapped: Format,
+    status: Format,
+    marked_status: Format,
     link: Format,
     bold: Format,
     title: Format,
@@ -237,6 +242,10 @@ impl Cells {
             marked_text: text.clone().set_background_color(TESTED_CELL_FILL),
             marked_wrapped: wrapped.clone().set_background_color(TESTED_CELL_FILL),
             wrapped,
+            status: Format::new().set_align(FormatAlign::Top),
+            marked_status: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_background_color(TESTED_CELL_FILL),
             link: text
                 .clone()
                 .set_font_color("0563C1")
@@ -255,6 +264,8 @@ impl Cells {
             Style::Title => &self.title,
             Style::MarkedText => &self.marked_text,
             Style::MarkedWrapped => &self.marked_wrapped,
+            Style::Status => &self.status,
+            Style::MarkedStatus => &self.marked_status,
         }
     }
 
@@ -348,28 +359,6 @@ fn team_name<'a>(ctx: &Context<'a>, team: &TeamId) -> &'a str {
     ctx.plans.team(team).map_or("", |t| t.name.as_str())
 }
 
-/// How the data cells of a column of "Tests" look.
-#[derive(Clone, Copy)]
-enum CellStyle {
-    Text(Style),
-    /// A status, filled when its candidate is under test.
-    Status {
-        marked: bool,
-    },
-    /// Links, each cell formatted as it is written.
-    Issue,
-}
-
-impl CellStyle {
-    /// How plan text written in the column looks (only text columns take plan text).
-    fn text(self) -> Style {
-        match self {
-            CellStyle::Text(style) => style,
-            CellStyle::Status { .. } | CellStyle::Issue => Style::Text,
-        }
-    }
-}
-
 /// Where the columns of "Tests" are, for a number of candidates.
 #[derive(Clone, Copy)]
 struct Layout {
@@ -391,34 +380,27 @@ impl Layout {
         self.details() + DETAIL_COLUMNS.len() as ColNum - 1
     }
 
-    /// How each column's data cells look, in order, `tested` being the candidate under test.
-    fn styles(self, tested: usize) -> Vec<CellStyle> {
-        let mut out = vec![
-            CellStyle::Text(Style::Text),
-            CellStyle::Text(Style::Text),
-            CellStyle::Text(Style::Wrapped),
-        ];
+    /// How each column's data cells look, in order, `tested` being the candidate under test;
+    /// `None` for the issue links, each formatted as it is written.
+    fn styles(self, tested: usize) -> Vec<Option<Style>> {
+        let mut out = vec![Style::Text, Style::Text, Style::Wrapped];
         for i in 0..self.candidates {
-            let marked = i == tested;
-            let (text, wrapped) = if marked {
-                (Style::MarkedText, Style::MarkedWrapped)
+            out.extend(if i == tested {
+                [Style::MarkedStatus, Style::MarkedText, Style::MarkedWrapped]
             } else {
-                (Style::Text, Style::Wrapped)
-            };
-            out.extend([
-                CellStyle::Status { marked },
-                CellStyle::Text(text),
-                CellStyle::Text(wrapped),
-            ]);
+                [Style::Status, Style::Text, Style::Wrapped]
+            });
         }
+        // Steps, expected result, blocking, area, team name.
         out.extend([
-            CellStyle::Text(Style::Wrapped),
-            CellStyle::Text(Style::Wrapped),
-            CellStyle::Text(Style::Text),
-            CellStyle::Text(Style::Wrapped),
-            CellStyle::Text(Style::Wrapped),
-            CellStyle::Issue,
+            Style::Wrapped,
+            Style::Wrapped,
+            Style::Text,
+            Style::Wrapped,
+            Style::Wrapped,
         ]);
+        let mut out: Vec<Option<Style>> = out.into_iter().map(Some).collect();
+        out.push(None);
         out
     }
 
@@ -575,8 +557,6 @@ fn tests_sheet(
         .set_background_color(TESTED_FILL)
         .set_border_bottom(FormatBorder::Thin);
     let tested_columns = layout.status(tested)..layout.status(tested) + 3;
-    let status_format = Format::new().set_align(FormatAlign::Top);
-    let tested_status = status_format.clone().set_background_color(TESTED_CELL_FILL);
     let styles = layout.styles(tested);
     let mut table_columns: Vec<TableColumn> = Vec::new();
     for (col, (header, width)) in columns.iter().enumerate() {
@@ -588,16 +568,8 @@ fn tests_sheet(
         // The table formats its data cells, a format looked up once per column rather than
         // once per cell (over a quarter of the workbooks' time): every cell but the issue
         // links'.
-        match styles[col] {
-            CellStyle::Text(style) => column = column.set_format(cells.format(style)),
-            CellStyle::Status { marked } => {
-                column = column.set_format(if marked {
-                    &tested_status
-                } else {
-                    &status_format
-                });
-            }
-            CellStyle::Issue => {}
+        if let Some(style) = styles[col] {
+            column = column.set_format(cells.format(style));
         }
         table_columns.push(column);
     }
@@ -614,7 +586,7 @@ fn tests_sheet(
                        value: &str,
                        field: &dyn Fn() -> String|
          -> Result<(), XlsxError> {
-            let style = styles[col as usize].text();
+            let style = styles[col as usize].unwrap_or(Style::Text);
             if style.wraps() {
                 lines = lines.max(fit::lines(value, widths[col as usize]));
             }
