@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
+use crate::load::ParseCache;
 use crate::render::{self, Context, Files, RenderTimes, Templates};
 use crate::write::keys::{self, Keys};
 use crate::write::manifest::{FileEntry, Manifest, ReleaseEntry};
@@ -621,8 +622,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         });
     }
 
+    // The trees of the plans as the last build parsed them: only changed files are parsed.
     let stage = Instant::now();
-    let mut loaded = crate::load::load(&opts.dir)?;
+    let cache_file = ParseCache::path(&opts.out.join(write::STATE_DIR));
+    let cache_bytes = ParseCache::read_bytes(&cache_file);
+    let cache = ParseCache::new(&cache_bytes, cache_file.clone());
+    let mut loaded = crate::load::load_cached(&opts.dir, &cache)?;
     timings.parse = stage.elapsed();
     let stage = Instant::now();
     let checked = {
@@ -637,6 +642,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(BuildError::Plans(Box::new(checked)));
     }
     let mut made = output.prepare_to_write()?;
+    let stage = Instant::now();
+    cache.save().map_err(write_error(&cache_file))?;
+    drop(cache_bytes);
+    timings.parse += stage.elapsed();
     // Keys come from the text that was parsed, so an edit while the build runs cannot be
     // recorded under the key of the text before it.
     for (path, hash) in &mut keys.plans {

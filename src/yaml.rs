@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::diag::{Diagnostic, Loc};
@@ -11,9 +12,11 @@ use crate::diag::{Diagnostic, Loc};
 /// Files larger than this are refused before parsing: a plan is a few kilobytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Debug, Clone)]
+/// Serialized only for the parsed-plan cache (`load::cache`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Node {
     pub kind: NodeKind,
+    #[serde(with = "whole_loc")]
     pub loc: Loc,
     /// The bytes of the source it is written in: a scalar with its quotes, a flow collection
     /// with its brackets, a block collection from its first entry to the end of its last.
@@ -21,7 +24,7 @@ pub struct Node {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeKind {
     Null,
     /// A string scalar, quoted or plain.
@@ -32,12 +35,28 @@ pub enum NodeKind {
     Map(Vec<(Key, Node)>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
     pub name: String,
+    #[serde(with = "whole_loc")]
     pub loc: Loc,
     /// The bytes of the source it is written in, quotes included.
     pub span: Range<usize>,
+}
+
+/// A [`Loc`] with its length: `Loc`'s own serde form (for `--format json`) leaves it out.
+mod whole_loc {
+    use super::Loc;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(loc: &Loc, s: S) -> Result<S::Ok, S::Error> {
+        (loc.line, loc.column, loc.len).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Loc, D::Error> {
+        let (line, column, len) = Deserialize::deserialize(d)?;
+        Ok(Loc { line, column, len })
+    }
 }
 
 impl NodeKind {

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use super::cache::ParseCache;
 use super::{LoadError, TEAMS_FILE, TESTS_FILE};
 use crate::diag::{Diagnostic, Loc, show_path};
 use crate::yaml::{self, Node};
@@ -222,6 +223,7 @@ pub(super) fn read_file(
     path: &Path,
     root: &Path,
     missing_help: Option<&str>,
+    cache: Option<&ParseCache>,
 ) -> Result<FileRead, LoadError> {
     let mut out = FileRead {
         text: None,
@@ -294,13 +296,26 @@ pub(super) fn read_file(
             return Ok(out);
         }
     };
-    Ok(parsed(path, text))
+    Ok(parsed(path, text, cache))
 }
 
-/// A file's text, parsed.
-pub(super) fn parsed(path: &Path, text: String) -> FileRead {
+/// A file's text, parsed (or its tree found in `cache`, parsed from the same text before).
+pub(super) fn parsed(path: &Path, text: String, cache: Option<&ParseCache>) -> FileRead {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if let Some(node) = cache.and_then(|c| c.find(name, &text)) {
+        return FileRead {
+            text: Some(text),
+            node: Some(node),
+            diag: None,
+        };
+    }
     let (node, diag) = match yaml::parse(path, &text) {
-        Ok(node) => (Some(node), None),
+        Ok(node) => {
+            if let Some(cache) = cache {
+                cache.parsed(name, &text, &node);
+            }
+            (Some(node), None)
+        }
         Err(d) => (None, Some(d)),
     };
     FileRead {

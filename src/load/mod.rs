@@ -2,6 +2,7 @@
 //! parses values and reads the shapes of the three kinds of files into the model, reporting
 //! everything it cannot read with its place. It judges nothing: that is `check`'s part.
 
+pub mod cache;
 mod folder;
 mod reader;
 mod registry;
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostics, show_path};
 use crate::model::*;
 
+pub use cache::ParseCache;
 pub use folder::{Refused, read_plan_bytes};
 pub use reader::did_you_mean;
 
@@ -84,6 +86,20 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
 /// As [`load`], with `replaced`'s text read for that release file instead of the disk's: an
 /// edit is judged before it is written.
 pub fn load_with(dir: &Path, replaced: Option<(&Path, &str)>) -> Result<Loaded, LoadError> {
+    load_files(dir, replaced, None)
+}
+
+/// As [`load`], taking the trees of files whose text did not change from `cache` (and
+/// keeping every tree in it for the next build).
+pub fn load_cached(dir: &Path, cache: &ParseCache) -> Result<Loaded, LoadError> {
+    load_files(dir, None, Some(cache))
+}
+
+fn load_files(
+    dir: &Path,
+    replaced: Option<(&Path, &str)>,
+    cache: Option<&ParseCache>,
+) -> Result<Loaded, LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::Missing(show_path(dir)));
     }
@@ -110,8 +126,8 @@ pub fn load_with(dir: &Path, replaced: Option<(&Path, &str)>) -> Result<Loaded, 
     let (tests_path, misnamed) = registry_path(dir, TESTS_FILE, &listing, "manual-test catalogue");
     diags.extend(misnamed);
     let (teams_read, tests_read) = rayon::join(
-        || read_file(&teams_path, &root, Some(TEAMS_MISSING_HELP)),
-        || read_file(&tests_path, &root, None),
+        || read_file(&teams_path, &root, Some(TEAMS_MISSING_HELP), cache),
+        || read_file(&tests_path, &root, None, cache),
     );
     let (mut teams_read, mut tests_read) = (teams_read?, tests_read?);
     // A registry that cannot be read says so once, instead of every reference to it
@@ -172,8 +188,10 @@ pub fn load_with(dir: &Path, replaced: Option<(&Path, &str)>) -> Result<Loaded, 
         .par_iter()
         .map(|path| {
             let outcome = match replaced {
-                Some((file, text)) if file == path.as_path() => parsed(path, text.to_owned()),
-                _ => read_file(path, &root, Some(RELEASE_MISSING_HELP))?,
+                Some((file, text)) if file == path.as_path() => {
+                    parsed(path, text.to_owned(), cache)
+                }
+                _ => read_file(path, &root, Some(RELEASE_MISSING_HELP), cache)?,
             };
             let converted = outcome.node.as_ref().map(|node| {
                 let mut r = Reader::new(path, outcome.text.as_deref().unwrap_or(""));

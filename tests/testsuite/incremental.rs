@@ -1192,3 +1192,119 @@ fn a_site_rebuilt_after_one_release_changed_equals_one_built_from_scratch() {
         );
     }
 }
+
+/// The parsed-plan cache in herald's folder of OUT.
+fn parse_cache(project: &Project) -> PathBuf {
+    project.out().join(".herald").join("parsed")
+}
+
+/// Whether the cache holds the text of the plan file `name` as it is now.
+fn cache_holds(project: &Project, name: &str) -> bool {
+    let cache = std::fs::read(parse_cache(project)).unwrap();
+    let text = std::fs::read(project.plans().join(name)).unwrap();
+    cache.windows(text.len()).any(|w| w == text)
+}
+
+#[test]
+fn unchanged_plans_come_from_the_parse_cache_with_the_same_warnings() {
+    let project = Project::new();
+    // A warning the reader gives (a zone spelled in the wrong case), in a file that stays
+    // unchanged, so the rebuild reads it from the cache.
+    project.edit(
+        "releases/1.13.yaml",
+        "timezone: Europe/Berlin",
+        "timezone: europe/berlin",
+    );
+    let first = project.build();
+    assert_eq!(first.warnings, 1, "{first:?}");
+    for name in [
+        "teams.yaml",
+        "manual-tests.yaml",
+        "1.13.yaml",
+        "1.14.yaml",
+        "1.15.yaml",
+    ] {
+        assert!(cache_holds(&project, name), "{name} is not in the cache");
+    }
+
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts in the new year.",
+    );
+    let (report, _) = project.rebuild();
+    assert_eq!(report.rendered, 1, "{report:?}");
+    assert_eq!(report.warnings, 1, "{report:?}");
+    assert!(
+        cache_holds(&project, "1.15.yaml"),
+        "the edited file's new tree is kept"
+    );
+    assert!(
+        cache_holds(&project, "1.13.yaml"),
+        "the trees found are kept"
+    );
+    assert_contains(
+        &project.read_out("releases/1.15.0/magicbox.md"),
+        "Planning starts in the new year.",
+        "the 1.15.0 MagicBox",
+    );
+}
+
+#[test]
+fn a_damaged_parse_cache_changes_nothing_but_the_time() {
+    let project = Project::new();
+    project.build();
+    let good = std::fs::read(parse_cache(&project)).unwrap();
+    let damages: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("cut in half", good[..good.len() / 2].to_vec()),
+        (
+            "not a cache",
+            b"herald parsed-plan cache 1\n\xff\x00garbage".to_vec(),
+        ),
+        (
+            "every byte of the trees flipped",
+            good.iter().map(|b| b ^ 0x01).collect(),
+        ),
+    ];
+    for (i, (what, bytes)) in damages.into_iter().enumerate() {
+        std::fs::write(parse_cache(&project), bytes).unwrap();
+        project.write(
+            "releases/1.15.yaml",
+            &format!(
+                "{}\n# edit {i}\n",
+                std::fs::read_to_string(project.plans().join("1.15.yaml")).unwrap()
+            ),
+        );
+        // The rebuild equals a build from scratch (checked by `rebuild`).
+        let (report, _) = project.rebuild();
+        assert!(!report.up_to_date, "{what}: {report:?}");
+        assert!(
+            cache_holds(&project, "1.14.yaml"),
+            "{what}: the cache is whole again"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_in_place_of_the_parse_cache_is_replaced_not_written_through() {
+    let project = Project::new();
+    project.build();
+    let users = project.path("users-file.txt");
+    std::fs::write(&users, "the user's own file\n").unwrap();
+    std::fs::remove_file(parse_cache(&project)).unwrap();
+    std::os::unix::fs::symlink(&users, parse_cache(&project)).unwrap();
+    project.edit(
+        "releases/1.15.yaml",
+        "notes: Planning starts after 1.14.0 is out.",
+        "notes: Planning starts in the new year.",
+    );
+    project.rebuild();
+    assert_eq!(
+        std::fs::read_to_string(&users).unwrap(),
+        "the user's own file\n"
+    );
+    let meta = std::fs::symlink_metadata(parse_cache(&project)).unwrap();
+    assert!(meta.is_file(), "the cache is herald's own file again");
+}
