@@ -643,7 +643,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let mut made = output.prepare_to_write()?;
     let stage = Instant::now();
-    cache.save().map_err(write_error(&cache_file))?;
+    cache
+        .save(&checked.plans.sources)
+        .map_err(write_error(&cache_file))?;
     drop(cache_bytes);
     timings.parse += stage.elapsed();
     // Keys come from the text that was parsed, so an edit while the build runs cannot be

@@ -9,12 +9,12 @@
 
 use std::collections::HashMap;
 use std::hash::Hasher;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Serialize, Serializer};
 
+use crate::diag::Sources;
 use crate::write::keys::HERALD_ID;
 use crate::yaml::Node;
 
@@ -44,18 +44,23 @@ fn checksum(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// What a build keeps for the next one: each entry found still good, and each file parsed
-/// anew, by file name.
+/// What a build keeps for the next one, by the file's path: an entry found still good, or
+/// the tree of a file parsed anew (its text is the plans' own, see [`ParseCache::save`]).
 enum Kept<'a> {
     Found(Stored<'a>),
-    Parsed { text: String, tree: Vec<u8> },
+    Parsed(Vec<u8>),
 }
 
 /// The cache a build reads from (the previous file's bytes, borrowed) and the one it writes.
 pub struct ParseCache<'a> {
     file: PathBuf,
     found: HashMap<&'a str, Stored<'a>>,
-    kept: Mutex<Vec<(String, Kept<'a>)>>,
+    kept: Mutex<Vec<(PathBuf, Kept<'a>)>>,
+}
+
+/// The name a file is cached by: its name in the plans folder.
+fn name_of(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
 impl<'a> ParseCache<'a> {
@@ -87,63 +92,58 @@ impl<'a> ParseCache<'a> {
         }
     }
 
-    /// A cache that finds nothing and keeps nothing.
-    #[cfg(test)]
-    pub fn empty() -> ParseCache<'static> {
-        ParseCache::new(&[], PathBuf::new())
-    }
-
-    /// The tree parsed from exactly `text` when the file `name` was read before.
-    pub(super) fn find(&self, name: &str, text: &str) -> Option<Node> {
-        let stored = *self.found.get(name)?;
+    /// The tree parsed from exactly `text` when the file at `path` was read before.
+    pub(super) fn find(&self, path: &Path, text: &str) -> Option<Node> {
+        let stored = *self.found.get(name_of(path))?;
         let (_, cached_text, sum, tree) = stored;
         if cached_text != text || checksum(tree) != sum {
             return None;
         }
         let node = postcard::from_bytes::<Node>(tree).ok()?;
-        self.keep(name, Kept::Found(stored));
+        self.keep(path, Kept::Found(stored));
         Some(node)
     }
 
-    /// Keeps the tree just parsed from `text` for the next build.
-    pub(super) fn parsed(&self, name: &str, text: &str, node: &Node) {
+    /// Keeps the tree just parsed from the file at `path` for the next build.
+    pub(super) fn parsed(&self, path: &Path, node: &Node) {
         if let Ok(tree) = postcard::to_allocvec(node) {
-            let text = text.to_owned();
-            self.keep(name, Kept::Parsed { text, tree });
+            self.keep(path, Kept::Parsed(tree));
         }
     }
 
-    fn keep(&self, name: &str, kept: Kept<'a>) {
+    fn keep(&self, path: &Path, kept: Kept<'a>) {
         if let Ok(mut all) = self.kept.lock() {
-            all.push((name.to_owned(), kept));
+            all.push((path.to_path_buf(), kept));
         }
     }
 
-    /// Writes the entries of the files this build read (only those) for the next build:
+    /// Writes the entries of the files this build read (only those) for the next build,
+    /// each tree parsed anew with its text from `sources` (the texts the build parsed):
     /// beside the cache file first, then renamed over it.
-    pub fn save(self) -> std::io::Result<()> {
+    pub fn save(self, sources: &Sources) -> std::io::Result<()> {
         let mut kept = self.kept.into_inner().unwrap_or_default();
-        kept.sort_by(|a, b| a.0.cmp(&b.0));
-        kept.dedup_by(|a, b| a.0 == b.0);
+        kept.sort_by(|a, b| name_of(&a.0).cmp(name_of(&b.0)));
+        kept.dedup_by(|a, b| name_of(&a.0) == name_of(&b.0));
         let entries: Vec<_> = kept
             .iter()
-            .map(|(name, kept)| match kept {
-                Kept::Found((_, text, sum, tree)) => (name.as_str(), *text, *sum, Bytes(tree)),
-                Kept::Parsed { text, tree } => {
-                    (name.as_str(), text.as_str(), checksum(tree), Bytes(tree))
+            .filter_map(|(path, kept)| match kept {
+                Kept::Found((name, text, sum, tree)) => Some((*name, *text, *sum, Bytes(tree))),
+                Kept::Parsed(tree) => {
+                    let text = sources.get(path)?;
+                    Some((name_of(path), text, checksum(tree), Bytes(tree)))
                 }
             })
             .collect();
-        let bytes =
-            postcard::to_allocvec(&(MAGIC, HERALD_ID, entries)).map_err(std::io::Error::other)?;
         let scratch = self.file.with_extension("new");
         match std::fs::remove_file(&scratch) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        let mut out = std::fs::File::create_new(&scratch)?;
-        out.write_all(&bytes)?;
-        drop(out);
+        let out = std::io::BufWriter::new(std::fs::File::create_new(&scratch)?);
+        postcard::to_io(&(MAGIC, HERALD_ID, entries), out)
+            .map_err(std::io::Error::other)?
+            .into_inner()
+            .map_err(|e| e.into_error())?;
         std::fs::rename(&scratch, &self.file)
     }
 }
@@ -155,60 +155,75 @@ mod tests {
 
     const PLAN: &str = "version: 1.14.0\nschedule:\n  candidates:\n    - { name: rc1, date: 2026-12-01 }\nnotes: |\n  Zażółć — two lines\n  of text\n";
 
-    fn saved(cache: ParseCache) -> Vec<u8> {
+    fn empty() -> ParseCache<'static> {
+        ParseCache::new(&[], PathBuf::new())
+    }
+
+    /// The file `cache` saves, with `texts` as the plans' texts.
+    fn saved(cache: ParseCache, texts: &[(&str, &str)]) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(CACHE_FILE);
+        let mut sources = Sources::default();
+        for (path, text) in texts {
+            sources.insert(PathBuf::from(path), text.to_string());
+        }
         let cache = ParseCache {
             file: file.clone(),
             ..cache
         };
-        cache.save().unwrap();
+        cache.save(&sources).unwrap();
         std::fs::read(&file).unwrap()
     }
 
     #[test]
     fn a_saved_tree_comes_back_equal_for_the_same_text_only() {
-        let node = yaml::parse(Path::new("1.14.yaml"), PLAN).unwrap();
-        let first = ParseCache::empty();
-        assert_eq!(first.find("1.14.yaml", PLAN), None);
-        first.parsed("1.14.yaml", PLAN, &node);
-        let bytes = saved(first);
+        let path = Path::new("plans/1.14.yaml");
+        let node = yaml::parse(path, PLAN).unwrap();
+        let first = empty();
+        assert_eq!(first.find(path, PLAN), None);
+        first.parsed(path, &node);
+        let bytes = saved(first, &[("plans/1.14.yaml", PLAN)]);
 
         let second = ParseCache::new(&bytes, PathBuf::new());
-        assert_eq!(second.find("1.14.yaml", PLAN), Some(node.clone()));
-        assert_eq!(second.find("1.14.yaml", &PLAN.replace("rc1", "rc2")), None);
-        assert_eq!(second.find("1.15.yaml", PLAN), None);
-        // What was found is kept for the next build; what was not asked for is not.
-        let third_bytes = saved(second);
+        assert_eq!(second.find(path, PLAN), Some(node.clone()));
+        assert_eq!(second.find(path, &PLAN.replace("rc1", "rc2")), None);
+        assert_eq!(second.find(Path::new("plans/1.15.yaml"), PLAN), None);
+        // Another spelling of the folder is the same file.
+        assert_eq!(
+            second.find(Path::new("./plans/1.14.yaml"), PLAN),
+            Some(node.clone())
+        );
+        // What was found is kept for the next build (texts from the file itself); what was
+        // not asked for is not.
+        let third_bytes = saved(second, &[]);
         let third = ParseCache::new(&third_bytes, PathBuf::new());
-        assert_eq!(third.find("1.14.yaml", PLAN), Some(node));
+        assert_eq!(third.find(path, PLAN), Some(node));
+        assert_eq!(third.found.len(), 1);
     }
 
     #[test]
     fn a_damaged_or_foreign_cache_finds_nothing() {
-        let node = yaml::parse(Path::new("1.14.yaml"), PLAN).unwrap();
-        let cache = ParseCache::empty();
-        cache.parsed("1.14.yaml", PLAN, &node);
-        let bytes = saved(cache);
+        let path = Path::new("1.14.yaml");
+        let node = yaml::parse(path, PLAN).unwrap();
+        let cache = empty();
+        cache.parsed(path, &node);
+        let bytes = saved(cache, &[("1.14.yaml", PLAN)]);
         // Every byte flipped in turn: the entry is found whole and equal, or not at all.
         for at in 0..bytes.len() {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x5a;
-            let found = ParseCache::new(&damaged, PathBuf::new()).find("1.14.yaml", PLAN);
+            let found = ParseCache::new(&damaged, PathBuf::new()).find(path, PLAN);
             assert!(found.is_none() || found == Some(node.clone()), "byte {at}");
         }
         for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
-            assert_eq!(
-                ParseCache::new(&bytes[..cut], PathBuf::new()).find("1.14.yaml", PLAN),
-                None
-            );
+            let cache = ParseCache::new(&bytes[..cut], PathBuf::new());
+            assert_eq!(cache.find(path, PLAN), None);
         }
-        let foreign = postcard::to_allocvec(&(
-            MAGIC,
-            "another herald",
-            Vec::<(&str, &str, u64, Bytes)>::new(),
-        ))
-        .unwrap();
-        assert!(ParseCache::new(&foreign, PathBuf::new()).found.is_empty());
+        let foreign = postcard::to_allocvec(&(MAGIC, "another herald", Vec::<Stored>::new()));
+        assert!(
+            ParseCache::new(&foreign.unwrap(), PathBuf::new())
+                .found
+                .is_empty()
+        );
     }
 }

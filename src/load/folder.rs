@@ -301,8 +301,7 @@ pub(super) fn read_file(
 
 /// A file's text, parsed (or its tree found in `cache`, parsed from the same text before).
 pub(super) fn parsed(path: &Path, text: String, cache: Option<&ParseCache>) -> FileRead {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if let Some(node) = cache.and_then(|c| c.find(name, &text)) {
+    if let Some(node) = cache.and_then(|c| c.find(path, &text)) {
         return FileRead {
             text: Some(text),
             node: Some(node),
@@ -312,7 +311,7 @@ pub(super) fn parsed(path: &Path, text: String, cache: Option<&ParseCache>) -> F
     let (node, diag) = match yaml::parse(path, &text) {
         Ok(node) => {
             if let Some(cache) = cache {
-                cache.parsed(name, &text, &node);
+                cache.parsed(path, &node);
             }
             (Some(node), None)
         }
