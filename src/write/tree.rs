@@ -392,6 +392,20 @@ pub fn carry_foreign(root: &Path, stage: &Path, foreign: &[String]) -> io::Resul
     Ok(())
 }
 
+/// Whether two files' metadata are of one file (a hard link of the other).
+fn is_same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
 /// Replaces each file of a staged tree whose bytes equal the published one by a hard link
 /// to it, so files that did not change keep their modification time when the stage is
 /// swapped in (for trees another program wrote, as mdBook writes the site).
@@ -401,10 +415,15 @@ pub fn link_unchanged(staged: &Path, published: &Path) -> io::Result<()> {
     }
     for rel in super::fs::list_files(staged)? {
         let (new, old) = (staged.join(&rel), published.join(&rel));
-        let same_len = match (std::fs::metadata(&new), std::fs::symlink_metadata(&old)) {
-            (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
-            _ => false,
+        let (same_len, same_file) = match (std::fs::metadata(&new), std::fs::symlink_metadata(&old))
+        {
+            (Ok(a), Ok(b)) => (b.is_file() && a.len() == b.len(), is_same_file(&a, &b)),
+            _ => (false, false),
         };
+        // A download linked from a wiki file that did not change is the published file.
+        if same_file {
+            continue;
+        }
         if same_len && std::fs::read(&new).ok() == std::fs::read(&old).ok() {
             let linked = std::fs::remove_file(&new).and_then(|()| std::fs::hard_link(&old, &new));
             if linked.is_err() {
