@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::load::ParseCache;
 use crate::render::{self, Context, Files, RenderTimes, Templates};
+use crate::site::SiteOptions;
 use crate::write::keys::{self, Keys};
 use crate::write::manifest::{FileEntry, Manifest, ReleaseEntry};
 use crate::write::tree::{self, Put, Staged, Survey};
@@ -550,6 +551,7 @@ fn stage_site(
     output: &Output,
     staged_wiki: &Staged,
     book: Option<Result<crate::site::RenderedBook, String>>,
+    options: &SiteOptions,
 ) -> Result<BTreeMap<String, FileEntry>, BuildError> {
     let (wiki, site) = (&output.wiki, &output.site);
     let source = if staged_wiki.changed {
@@ -558,17 +560,9 @@ fn stage_site(
         &wiki.root
     };
     let names: Vec<&str> = staged_wiki.entries.keys().map(String::as_str).collect();
-    let site_url = opts.site_url.as_deref();
     match book {
         Some(book) => book.and_then(|book| book.finish(source, &names, site)),
-        None => crate::site::stage_site(
-            source,
-            &names,
-            site,
-            &opts.dir,
-            site_url,
-            &opts.allowed_commands,
-        ),
+        None => crate::site::stage_site(source, &names, site, &opts.dir, options),
     }
     .map_err(BuildError::Site)?;
     let site_files = crate::write::manifest::stat_tree(&site.new).map_err(read_error(&site.new))?;
@@ -585,6 +579,19 @@ fn stage_site(
     }
     tree::carry_foreign(&site.root, &site.new, &survey.foreign).map_err(write_error(&site.new))?;
     Ok(site_files)
+}
+
+/// The MagicBoxes left out of the site's search index: those of releases settled more than
+/// [`SEARCHED_DAYS_AFTER_SETTLED`](crate::policy::SEARCHED_DAYS_AFTER_SETTLED) days before
+/// `today`.
+fn unsearched_pages(timeline: &crate::plan::Timeline, today: Date) -> Vec<String> {
+    let days = jiff::Span::new().days(crate::policy::SEARCHED_DAYS_AFTER_SETTLED);
+    timeline
+        .releases
+        .iter()
+        .filter(|r| crate::plan::settled_on(r.release).saturating_add(days) < today)
+        .map(|r| render::paths::magicbox(&r.version.to_string()))
+        .collect()
 }
 
 /// Checks, plans, renders what changed since the last build, stages `OUT/wiki` and (if
@@ -662,6 +669,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let history = crate::history::milestone_log(&opts.dir, &timeline, opts.today);
     let notes: Vec<String> = history.note.iter().cloned().collect();
     let timeline = timeline.with_history(history);
+    let unsearched = unsearched_pages(&timeline, opts.today);
+    let site_options = SiteOptions {
+        url: opts.site_url.as_deref(),
+        allowed_commands: &opts.allowed_commands,
+        unsearched: &unsearched,
+    };
     let ctx = Context {
         timeline: &timeline,
         plans: &checked.plans,
@@ -690,17 +703,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         crate::site::link_book_pages(&output.wiki.new, &names, &output.site)
             .map_err(BuildError::Site)?;
     }
-    let site_url = opts.site_url.as_deref();
     let (wiki_done, book) = std::thread::scope(|scope| {
         let book = speculative.then(|| {
             scope.spawn(|| {
                 let started = Instant::now();
-                let book = crate::site::render_book(
-                    &output.site,
-                    &opts.dir,
-                    site_url,
-                    &opts.allowed_commands,
-                );
+                let book = crate::site::render_book(&output.site, &opts.dir, &site_options);
                 (book, started.elapsed())
             })
         });
@@ -756,13 +763,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // The site is built from the staged wiki before either is swapped in, so a broken
     // theme or book.toml leaves both as they were.
     let stage = Instant::now();
-    let site_key = opts.site.then(|| keys.site(&staged.entries));
+    let site_key = opts.site.then(|| keys.site(&staged.entries, &unsearched));
     let site_changed = site_key.as_ref().is_some_and(|key| {
         output.previous.site_key.as_ref() != Some(key)
             || !output.previous.site_intact(&output.site.root)
     });
     let site_files = if site_changed {
-        let files = stage_site(opts, &output, &staged, book)?;
+        let files = stage_site(opts, &output, &staged, book, &site_options)?;
         interim.site_files.extend(files.clone());
         output.write_manifest(&interim)?;
         files

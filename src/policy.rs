@@ -27,6 +27,12 @@ pub const WHOLE_DAY_REMINDER_HOUR: u8 = 9;
 /// and releases settled long ago are not walked on every build.
 pub const HISTORY_MARGIN_DAYS: i64 = 180;
 
+/// A release's MagicBox stays in the site's search index this many days after the release
+/// settled. Older ones stay in the navigation, the overview and the calendar, but in the
+/// index each would answer a search for a test or a team, and mdBook shows the first 30
+/// results: on a site of many releases the current ones would be crowded out.
+pub const SEARCHED_DAYS_AFTER_SETTLED: i64 = 180;
+
 /// A release is at risk when pull requests wait for approval or manual tests of the candidate
 /// under test are not run, and the next deadline teams must act on is this many days away or
 /// closer (see `plan::readiness`).

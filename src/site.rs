@@ -83,9 +83,9 @@ fn config(
     root: &Path,
     wiki_dir: &Path,
     stage: &Path,
-    site_url: Option<&str>,
-    allowed_commands: &[String],
+    site: &SiteOptions,
 ) -> Result<Config, String> {
+    let (site_url, allowed_commands) = (site.url, site.allowed_commands);
     let book_toml = root.join("book.toml");
     let mut cfg = if book_toml.is_file() {
         Config::from_disk(&book_toml).map_err(|e| format!("{}: {e:#}", book_toml.display()))?
@@ -134,6 +134,12 @@ fn config(
             }
         }
     }
+    // So are the MagicBoxes of releases settled long ago (`policy::SEARCHED_DAYS_AFTER_SETTLED`).
+    for page in site.unsearched {
+        chapters
+            .entry(page.clone())
+            .or_insert_with(|| BTreeMap::from([("enable".to_owned(), false)]));
+    }
     cfg.set(key, chapters)
         .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
     // The whole-book print view is one page of every release, rendered on every build, that
@@ -153,6 +159,17 @@ fn config(
             .map_err(|e| format!("{}: {e:#}", book_toml.display()))?;
     }
     Ok(cfg)
+}
+
+/// How the site is built besides its `book.toml`.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteOptions<'a> {
+    /// Where the site is published, for the 404 page's `<base href>`.
+    pub url: Option<&'a str>,
+    /// The commands book.toml may run.
+    pub allowed_commands: &'a [String],
+    /// Pages left out of the search index (each a `.md` path of the wiki).
+    pub unsearched: &'a [String],
 }
 
 /// The path of a site URL, as `<base href>` needs it: `https://org.github.io/releases` is
@@ -321,15 +338,14 @@ pub fn link_book_pages(wiki_dir: &Path, wiki_files: &[&str], site: &Layout) -> R
 pub fn render_book(
     site: &Layout,
     plans_dir: &Path,
-    site_url: Option<&str>,
-    allowed_commands: &[String],
+    options: &SiteOptions,
 ) -> Result<RenderedBook, String> {
     let root = absolute(&book_root(plans_dir))?;
     let build = site.new.with_file_name("site.build");
     let pages = site.new.with_file_name("site.pages");
     let theme = absolute(&site.new.with_file_name("site.theme"))?;
     let rendered = (|| {
-        let mut cfg = config(&root, &pages, &build, site_url, allowed_commands)?;
+        let mut cfg = config(&root, &pages, &build, options)?;
         stage_theme(&root, &mut cfg, &theme)?;
         let book = MDBook::load_with_config(&root, cfg)
             .map_err(|e| format!("cannot load the book in {}: {e:#}", pages.display()))?;
@@ -393,11 +409,10 @@ pub fn stage_site(
     wiki_files: &[&str],
     site: &Layout,
     plans_dir: &Path,
-    site_url: Option<&str>,
-    allowed_commands: &[String],
+    options: &SiteOptions,
 ) -> Result<(), String> {
     link_book_pages(wiki_dir, wiki_files, site)?;
-    render_book(site, plans_dir, site_url, allowed_commands)?.finish(wiki_dir, wiki_files, site)
+    render_book(site, plans_dir, options)?.finish(wiki_dir, wiki_files, site)
 }
 
 fn remove_dir_if_exists(path: &Path) -> Result<(), String> {

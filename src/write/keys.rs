@@ -155,13 +155,17 @@ impl Keys<'_> {
         fp.hex()
     }
 
-    /// What the site is made from: herald, its look, and every file of the wiki.
-    pub fn site(&self, wiki: &BTreeMap<String, FileEntry>) -> String {
+    /// What the site is made from: herald, its look, every file of the wiki, and the pages
+    /// left out of its search index.
+    pub fn site(&self, wiki: &BTreeMap<String, FileEntry>, unsearched: &[String]) -> String {
         let mut fp = Fingerprint::default();
         // The site URL's path is the 404 page's `<base href>`.
         fp.text(HERALD_ID)
             .text(&self.site_inputs)
             .text(self.site_url);
+        for page in unsearched {
+            fp.text("unsearched").text(page);
+        }
         for (path, entry) in wiki {
             fp.text(path).text(&entry.hash);
         }

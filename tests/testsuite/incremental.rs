@@ -1308,3 +1308,73 @@ fn a_link_in_place_of_the_parse_cache_is_replaced_not_written_through() {
     let meta = std::fs::symlink_metadata(parse_cache(&project)).unwrap();
     assert!(meta.is_file(), "the cache is herald's own file again");
 }
+
+/// The pages the site's search index points into.
+fn searched_pages(project: &Project) -> BTreeSet<String> {
+    let index = std::fs::read_to_string(project.site_dir().join("searchindex.js")).unwrap();
+    let json = &index[index.find('{').unwrap()..=index.rfind('}').unwrap()];
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    index["doc_urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|url| url.as_str().unwrap().split('#').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_magicbox_leaves_the_search_index_half_a_year_after_its_release_settled() {
+    let mut project = site_project();
+    project.build();
+    let pages = searched_pages(&project);
+    for version in ["1.13.0", "1.14.0", "1.15.0"] {
+        let page = format!("releases/{version}/magicbox.html");
+        assert!(pages.contains(&page), "{page} is not searched: {pages:?}");
+    }
+
+    // 1.13.0 was released on 8 October 2026 and settled a week later; 1.14.0 in December.
+    project.today = date(2027, 5, 1);
+    let report = rebuild_site(&project);
+    assert!(report.site_built, "{report:?}");
+    let pages = searched_pages(&project);
+    assert!(
+        !pages.contains("releases/1.13.0/magicbox.html"),
+        "{pages:?}"
+    );
+    assert!(pages.contains("releases/1.14.0/magicbox.html"), "{pages:?}");
+    assert!(pages.contains("releases/1.15.0/magicbox.html"), "{pages:?}");
+    // Still a page of the site, in its navigation.
+    let toc = std::fs::read_to_string(project.site_dir().join("toc.js")).unwrap();
+    assert!(toc.contains("releases/1.13.0/magicbox.html"));
+    assert!(
+        project
+            .site_dir()
+            .join("releases/1.13.0/magicbox.html")
+            .is_file()
+    );
+    // As a build from scratch on that day.
+    let scratch = tempfile::tempdir().unwrap();
+    build(&project.options_into(scratch.path())).unwrap();
+    assert_eq!(
+        harness::snapshot(&project.site_dir()),
+        harness::snapshot(&scratch.path().join("site")),
+        "the rebuilt site differs from one built from scratch"
+    );
+
+    // Later, when nothing else on the site may change (every release settled), 1.14.0 leaves.
+    project.today = date(2027, 7, 1);
+    rebuild_site(&project);
+    let pages = searched_pages(&project);
+    assert!(!pages.contains("releases/1.14.0/magicbox.html"), "{pages:?}");
+    assert!(pages.contains("releases/1.15.0/magicbox.html"), "{pages:?}");
+
+    // A setting of book.toml wins.
+    let book_toml = project.root().join("book.toml");
+    let mut text = std::fs::read_to_string(&book_toml).unwrap();
+    text.push_str(
+        "\n[output.html.search.chapter.\"releases/1.13.0/magicbox.md\"]\nenable = true\n",
+    );
+    std::fs::write(&book_toml, text).unwrap();
+    rebuild_site(&project);
+    assert!(searched_pages(&project).contains("releases/1.13.0/magicbox.html"));
+}
