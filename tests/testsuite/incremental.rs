@@ -1365,7 +1365,10 @@ fn a_magicbox_leaves_the_search_index_half_a_year_after_its_release_settled() {
     project.today = date(2027, 7, 1);
     rebuild_site(&project);
     let pages = searched_pages(&project);
-    assert!(!pages.contains("releases/1.14.0/magicbox.html"), "{pages:?}");
+    assert!(
+        !pages.contains("releases/1.14.0/magicbox.html"),
+        "{pages:?}"
+    );
     assert!(pages.contains("releases/1.15.0/magicbox.html"), "{pages:?}");
 
     // A setting of book.toml wins.
