@@ -263,14 +263,13 @@ fn write_theme_assets(pages: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// What mdBook needs from the wiki: the pages and the pictures they show (of herald's own
-/// `wiki_files`, never a file of the user's), hard-linked into `pages`. The downloads
-/// (workbooks, calendars, payloads) are linked into the site after mdBook rather than
-/// copied by it.
+/// What mdBook may read from the wiki: the Markdown files (of herald's own `wiki_files`,
+/// never a file of the user's), hard-linked into `pages`, so that a `SUMMARY.md` template
+/// may list any of them. Everything else (pictures, workbooks, calendars, payloads) is
+/// linked into the site after mdBook, which would copy each file byte by byte.
 fn link_pages(wiki_dir: &Path, wiki_files: &[&str], pages: &Path) -> Result<(), String> {
     for rel in wiki_files {
-        let is_page = rel.ends_with(".md") || rel.ends_with(".svg");
-        if is_page {
+        if rel.ends_with(".md") {
             link_or_copy(&wiki_dir.join(rel), &pages.join(rel))?;
         }
     }
@@ -292,9 +291,10 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), String> {
 }
 
 /// Links into the built site, byte for byte, every wiki file of herald's that is neither a
-/// chapter nor already there: mdBook copies only files that are not `.md`, so Markdown
-/// downloads such as the Slack drafts (`releases/<v>/slack/<id>.md`) would be missing.
-/// `SUMMARY.md` stays out, being the book's structure, not a page or a download.
+/// chapter nor already there: mdBook is given only the Markdown files (see [`link_pages`])
+/// and copies none of them, so the pictures and every download, Markdown ones such as the
+/// Slack drafts (`releases/<v>/slack/<id>.md`) included, come from here. `SUMMARY.md` stays out, being
+/// the book's structure, not a page or a download.
 fn copy_downloads(
     chapters: &BTreeSet<PathBuf>,
     wiki_dir: &Path,
