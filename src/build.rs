@@ -675,12 +675,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         allowed_commands: &opts.allowed_commands,
         unsearched: &unsearched,
     };
-    let ctx = Context {
-        timeline: &timeline,
-        plans: &checked.plans,
-        templates: &templates,
-        site_url: opts.site_url.clone(),
-    };
+    let ctx = Context::new(&timeline, &checked.plans, &templates, opts.site_url.clone());
     timings.plan = stage.elapsed();
 
     let stage = Instant::now();

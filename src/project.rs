@@ -106,12 +106,12 @@ impl Project {
         timeline: &'a Timeline<'a>,
         site_url: Option<String>,
     ) -> Result<Context<'a>, TemplateError> {
-        Ok(Context {
+        Ok(Context::new(
             timeline,
-            plans: &self.checked.plans,
-            templates: self.templates()?,
+            &self.checked.plans,
+            self.templates()?,
             site_url,
-        })
+        ))
     }
 
     /// The release a command names, in full (`1.14.0`) or as a prefix (`1.14`, the latest 1.14.x).

@@ -88,11 +88,11 @@ pub fn run(args: Args) -> ExitCode {
 
 /// Whether the draft differs once a site URL is known, i.e. its template links the site.
 fn would_link_site(ctx: &Context, release: &ReleaseTimeline, draft: &slack::Draft) -> bool {
-    let with_site = Context {
-        timeline: ctx.timeline,
-        plans: ctx.plans,
-        templates: ctx.templates,
-        site_url: Some("https://site.invalid".to_owned()),
-    };
+    let with_site = Context::new(
+        ctx.timeline,
+        ctx.plans,
+        ctx.templates,
+        Some("https://site.invalid".to_owned()),
+    );
     slack::draft(&with_site, release, &draft.kind.id()).is_ok_and(|d| d.mrkdwn != draft.mrkdwn)
 }

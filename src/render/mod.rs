@@ -27,9 +27,26 @@ pub struct Context<'a> {
     /// and calendars; without it those carry no links (a site-relative path opens nothing
     /// in Slack or a calendar app).
     pub site_url: Option<String>,
+    /// The tests' steps and expected results as plain text, made once per build.
+    pub plain_tests: workbook::PlainTests<'a>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(
+        timeline: &'a Timeline<'a>,
+        plans: &'a Plans,
+        templates: &'a Templates,
+        site_url: Option<String>,
+    ) -> Context<'a> {
+        Context {
+            timeline,
+            plans,
+            templates,
+            site_url,
+            plain_tests: workbook::PlainTests::default(),
+        }
+    }
+
     /// The absolute URL of a file of the site, when the site URL is known.
     pub fn site_link(&self, site_path: &str) -> Option<String> {
         let base = self.site_url.as_ref()?;

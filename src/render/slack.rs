@@ -1042,11 +1042,8 @@ failing_tests:
         let (_dir, plans) = crate::plan::fixtures::one_release(&plan);
         let timeline = crate::plan::plan(&plans, jiff::civil::date(2026, 11, 26));
         let templates = super::super::Templates::defaults().expect("templates");
-        let ctx = |site_url: Option<&str>| Context {
-            timeline: &timeline,
-            plans: &plans,
-            templates: &templates,
-            site_url: site_url.map(str::to_owned),
+        let ctx = |site_url: Option<&str>| {
+            Context::new(&timeline, &plans, &templates, site_url.map(str::to_owned))
         };
         let (without, with) = (ctx(None), ctx(Some("https://site.example")));
         let release = &timeline.releases[0];

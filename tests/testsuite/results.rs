@@ -57,12 +57,7 @@ impl Place {
         let plans = self.plans();
         let timeline = herald::plan::plan(&plans, TODAY);
         let templates = Templates::defaults().expect("default templates");
-        let ctx = Context {
-            timeline: &timeline,
-            plans: &plans,
-            templates: &templates,
-            site_url: None,
-        };
+        let ctx = Context::new(&timeline, &plans, &templates, None);
         let release = timeline.release("2.0.0").expect("the release exists");
         workbook::workbook_bytes(&ctx, release)
             .expect("the workbook renders")
