@@ -158,7 +158,7 @@ fn read_parts(r: &mut Reader, node: &Node, read: &mut ReleaseRead) -> Option<Rel
     });
 
     let mut skip = Vec::new();
-    let mut results: BTreeMap<TestId, BTreeMap<String, TestResult>> = BTreeMap::new();
+    let mut results: BTreeMap<TestId, Vec<(String, TestResult)>> = BTreeMap::new();
     if let Some(n) = f.get("manual_tests")
         && let Some(m) = r.fields(n, "manual_tests", &shape::MANUAL_TESTS)
     {
@@ -212,14 +212,16 @@ fn read_parts(r: &mut Reader, node: &Node, read: &mut ReleaseRead) -> Option<Rel
                     let tester = opt_line(r, &rf, "tester", "a tester");
                     let note = opt_text(r, &rf, "note", "a note");
                     if let (Some(test), Some(status)) = (&test, status) {
-                        results.entry(test.clone()).or_default().insert(
-                            cand.name.clone(),
-                            TestResult {
-                                status,
-                                tester,
-                                note,
-                            },
-                        );
+                        let result = TestResult {
+                            status,
+                            tester,
+                            note,
+                        };
+                        let of_test = results.entry(test.clone()).or_default();
+                        match of_test.iter_mut().find(|(name, _)| *name == cand.name) {
+                            Some((_, earlier)) => *earlier = result,
+                            None => of_test.push((cand.name.clone(), result)),
+                        }
                     }
                 }
             }
