@@ -689,10 +689,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         &staging,
         &mut timings.render_cpu,
     )?;
-    // The book needs the pages, not the workbooks: when releases were rendered again (so the
-    // site almost surely changes), mdBook renders on one thread while the workbooks and
-    // feeds are made on the others. Should the site turn out unchanged, the book is dropped.
-    let speculative = opts.site && !pages.pending.is_empty();
+    // The book needs the pages, not the workbooks: when a page changed (so the site almost
+    // surely does), mdBook renders on one thread while the workbooks and feeds are made on
+    // the others. Should the site turn out unchanged, the book is dropped; should it change
+    // although no page did (a workbook, a feed, book.toml), it is rendered after them.
+    let page_changed = pages
+        .wiki
+        .puts
+        .iter()
+        .any(|put| put.written && put.path.ends_with(".md"));
+    let speculative = opts.site
+        && !pages.pending.is_empty()
+        && (page_changed || output.previous.site_key.is_none());
     if speculative {
         let names: Vec<&str> = pages.wiki.puts.iter().map(|p| p.path.as_str()).collect();
         crate::site::link_book_pages(&output.wiki.new, &names, &output.site)

@@ -1381,3 +1381,43 @@ fn a_magicbox_leaves_the_search_index_half_a_year_after_its_release_settled() {
     rebuild_site(&project);
     assert!(searched_pages(&project).contains("releases/1.13.0/magicbox.html"));
 }
+
+#[test]
+fn a_change_that_reaches_only_the_workbooks_still_reaches_the_site() {
+    let project = site_project();
+    project.build();
+    // Steps are shown in the workbooks, on no page: mdBook is not run beside the workbooks,
+    // and the site is staged after them, with the new workbooks.
+    project.edit(
+        "releases/manual-tests.yaml",
+        "steps: Send a request through the API gateway to a function and search for it in Jaeger.",
+        "steps: Call a function through the API gateway, then find its trace in Jaeger.",
+    );
+    let (report, changes) = project.rebuild();
+    assert!(report.rendered > 0 && report.site_built, "{report:?}");
+    assert!(
+        changes
+            .written
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "xlsx")),
+        "{:?}",
+        changes.paths()
+    );
+    // 1.14.0 skips the test; 1.13.0 ran it.
+    let rel = "releases/1.13.0/manual-tests-1.13.0.xlsx";
+    assert!(
+        workbook_texts(&project.site_dir().join(rel))
+            .iter()
+            .any(|t| t.contains("find its trace in Jaeger"))
+    );
+    assert_eq!(
+        std::fs::read(project.site_dir().join(rel)).unwrap(),
+        std::fs::read(project.wiki().join(rel)).unwrap()
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    build(&project.options_into(scratch.path())).unwrap();
+    assert_eq!(
+        harness::snapshot(&project.site_dir()),
+        harness::snapshot(&scratch.path().join("site"))
+    );
+}
