@@ -1150,7 +1150,7 @@ fn a_release_rendered_again_to_the_same_bytes_leaves_the_site_as_it_was() {
     let (report, changes) = project.rebuild();
     assert_eq!(report.rendered, 1, "{report:?}");
     assert!(changes.written.is_empty(), "{:?}", changes.paths());
-    // The book mdBook rendered beside the workbooks is dropped: the site is untouched.
+    // No page changed, so no book is rendered beside the workbooks: the site is untouched.
     assert!(!report.site_built, "{report:?}");
     assert_eq!(tree(&project.site_dir()), site_before);
     for name in ["site.new", "site.build", "site.pages", "site.theme"] {
