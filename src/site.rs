@@ -293,8 +293,8 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), String> {
 /// Links into the built site, byte for byte, every wiki file of herald's that is neither a
 /// chapter nor already there: mdBook is given only the Markdown files (see [`link_pages`])
 /// and copies none of them, so the pictures and every download, Markdown ones such as the
-/// Slack drafts (`releases/<v>/slack/<id>.md`) included, come from here. `SUMMARY.md` stays out, being
-/// the book's structure, not a page or a download.
+/// Slack drafts (`releases/<v>/slack/<id>.md`) included, come from here. `SUMMARY.md` stays
+/// out, being the book's structure, not a page or a download.
 fn copy_downloads(
     chapters: &BTreeSet<PathBuf>,
     wiki_dir: &Path,
@@ -318,7 +318,7 @@ pub struct RenderedBook {
     chapters: BTreeSet<PathBuf>,
 }
 
-/// Links the pages and pictures of herald's `wiki_files` in `wiki_dir` into herald's
+/// Links the Markdown files of herald's `wiki_files` in `wiki_dir` into herald's
 /// scratch folder, so the book can be rendered while the wiki's other files are still
 /// being written (or after its folder is gone).
 pub fn link_book_pages(wiki_dir: &Path, wiki_files: &[&str], site: &Layout) -> Result<(), String> {
